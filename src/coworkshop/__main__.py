@@ -1,0 +1,3 @@
+from coworkshop.cli import main
+
+main()

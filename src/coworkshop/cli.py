@@ -1,0 +1,284 @@
+"""The ``coworkshop`` command. Every command calls the same core as the TUI.
+
+A user error prints one line naming the file or field and exits with status 1;
+tracebacks are for bugs only.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar, cast
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import paths
+from .core.errors import UserError
+
+app = typer.Typer(
+    help="Facilitate policy co-creation workshops: canvases, votes, stakeholder maps.",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+template_app = typer.Typer(help="Save and check workshop templates.", no_args_is_help=True)
+app.add_typer(template_app, name="template")
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+class Settings:
+    templates_dir: Path | None = None
+
+
+def _templates_dir() -> Path:
+    return paths.templates_dir(Settings.templates_dir)
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", soft_wrap=True)
+    return typer.Exit(1)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def user_errors(func: F) -> F:
+    """Turn a :class:`UserError` into one line on stderr and exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except UserError as exc:
+            raise _fail(str(exc)) from None
+
+    return cast(F, wrapper)
+
+
+@app.callback(invoke_without_command=True)
+@user_errors
+def root(
+    ctx: typer.Context,
+    sessions_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--sessions-dir",
+            envvar=paths.SESSIONS_ENV,
+            help="Folder of session files (default ./sessions).",
+        ),
+    ] = None,
+    templates_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--templates-dir",
+            envvar=paths.TEMPLATES_ENV,
+            help="Folder of templates (default ./canvases, else the bundled ones).",
+        ),
+    ] = None,
+) -> None:
+    """Without a command: open the facilitator's app on the sessions folder."""
+    Settings.templates_dir = templates_dir
+    if ctx.invoked_subcommand is None:
+        folder = paths.sessions_dir(sessions_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        _run_tui(sessions_dir=folder)
+
+
+def _run_tui(sessions_dir: Path | None = None, session_file: Path | None = None) -> None:
+    from .tui.app import build_app
+
+    tui = build_app(
+        sessions_dir=sessions_dir or paths.sessions_dir(None),
+        templates_dir=_templates_dir(),
+        session_file=session_file,
+    )
+    tui.run()
+
+
+@app.command("open")
+@user_errors
+def open_cmd(file: Annotated[Path, typer.Argument(help="A session file (.cws).")]) -> None:
+    """Open the app on one session file."""
+    from .core.probe import check_file
+
+    check_file(file)
+    _run_tui(sessions_dir=file.parent, session_file=file)
+
+
+@app.command("templates")
+@user_errors
+def templates_cmd() -> None:
+    """List the workshop templates: name, title, language, activities, source."""
+    from .core import templates
+
+    folder = _templates_dir()
+    entries = templates.list_templates(folder)
+    if not entries:
+        raise _fail(f"{folder}: no templates (*.toml) found")
+    table = Table(title=f"Templates in {folder}", title_justify="left")
+    for col in ("name", "title", "language", "activities", "source"):
+        table.add_column(col, overflow="fold")
+    for e in entries:
+        if e.error:
+            table.add_row(e.name, f"[red]unreadable: {e.error}[/]", "", "", "")
+        else:
+            table.add_row(e.name, e.title, e.language, str(e.activities), e.source)
+    out.print(table)
+
+
+@app.command("new")
+@user_errors
+def new_cmd(
+    template: Annotated[str, typer.Argument(help="Template name (from canvases/) or path.")],
+    title: Annotated[str, typer.Option(help="Title of the workshop.")],
+    date: Annotated[str, typer.Option(help="Date, YYYY-MM-DD.")] = "",
+    place: Annotated[str, typer.Option(help="City or venue.")] = "",
+    country: Annotated[str, typer.Option(help="Country or EU.")] = "",
+    sector: Annotated[str, typer.Option(help="Sector / ecosystem.")] = "",
+    language: Annotated[str, typer.Option(help="Language code (default: the template's).")] = "",
+    facilitator: Annotated[str, typer.Option(help="Who facilitates.")] = "",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Session file to create.")
+    ] = None,
+    sessions_dir: Annotated[
+        Path | None, typer.Option("--sessions-dir", envvar=paths.SESSIONS_ENV)
+    ] = None,
+) -> None:
+    """Create a session file from a template and print its path."""
+    from .core import templates
+    from .core.sessions import SessionDetails, create_session_file, default_path
+
+    details = SessionDetails(title, date, place, country, sector, language, facilitator).cleaned()
+    tpath = templates.resolve(template, _templates_dir())
+    if output is None:
+        folder = paths.sessions_dir(sessions_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        output = default_path(folder, details)
+    store, _session = create_session_file(output, tpath, details)
+    store.close()
+    out.print(str(output))
+
+
+@app.command("sessions")
+@user_errors
+def sessions_cmd(
+    folder: Annotated[Path | None, typer.Argument(help="Folder (default ./sessions).")] = None,
+) -> None:
+    """List session files and the sessions they hold."""
+    from .core.errors import SessionFileError
+    from .core.probe import list_session_files, read_info
+
+    folder = paths.sessions_dir(folder)
+    if not folder.is_dir():
+        raise _fail(f"{folder}: no such folder")
+    files = list_session_files(folder)
+    if not files:
+        out.print(f"No session files (*.cws) in {folder}. Create one with: coworkshop new")
+        return
+    table = Table(title=f"Sessions in {folder}", title_justify="left")
+    for col in ("file", "title", "date", "place", "country", "template", "people", "activities"):
+        table.add_column(col, overflow="fold")
+    for f in files:
+        try:
+            info = read_info(f)
+        except SessionFileError as exc:
+            table.add_row(f.name, f"[red]{exc}[/]", "", "", "", "", "", "")
+            continue
+        for s in info.sessions:
+            table.add_row(
+                f.name, s.title, s.date, s.place, s.country, s.template_name,
+                str(s.participants), str(s.activities),
+            )
+    out.print(table)
+
+
+@app.command("demo")
+@user_errors
+def demo_cmd(
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="File to create (default sessions/demo.cws)."),
+    ] = None,
+    sessions_dir: Annotated[
+        Path | None, typer.Option("--sessions-dir", envvar=paths.SESSIONS_ENV)
+    ] = None,
+) -> None:
+    """Create a lived-in demo session to explore the app."""
+    from .core.demo import build_demo
+
+    if output is None:
+        folder = paths.sessions_dir(sessions_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        output = folder / "demo.cws"
+        if output.exists():
+            out.print(f"{output} (the demo session is already there)")
+            return
+    store = build_demo(output, _templates_dir())
+    store.close()
+    out.print(str(output))
+
+
+@template_app.command("save")
+@user_errors
+def template_save_cmd(
+    file: Annotated[Path, typer.Argument(help="A session file.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Template file to write (.toml).")],
+    name: Annotated[str, typer.Option(help="Template name (default: from the file name).")] = "",
+    title: Annotated[str, typer.Option(help="Template title.")] = "",
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+) -> None:
+    """Save the plan of a session (agenda, prompts, questions; no results) as a template."""
+    from .core import templates
+    from .core.sessions import slug, template_of_session
+    from .core.store import Store
+
+    if output.suffix != ".toml":
+        raise _fail(f"{output}: a template file name ends in .toml")
+    if output.exists() and not force:
+        raise _fail(f"{output}: already exists (use --force to overwrite)")
+    store = Store.open(file)
+    try:
+        session = store.only_session()
+        tpl = template_of_session(store, session.id, name or slug(output.stem), title)
+    finally:
+        store.close()
+    text = templates.dump(tpl)
+    templates.parse_text(text, str(output))  # what we write must load back
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    out.print(str(output))
+
+
+@template_app.command("check")
+@user_errors
+def template_check_cmd(
+    files: Annotated[list[Path], typer.Argument(help="Template files to validate.")],
+) -> None:
+    """Validate templates; prints one line per file and exits 1 if any fails."""
+    from .core import templates
+
+    failed = 0
+    for f in files:
+        try:
+            tpl = templates.load(f)
+        except UserError as exc:
+            failed += 1
+            err.print(f"[red]FAIL[/] {exc}", soft_wrap=True)
+        else:
+            out.print(f"[green]ok[/]   {f}: {tpl.template.name}, {len(tpl.agenda)} activities")
+    if failed:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Entry point of the ``coworkshop`` console script."""
+    app(prog_name="coworkshop")
+
+
+if __name__ == "__main__":
+    main()

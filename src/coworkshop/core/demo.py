@@ -1,0 +1,131 @@
+"""A lived-in demo session, so that a newcomer sees a workshop in progress.
+
+Built from the bundled MASTERY policy co-creation template through the same
+core functions the TUI uses (so it also exercises them): participants of every
+stakeholder group, two breakout groups, three canvases with linked pathways,
+feedback comments and a revision after feedback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import canvas, sessions, templates
+from .store import Store
+
+DEMO_TEMPLATE = "mastery-policy-cocreation"
+
+PARTICIPANTS = [
+    ("policy", "Elena Petrova", "Ministry of Education and Science", "Bulgaria", "Group A"),
+    ("policy", "", "Regional Development Agency", "Bulgaria", "Group B"),
+    ("policy", "Georgi Ivanov", "Municipality of Sofia, skills unit", "Bulgaria", "Group A"),
+    ("industry", "Martin Dimitrov", "Builders Association, training committee", "Bulgaria", "Group B"),
+    ("industry", "", "Green retrofit contractor (SME)", "Bulgaria", "Group A"),
+    ("industry", "Iva Koleva", "Precast concrete manufacturer", "Bulgaria", "Group B"),
+    ("industry", "Nikolai Stoyanov", "Energy-efficiency installer", "Bulgaria", "Group A"),
+    ("education", "Prof. Maria Todorova", "University of Architecture", "Bulgaria", "Group B"),
+    ("education", "Stefan Angelov", "Vocational school for construction", "Bulgaria", "Group A"),
+    ("education", "", "Adult learning centre", "Bulgaria", "Group B"),
+    ("intermediary", "Daniela Popova", "Chamber of Commerce", "Bulgaria", "Group A"),
+    ("intermediary", "Petar Nikolov", "Employment agency, regional office", "Bulgaria", "Group B"),
+    ("intermediary", "", "Trade union, construction branch", "Bulgaria", "Group A"),
+]
+
+# One pathway per canvas: (change, [(how, [what, ...]), ...]) for up to two changes.
+PATHWAYS = [
+    [
+        (
+            "Small construction firms use short, certified courses to upskill site staff "
+            "in energy-efficient retrofitting",
+            [
+                (
+                    "Run a voucher pilot with the regional agency that pays for a first "
+                    "micro-credential per employee",
+                    ["Voucher scheme guide for SMEs", "40 employees certified in the pilot"],
+                ),
+                ("Match firms to providers at chamber events", ["Calendar of matchmaking days"]),
+            ],
+        ),
+        (
+            "The ministry recognises green retrofit micro-credentials in public tender criteria",
+            [("Draft a policy brief with the builders association", ["Policy brief (8 pages)"])],
+        ),
+    ],
+    [
+        (
+            "Providers describe every micro-credential with the same elements: outcomes, "
+            "workload, level, assessment",
+            [
+                (
+                    "Agree a one-page description template with VET schools and universities",
+                    ["Shared description template", "Catalogue of 25 described offers"],
+                ),
+            ],
+        ),
+    ],
+    [
+        (
+            "Employers tell providers each year which green skills they are missing",
+            [
+                ("Hold a yearly skills-needs survey through the chamber", ["Skills-needs report"]),
+                ("Set up a standing employer panel at the vocational school", []),
+            ],
+        ),
+    ],
+]
+
+COMMENTS = [
+    (0, 0, "Group B", "Who pays after the pilot? Name a funding line."),
+    (0, 1, "Group B", "Tender criteria need the procurement office at the table."),
+    (1, 0, "Group A", "Add the EQF level to the template, employers asked for it."),
+]
+
+
+def build_demo(path: Path, templates_dir: Path) -> Store:
+    """Create ``path`` holding a demo session; returns the open store."""
+    tpath = templates.resolve(DEMO_TEMPLATE, templates_dir)
+    details = sessions.SessionDetails(
+        title="Validation workshop: green skills in construction",
+        date="2025-06-12",
+        place="Sofia",
+        country="Bulgaria",
+        sector="Construction",
+        language="en",
+        facilitator="Mariya Hristova",
+    )
+    store, session = sessions.create_session_file(path, tpath, details)
+    for group, name, org, country, breakout in PARTICIPANTS:
+        sessions.add_participant(store, session, group, name, org, country, breakout)
+    canvases = [a for a in sessions.activities(store, session.id) if a.kind == "canvas"]
+    first_cards: list[list[str]] = []
+    for i, (act, pathway) in enumerate(zip(canvases, PATHWAYS, strict=False)):
+        group = "Group A" if i % 2 == 0 else "Group B"
+        sessions.set_activity_group(store, act.id, group)
+        ids: list[str] = []
+        for change_text, hows in pathway:
+            change = canvas.add_card(store, act.id, "change", change_text, group=group)
+            ids.append(change.id)
+            for how_text, whats in hows:
+                how = canvas.add_card(store, act.id, "how", how_text, link_id=change.id, group=group)
+                for what_text in whats:
+                    canvas.add_card(store, act.id, "what", what_text, link_id=how.id, group=group)
+        first_cards.append(ids)
+    for canvas_no, card_no, group, text in COMMENTS:
+        if canvas_no < len(first_cards) and card_no < len(first_cards[canvas_no]):
+            canvas.add_comment(store, first_cards[canvas_no][card_no], text, group)
+    if first_cards and first_cards[0]:
+        # the owning group took the first comment on board
+        canvas.revise_card(
+            store,
+            first_cards[0][0],
+            PATHWAYS[0][0][0] + ", funded by the regional skills programme after the pilot",
+            group="Group A",
+        )
+    acts = sessions.activities(store, session.id)
+    if acts:
+        sessions.set_activity_status(store, acts[0].id, "done")
+    if canvases:
+        sessions.set_activity_status(store, canvases[0].id, "done")
+        if len(canvases) > 1:
+            sessions.set_activity_status(store, canvases[1].id, "running")
+    return store

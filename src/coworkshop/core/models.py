@@ -1,0 +1,122 @@
+"""The tables of a session file.
+
+Every record carries a time-ordered UUID, the session it belongs to and UTC
+timestamps, so that the files of many workshops can later be merged as a plain
+union of rows: two files never invent the same id, and when the same record
+appears twice the newer ``updated_at`` wins. Text a person edits is never
+overwritten in place without a revision row; deletes only set ``deleted_at``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import uuid6
+from sqlalchemy import JSON, Column
+from sqlmodel import Field, SQLModel
+
+from .probe import APP_ID, SCHEMA_VERSION
+
+__all__ = ["APP_ID", "SCHEMA_VERSION"]
+
+
+def new_id() -> str:
+    """A UUIDv7 as text: sortable by creation time, unique across laptops."""
+    return str(uuid6.uuid7())
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Meta(SQLModel, table=True):
+    """Key/value facts about the file itself (application, schema version)."""
+
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class Record(SQLModel):
+    id: str = Field(default_factory=new_id, primary_key=True)
+    session_id: str = Field(index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    deleted_at: datetime | None = Field(default=None)
+
+    def touch(self) -> None:
+        self.updated_at = utcnow()
+
+
+class Session(Record, table=True):
+    """One workshop event. ``session_id`` equals ``id``."""
+
+    title: str
+    date: str = ""  # ISO date of the event, as the facilitator typed it
+    place: str = ""
+    country: str = ""
+    sector: str = ""
+    language: str = "en"
+    facilitator: str = ""
+    template_name: str = ""
+    # The template as it was when the session was created, verbatim, so the
+    # session stays readable if canvases/ changes or disappears.
+    template_toml: str = ""
+    # The normalised plan: metadata, stakeholder groups, scales, cross-points.
+    plan: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+
+
+class Activity(Record, table=True):
+    """One agenda step, instantiated from the template's agenda."""
+
+    position: int = 0
+    key: str
+    kind: str  # canvas | poll | stakeholder_map | checklist
+    title: str
+    timebox_minutes: int = 0
+    config: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    status: str = "pending"  # pending | running | done
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    # The breakout group that owns this activity (canvases).
+    group_name: str = ""
+
+
+class Participant(Record, table=True):
+    name: str = ""  # optional: many participants prefer not to be named
+    stakeholder_group: str  # key of one of the session's stakeholder groups
+    organisation: str = ""
+    country: str = ""
+    breakout_group: str = ""
+
+
+class Card(Record, table=True):
+    """A card on a canvas: a CHANGE, a HOW, a WHAT, or a grid objective."""
+
+    activity_id: str = Field(index=True)
+    column: str  # change | how | what | grid cell "level/timeframe"
+    position: float = 0.0
+    text: str
+    stakeholders: str = ""  # grid objectives name who carries them
+    link_id: str | None = None  # HOW -> CHANGE, WHAT -> HOW
+    group_name: str = ""
+
+
+class CardRevision(Record, table=True):
+    """Append-only history of a card's text, one row per version."""
+
+    card_id: str = Field(index=True)
+    text: str
+    stakeholders: str = ""
+    group_name: str = ""
+    reason: str = "created"  # created | edited | revised after feedback | deleted | restored
+
+
+class Comment(Record, table=True):
+    """Feedback from another group on a card, given in the feedback round."""
+
+    card_id: str = Field(index=True)
+    activity_id: str = Field(index=True)
+    from_group: str = ""
+    text: str
+    resolved: bool = False

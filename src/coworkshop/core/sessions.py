@@ -1,0 +1,377 @@
+"""Sessions, their agenda and their participants.
+
+Every function here commits before it returns: there is no save step.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import col, select
+
+from . import templates
+from .errors import RuleError, UserError
+from .models import Activity, Participant, Session, utcnow
+from .probe import SESSION_SUFFIX
+from .store import Store
+
+ACTIVITY_STATUSES = ("pending", "running", "done")
+MAX_FIELD = 200
+
+
+@dataclass
+class SessionDetails:
+    """What the facilitator types on the new-session form."""
+
+    title: str
+    date: str = ""
+    place: str = ""
+    country: str = ""
+    sector: str = ""
+    language: str = ""
+    facilitator: str = ""
+
+    def cleaned(self) -> SessionDetails:
+        out = SessionDetails(**{k: str(v).strip() for k, v in vars(self).items()})
+        if not out.title:
+            raise UserError("title: a session needs a title")
+        for name, value in vars(out).items():
+            if len(value) > MAX_FIELD:
+                raise UserError(f"{name}: at most {MAX_FIELD} characters")
+        if out.date:
+            try:
+                datetime.strptime(out.date, "%Y-%m-%d")
+            except ValueError as exc:
+                raise UserError(f"date: {out.date!r} is not a date like 2025-06-12") from exc
+        if out.language and not re.fullmatch(r"[a-z]{2}(-[A-Z]{2})?", out.language):
+            raise UserError(f"language: {out.language!r} is not a language code like en or fi")
+        return out
+
+
+def slug(text: str) -> str:
+    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return s[:50] or "session"
+
+
+def default_path(folder: Path, details: SessionDetails) -> Path:
+    """A new, unused file name in ``folder`` from the date and title."""
+    base = slug(f"{details.date} {details.title}" if details.date else details.title)
+    path = folder / f"{base}{SESSION_SUFFIX}"
+    n = 2
+    while path.exists():
+        path = folder / f"{base}-{n}{SESSION_SUFFIX}"
+        n += 1
+    return path
+
+
+def plan_of(template: templates.Template) -> dict[str, Any]:
+    """The parts of a template every activity may refer to."""
+    data = template.model_dump(mode="json")
+    return {
+        "template": data["template"],
+        "stakeholder_groups": data["stakeholder_groups"],
+        "scales": data["scales"],
+        "crosspoints": data["crosspoints"],
+    }
+
+
+def create_session(
+    store: Store,
+    template: templates.Template,
+    details: SessionDetails,
+    template_toml: str = "",
+) -> Session:
+    """Create a session and its agenda from a validated template."""
+    details = details.cleaned()
+    plan = plan_of(template)
+    session = Session(
+        session_id="",
+        title=details.title,
+        date=details.date,
+        place=details.place,
+        country=details.country,
+        sector=details.sector,
+        language=details.language or template.template.language,
+        facilitator=details.facilitator,
+        template_name=template.template.name,
+        template_toml=template_toml or templates.dump(template),
+        plan=plan,
+    )
+    session.session_id = session.id
+    with store.db() as db:
+        db.add(session)
+        for i, act in enumerate(template.agenda):
+            config = act.model_dump(mode="json", exclude_defaults=True)
+            config.update({"kind": act.kind, "key": act.key, "title": act.title})
+            db.add(
+                Activity(
+                    session_id=session.id,
+                    position=i,
+                    key=act.key,
+                    kind=act.kind,
+                    title=act.title,
+                    timebox_minutes=act.timebox,
+                    config=config,
+                )
+            )
+        db.commit()
+    return session
+
+
+def create_session_file(
+    path: Path, template_path: Path, details: SessionDetails
+) -> tuple[Store, Session]:
+    """Validate the template, then create ``path`` holding one new session.
+
+    Nothing is written if the template or the details are invalid.
+    """
+    text = template_path.read_text(encoding="utf-8")
+    template = templates.parse_text(text, str(template_path))
+    details = details.cleaned()
+    store = Store.create(path)
+    try:
+        session = create_session(store, template, details, text)
+    except Exception:
+        store.close()
+        path.unlink(missing_ok=True)
+        raise
+    return store, session
+
+
+def update_session(store: Store, session_id: str, **fields: str) -> Session:
+    with store.db() as db:
+        session = db.get(Session, session_id)
+        if session is None:
+            raise UserError("no such session")
+        current = SessionDetails(
+            session.title, session.date, session.place, session.country,
+            session.sector, session.language, session.facilitator,
+        )
+        merged = SessionDetails(**{**vars(current), **fields}).cleaned()
+        for k, v in vars(merged).items():
+            setattr(session, k, v)
+        session.touch()
+        db.add(session)
+        db.commit()
+        return session
+
+
+def template_of_session(store: Store, session_id: str, name: str, title: str = "") -> templates.Template:
+    """The plan of a session (agenda, prompts, cross-points, questions, scales;
+    no results) as a template, ready to save for another workshop."""
+    with store.db() as db:
+        session = db.get(Session, session_id)
+        if session is None:
+            raise UserError("no such session")
+        acts = activities(store, session_id)
+    plan = dict(session.plan)
+    meta = dict(plan["template"])
+    meta["name"] = name
+    meta["title"] = title or f"{meta.get('title', session.title)} ({session.title})"
+    based = f"based on session {session.title!r}"
+    if session.date:
+        based += f" of {session.date}"
+    meta["description"] = (meta.get("description", "") + f" [{based}]").strip()
+    agenda = []
+    for a in acts:
+        cfg = {k: v for k, v in a.config.items()}
+        cfg.update({"key": a.key, "kind": a.kind, "title": a.title, "timebox": a.timebox_minutes})
+        agenda.append(cfg)
+    data = {**plan, "template": meta, "agenda": agenda}
+    return templates.validate(data, source=f"session {session.title!r}")
+
+
+# ---------------------------------------------------------------- agenda
+
+
+def activities(store: Store, session_id: str) -> list[Activity]:
+    with store.db() as db:
+        stmt = (
+            select(Activity)
+            .where(Activity.session_id == session_id, col(Activity.deleted_at).is_(None))
+            .order_by(col(Activity.position))
+        )
+        return list(db.exec(stmt))
+
+
+def set_activity_status(store: Store, activity_id: str, status: str) -> Activity:
+    """Move an activity to pending, running or done. Starting one records the
+    time its timebox counts down from; only one activity runs at a time."""
+    if status not in ACTIVITY_STATUSES:
+        raise UserError(f"status must be one of {', '.join(ACTIVITY_STATUSES)}")
+    with store.db() as db:
+        act = db.get(Activity, activity_id)
+        if act is None:
+            raise UserError("no such activity")
+        now = utcnow()
+        if status == "running":
+            others = db.exec(
+                select(Activity).where(
+                    Activity.session_id == act.session_id,
+                    Activity.status == "running",
+                    Activity.id != act.id,
+                )
+            )
+            for other in others:
+                other.status = "done"
+                other.finished_at = now
+                other.updated_at = now
+                db.add(other)
+            if act.status != "running":
+                act.started_at = now
+                act.finished_at = None
+        elif status == "done":
+            act.finished_at = now
+        elif status == "pending":
+            act.started_at = None
+            act.finished_at = None
+        act.status = status
+        act.updated_at = now
+        db.add(act)
+        db.commit()
+        return act
+
+
+def remaining_seconds(act: Activity, now: datetime | None = None) -> int | None:
+    """Seconds left in a running activity's timebox (negative when over time)."""
+    if not act.timebox_minutes or act.started_at is None:
+        return None
+    now = now or datetime.now(UTC)
+    started = act.started_at if act.started_at.tzinfo else act.started_at.replace(tzinfo=UTC)
+    end = act.finished_at or now
+    if end.tzinfo is None:
+        end = end.replace(tzinfo=UTC)
+    return int(act.timebox_minutes * 60 - (end - started).total_seconds())
+
+
+def set_activity_group(store: Store, activity_id: str, group: str) -> Activity:
+    """Assign the breakout group that owns a canvas."""
+    group = group.strip()
+    if len(group) > 60:
+        raise UserError("group: at most 60 characters")
+    with store.db() as db:
+        act = db.get(Activity, activity_id)
+        if act is None:
+            raise UserError("no such activity")
+        act.group_name = group
+        act.touch()
+        db.add(act)
+        db.commit()
+        return act
+
+
+def breakout_groups(store: Store, session_id: str) -> list[str]:
+    """The breakout groups in use in a session, in order of first use."""
+    seen: dict[str, None] = {}
+    for act in activities(store, session_id):
+        if act.group_name:
+            seen.setdefault(act.group_name)
+    for p in participants(store, session_id):
+        if p.breakout_group:
+            seen.setdefault(p.breakout_group)
+    return list(seen)
+
+
+# ---------------------------------------------------------------- participants
+
+
+def stakeholder_groups(session: Session) -> list[dict[str, str]]:
+    return list(session.plan.get("stakeholder_groups", []))
+
+
+def group_label(session: Session, key: str) -> str:
+    for g in stakeholder_groups(session):
+        if g["key"] == key:
+            return g["label"]
+    return key
+
+
+def _check_participant(session: Session, fields: dict[str, str]) -> dict[str, str]:
+    out = {k: (v or "").strip() for k, v in fields.items()}
+    keys = [g["key"] for g in stakeholder_groups(session)]
+    if out.get("stakeholder_group", None) is not None and out["stakeholder_group"] not in keys:
+        raise UserError(
+            f"stakeholder group {out['stakeholder_group']!r} is not one of: {', '.join(keys)}"
+        )
+    for name, value in out.items():
+        if len(value) > MAX_FIELD:
+            raise UserError(f"{name}: at most {MAX_FIELD} characters")
+    return out
+
+
+def add_participant(
+    store: Store,
+    session: Session,
+    stakeholder_group: str,
+    name: str = "",
+    organisation: str = "",
+    country: str = "",
+    breakout_group: str = "",
+) -> Participant:
+    fields = _check_participant(
+        session,
+        {
+            "stakeholder_group": stakeholder_group,
+            "name": name,
+            "organisation": organisation,
+            "country": country,
+            "breakout_group": breakout_group,
+        },
+    )
+    p = Participant(session_id=session.id, **fields)
+    with store.db() as db:
+        db.add(p)
+        db.commit()
+    return p
+
+
+def update_participant(store: Store, session: Session, participant_id: str, **fields: str) -> Participant:
+    checked = _check_participant(session, fields)
+    with store.db() as db:
+        p = db.get(Participant, participant_id)
+        if p is None:
+            raise UserError("no such participant")
+        for k, v in checked.items():
+            setattr(p, k, v)
+        p.touch()
+        db.add(p)
+        db.commit()
+        return p
+
+
+def delete_participant(store: Store, participant_id: str, restore: bool = False) -> Participant:
+    """Soft-delete (or restore) a participant; nothing is destroyed."""
+    with store.db() as db:
+        p = db.get(Participant, participant_id)
+        if p is None:
+            raise UserError("no such participant")
+        if restore and p.deleted_at is None:
+            raise RuleError("that participant is not deleted")
+        p.deleted_at = None if restore else utcnow()
+        p.touch()
+        db.add(p)
+        db.commit()
+        return p
+
+
+def participants(store: Store, session_id: str, deleted: bool = False) -> list[Participant]:
+    with store.db() as db:
+        cond = col(Participant.deleted_at).is_not(None) if deleted else col(Participant.deleted_at).is_(None)
+        stmt = (
+            select(Participant)
+            .where(Participant.session_id == session_id, cond)
+            .order_by(col(Participant.created_at))
+        )
+        return list(db.exec(stmt))
+
+
+def participant_counts(store: Store, session: Session) -> dict[str, int]:
+    """Participants per stakeholder group key, every group present."""
+    counts = {g["key"]: 0 for g in stakeholder_groups(session)}
+    for p in participants(store, session.id):
+        counts[p.stakeholder_group] = counts.get(p.stakeholder_group, 0) + 1
+    return counts

@@ -1,0 +1,383 @@
+"""Workshop templates: TOML files in ``canvases/``.
+
+A template is a reusable workshop plan: metadata, the stakeholder groups of the
+workshop, named scales, the cross-points, and an agenda of activities. It is
+validated with pydantic; every error names the file, the line (where it can be
+found) and the field. See ``canvases/blank.toml`` for the smallest one and the
+README for the whole format.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .errors import TemplateError
+
+KEY = r"^[a-z0-9][a-z0-9_-]*$"
+Key = Annotated[str, Field(pattern=KEY, max_length=60)]
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+
+ACTIVITY_KINDS = ("canvas", "poll", "stakeholder_map", "checklist")
+QUESTION_TYPES = (
+    "single",  # one option
+    "multiple",  # several options, up to max_choices
+    "scale",  # one labelled scale
+    "scale_statements",  # the same scale applied to several statements
+    "ranking",  # order the options
+    "open",  # free text
+    "wordcloud",  # a few words
+    "qa",  # questions/ideas submitted and upvoted
+)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class TemplateMeta(Strict):
+    name: Key
+    title: Text
+    language: Annotated[str, Field(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")] = "en"
+    version: str = "1"
+    description: str = ""
+    source: str = ""  # the methodology this plan follows, with its licence
+
+
+class StakeholderGroup(Strict):
+    key: Key
+    label: Text
+    color: str = "grey"
+    description: str = ""
+
+
+class Scale(Strict):
+    label: Text
+    points: list[Text] = Field(min_length=2, max_length=12)
+    description: str = ""
+
+
+class CrossPoint(Strict):
+    key: Key
+    vision: Text  # the policy vision (EU Council Recommendation principle)
+    need: Text  # the industry need it responds to
+    title: str = ""  # a short name for lists
+
+
+class Question(Strict):
+    key: Key
+    type: Literal[
+        "single", "multiple", "scale", "scale_statements", "ranking", "open", "wordcloud", "qa"
+    ]
+    text: Text
+    options: list[Text] = Field(default_factory=list)
+    scale: str = ""  # name of a scale in [scales]
+    statements: list[Text] = Field(default_factory=list)
+    # Fill statements from the template's cross-points (their titles/visions).
+    statements_from: Literal["", "crosspoints"] = ""
+    max_choices: int = Field(default=0, ge=0)
+    max_length: int = Field(default=280, ge=1, le=2000)
+    anonymous: bool = True
+
+    @model_validator(mode="after")
+    def _shape(self) -> Question:
+        if self.type in ("single", "multiple", "ranking") and len(self.options) < 2:
+            raise ValueError(f"a {self.type} question needs at least 2 options")
+        if self.type in ("scale", "scale_statements") and not self.scale:
+            raise ValueError(f"a {self.type} question needs a scale")
+        if self.type == "scale_statements" and not (self.statements or self.statements_from):
+            raise ValueError("a scale_statements question needs statements or statements_from")
+        if self.type == "multiple" and self.max_choices > len(self.options):
+            raise ValueError("max_choices is larger than the number of options")
+        return self
+
+
+class Level(Strict):
+    key: Key
+    label: Text
+    description: str = ""
+
+
+class ChecklistItem(Strict):
+    key: Key
+    text: Text
+    help: str = ""
+
+
+class ChecklistStage(Strict):
+    key: Key
+    title: Text
+    items: list[ChecklistItem] = Field(default_factory=list)
+
+
+class MappingQuestion(Strict):
+    key: Key
+    text: Text
+    scale: str = ""  # empty: a yes/no question
+
+
+class Activity(Strict):
+    key: Key
+    kind: Literal["canvas", "poll", "stakeholder_map", "checklist"]
+    title: Text
+    timebox: int = Field(default=0, ge=0, le=600, description="minutes")
+    description: str = ""
+    # canvas
+    shape: Literal["toc", "grid"] = "toc"
+    crosspoint: str = ""
+    prompts: dict[str, str] = Field(default_factory=dict)
+    max_changes: int = Field(default=2, ge=1, le=10)
+    levels: list[Level] = Field(default_factory=list)
+    timeframes: list[Level] = Field(default_factory=list)
+    # poll
+    questions: list[Question] = Field(default_factory=list)
+    # stakeholder_map
+    method: Literal["", "power_interest", "saccord"] = ""
+    max_actors: int = Field(default=10, ge=1, le=200)
+    knowledge_questions: list[MappingQuestion] = Field(default_factory=list)
+    influence_questions: list[MappingQuestion] = Field(default_factory=list)
+    support_questions: list[MappingQuestion] = Field(default_factory=list)
+    # checklist
+    stages: list[ChecklistStage] = Field(default_factory=list)
+    items: list[ChecklistItem] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _shape(self) -> Activity:
+        if self.kind == "canvas":
+            if self.shape == "grid" and not (self.levels and self.timeframes):
+                raise ValueError("a grid canvas needs levels and timeframes")
+            bad = set(self.prompts) - {"change", "how", "what"}
+            if bad:
+                raise ValueError(f"prompts may only name change, how, what (not {sorted(bad)})")
+        elif self.kind == "poll" and not self.questions:
+            raise ValueError("a poll needs at least one question")
+        elif self.kind == "stakeholder_map" and not self.method:
+            raise ValueError("a stakeholder_map needs a method (power_interest or saccord)")
+        elif self.kind == "checklist" and not (self.items or self.stages):
+            raise ValueError("a checklist needs items or stages")
+        return self
+
+
+class Template(Strict):
+    template: TemplateMeta
+    stakeholder_groups: list[StakeholderGroup] = Field(min_length=1)
+    scales: dict[Key, Scale] = Field(default_factory=dict)
+    crosspoints: list[CrossPoint] = Field(default_factory=list)
+    agenda: list[Activity] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _references(self) -> Template:
+        _unique("stakeholder_groups", [g.key for g in self.stakeholder_groups])
+        _unique("crosspoints", [c.key for c in self.crosspoints])
+        _unique("agenda", [a.key for a in self.agenda])
+        points = {c.key for c in self.crosspoints}
+        for i, act in enumerate(self.agenda):
+            if act.crosspoint and act.crosspoint not in points:
+                raise _RefError(("agenda", i, "crosspoint"), f"unknown cross-point {act.crosspoint!r}")
+            for j, q in enumerate(act.questions):
+                if q.scale and q.scale not in self.scales:
+                    raise _RefError(("agenda", i, "questions", j, "scale"), f"unknown scale {q.scale!r}")
+                if q.statements_from == "crosspoints" and not self.crosspoints:
+                    raise _RefError(
+                        ("agenda", i, "questions", j, "statements_from"), "the template has no crosspoints"
+                    )
+            for field in ("knowledge_questions", "influence_questions", "support_questions"):
+                for j, mq in enumerate(getattr(act, field)):
+                    if mq.scale and mq.scale not in self.scales:
+                        raise _RefError((("agenda", i, field, j, "scale")), f"unknown scale {mq.scale!r}")
+        return self
+
+
+class _RefError(ValueError):
+    def __init__(self, loc: tuple[Any, ...], msg: str) -> None:
+        super().__init__(msg)
+        self.loc = loc
+
+
+def _unique(where: str, keys: list[str]) -> None:
+    seen: set[str] = set()
+    for i, k in enumerate(keys):
+        if k in seen:
+            raise _RefError((where, i, "key"), f"duplicate key {k!r}")
+        seen.add(k)
+
+
+# ---------------------------------------------------------------- loading
+
+
+def parse_text(text: str, source: str = "<template>") -> Template:
+    """Parse and validate a template's TOML text. ``source`` names it in errors."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise TemplateError(f"{source}: {exc}") from exc
+    return validate(data, text, source)
+
+
+def validate(data: dict[str, Any], text: str = "", source: str = "<template>") -> Template:
+    try:
+        return Template.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        msg = err["msg"]
+        ctx = err.get("ctx") or {}
+        if isinstance(ctx.get("error"), _RefError):
+            loc = ctx["error"].loc
+            msg = str(ctx["error"])
+        msg = msg.removeprefix("Value error, ")
+        line = locate(text, loc) if text else None
+        where = f"{source}:{line}" if line else source
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise TemplateError(f"{where}: field {_dotted(loc)}: {msg}{more}") from exc
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def locate(text: str, loc: tuple[Any, ...]) -> int | None:
+    """Best-effort line number (1-based) of the TOML element at ``loc``.
+
+    tomllib keeps no positions, so walk the text: find the n-th ``[[array]]``
+    header for each list index, then the key inside that block.
+    """
+    lines = text.splitlines()
+    start, end = 0, len(lines)
+    header = ""
+    i = 0
+    line_found: int | None = None
+    parts = list(loc)
+    while i < len(parts):
+        part = parts[i]
+        nxt = parts[i + 1] if i + 1 < len(parts) else None
+        if isinstance(part, str) and isinstance(nxt, int):
+            header = f"{header}.{part}" if header else part
+            pat = re.compile(rf"^\s*\[\[\s*{re.escape(header)}\s*\]\]")
+            hits = [n for n in range(start, end) if pat.match(lines[n])]
+            if nxt < len(hits):
+                start = hits[nxt]
+                line_found = start + 1
+                # the block ends at the next header of the same or a parent array
+                top = re.compile(r"^\s*\[")
+                stop = end
+                for n in range(start + 1, end):
+                    if top.match(lines[n]) and not lines[n].strip().startswith(f"[[{header}."):
+                        stop = n
+                        break
+                end = stop
+                i += 2
+                continue
+            # inline array: point at the key holding it
+            key = re.compile(rf"^\s*{re.escape(part)}\s*=")
+            for n in range(start, end):
+                if key.match(lines[n]):
+                    return n + 1
+            return line_found
+        if isinstance(part, str):
+            table = re.compile(rf"^\s*\[\s*{re.escape(part)}\s*\]")
+            key = re.compile(rf"^\s*{re.escape(part)}\s*=")
+            for n in range(start, end):
+                if key.match(lines[n]) or table.match(lines[n]):
+                    line_found = n + 1
+                    start = n
+                    break
+        i += 1
+    return line_found
+
+
+def load(path: Path) -> Template:
+    """Load and validate one template file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise TemplateError(f"{path}: no such template file") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TemplateError(f"{path}: cannot be read ({exc})") from exc
+    return parse_text(text, str(path))
+
+
+@dataclass
+class TemplateEntry:
+    """A template as listed on the home screen, read with tomllib only."""
+
+    path: Path
+    name: str
+    title: str
+    language: str
+    activities: int
+    source: str
+    error: str = ""
+
+
+def list_templates(folder: Path) -> list[TemplateEntry]:
+    """The templates in ``folder``; files that do not parse are listed with an error."""
+    out: list[TemplateEntry] = []
+    if not folder.is_dir():
+        return out
+    for path in sorted(folder.glob("*.toml")):
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            meta = data.get("template", {})
+            out.append(
+                TemplateEntry(
+                    path,
+                    str(meta.get("name", path.stem)),
+                    str(meta.get("title", "")),
+                    str(meta.get("language", "")),
+                    len(data.get("agenda", [])),
+                    str(meta.get("source", "")),
+                )
+            )
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            out.append(TemplateEntry(path, path.stem, "", "", 0, "", error=str(exc)))
+    return out
+
+
+def resolve(name_or_path: str, folder: Path) -> Path:
+    """A template by name (``canvases/NAME.toml`` or its ``template.name``) or path."""
+    candidate = Path(name_or_path)
+    if candidate.suffix == ".toml" or "/" in name_or_path:
+        if candidate.exists():
+            return candidate
+        raise TemplateError(f"{name_or_path}: no such template file")
+    direct = folder / f"{name_or_path}.toml"
+    if direct.exists():
+        return direct
+    for entry in list_templates(folder):
+        if entry.name == name_or_path:
+            return entry.path
+    names = ", ".join(e.name for e in list_templates(folder)) or "none"
+    raise TemplateError(f"no template named {name_or_path!r} in {folder} (have: {names})")
+
+
+def dump(template: Template) -> str:
+    """The template as TOML text that :func:`parse_text` reads back unchanged."""
+    import tomlkit  # style-preserving writer: [[agenda]] blocks, not inline tables
+
+    data = template.model_dump(mode="json", exclude_defaults=True)
+    # [template] first and whole, so the file reads like the hand-written ones
+    data.pop("template", None)
+    data = {"template": template.template.model_dump(mode="json"), **data}
+    return tomlkit.dumps(_drop_empty(data))
+
+
+def _drop_empty(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_empty(v) for k, v in value.items() if v not in ("", [], {}, None)}
+    if isinstance(value, list):
+        return [_drop_empty(v) for v in value]
+    return value
+
+
+def crosspoint_statements(template_plan: dict[str, Any]) -> list[str]:
+    """Statements for a ``statements_from = "crosspoints"`` question."""
+    return [c.get("title") or c["vision"] for c in template_plan.get("crosspoints", [])]
