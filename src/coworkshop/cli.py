@@ -161,7 +161,7 @@ def new_cmd(
         output = default_path(folder, details)
     store, _session = create_session_file(output, tpath, details)
     store.close()
-    out.print(str(output))
+    typer.echo(str(output))
 
 
 @app.command("sessions")
@@ -216,11 +216,11 @@ def demo_cmd(
         folder.mkdir(parents=True, exist_ok=True)
         output = folder / "demo.cws"
         if output.exists():
-            out.print(f"{output} (the demo session is already there)")
+            typer.echo(f"{output} (the demo session is already there)")
             return
     store = build_demo(output, _templates_dir())
     store.close()
-    out.print(str(output))
+    typer.echo(str(output))
 
 
 @template_app.command("save")
@@ -251,7 +251,7 @@ def template_save_cmd(
     templates.parse_text(text, str(output))  # what we write must load back
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
-    out.print(str(output))
+    typer.echo(str(output))
 
 
 @template_app.command("check")

@@ -215,7 +215,13 @@ def parse_text(text: str, source: str = "<template>") -> Template:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise TemplateError(f"{source}: {exc}") from exc
+        msg = str(exc)
+        m = re.search(r"\s*\(at line (\d+), column (\d+)\)$", msg)
+        if m:
+            msg = f"{source}:{m[1]}: TOML syntax: {msg[: m.start()]} (column {m[2]})"
+        else:
+            msg = f"{source}: TOML syntax: {msg}"
+        raise TemplateError(msg) from exc
     return validate(data, text, source)
 
 

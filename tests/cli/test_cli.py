@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from coworkshop.cli import app
+from coworkshop.core import canvas, sessions
+from coworkshop.core.store import Store
+
+runner = CliRunner()
+
+
+def run(*args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args))
+
+
+def test_templates_lists_the_bundled_ones() -> None:
+    result = run("templates")
+    assert result.exit_code == 0
+    assert "mastery-policy-cocreation" in result.output and "blank" in result.output
+
+
+def test_new_creates_a_session_file_and_prints_its_path(sessions_dir: Path) -> None:
+    result = run(
+        "new", "blank", "--title", "Oulu kick-start", "--date", "2026-02-03",
+        "--place", "Oulu", "--country", "Finland", "--sector", "Agri-food",
+        "--facilitator", "Aino",
+    )
+    assert result.exit_code == 0, result.output
+    path = Path(result.output.strip())
+    assert path == sessions_dir / "2026-02-03-oulu-kick-start.cws"
+    session = Store.open(path).only_session()
+    assert (session.title, session.place, session.country, session.language) == (
+        "Oulu kick-start", "Oulu", "Finland", "en",
+    )
+    listing = run("sessions")
+    assert listing.exit_code == 0 and "Oulu kick-start" in listing.output
+
+
+def test_new_with_output_and_a_template_path(tmp_path: Path) -> None:
+    target = tmp_path / "x.cws"
+    tpl = Path(__file__).resolve().parents[2] / "canvases" / "blank.toml"
+    result = run("new", str(tpl), "--title", "X", "-o", str(target))
+    assert result.exit_code == 0 and target.exists()
+    again = run("new", "blank", "--title", "X", "-o", str(target))
+    assert again.exit_code == 1 and "already exists" in again.output
+
+
+def test_user_errors_are_one_line_with_status_1(tmp_path: Path) -> None:
+    cases = [
+        (("new", "nope", "--title", "x"), "no template named 'nope'"),
+        (("new", "blank", "--title", "x", "--date", "tomorrow"), "date: 'tomorrow' is not a date"),
+        (("new", "blank", "--title", " "), "title: a session needs a title"),
+    ]
+    for args, message in cases:
+        result = run(*args)
+        assert result.exit_code == 1, args
+        assert message in result.output
+        assert "Traceback" not in result.output
+    assert list((tmp_path / "sessions").iterdir()) == []
+
+
+def test_open_refuses_a_foreign_file(tmp_path: Path) -> None:
+    bad = tmp_path / "notes.cws"
+    bad.write_text("shopping list")
+    result = run("open", str(bad))
+    assert result.exit_code == 1
+    assert "not a coworkshop session file" in result.output
+    assert bad.read_text() == "shopping list"
+
+
+def test_sessions_lists_broken_files_without_failing(sessions_dir: Path) -> None:
+    (sessions_dir / "broken.cws").write_bytes(b"garbage")
+    run("new", "blank", "--title", "Good one")
+    result = run("sessions")
+    assert result.exit_code == 0
+    assert "Good one" in result.output and "broken.cws" in result.output
+
+
+def test_demo_is_lived_in(sessions_dir: Path) -> None:
+    result = run("demo")
+    assert result.exit_code == 0, result.output
+    path = sessions_dir / "demo.cws"
+    store = Store.open(path)
+    session = store.only_session()
+    counts = sessions.participant_counts(store, session)
+    assert all(n > 0 for n in counts.values()), counts
+    canvases = [a for a in sessions.activities(store, session.id) if a.kind == "canvas"]
+    filled = [a for a in canvases if canvas.cards(store, a.id)]
+    assert len(filled) >= 3
+    paths = canvas.pathways(store, filled[0].id)
+    assert paths.pathways and paths.pathways[0].steps and paths.pathways[0].steps[0].whats
+    # running demo again keeps the existing file
+    again = run("demo")
+    assert again.exit_code == 0 and "already there" in again.output
+
+
+def test_template_save_then_new_from_it(tmp_path: Path, sessions_dir: Path) -> None:
+    path = Path(run("new", "mastery-policy-cocreation", "--title", "Sofia").output.strip())
+    target = tmp_path / "canvases-mine" / "sofia-plan.toml"
+    result = run("template", "save", str(path), "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert run("template", "check", str(target)).exit_code == 0
+    new = run("new", str(target), "--title", "Replay in Varna")
+    assert new.exit_code == 0, new.output
+    replay = Store.open(Path(new.output.strip()))
+    original = Store.open(path)
+    keys = [a.key for a in sessions.activities(original, original.only_session().id)]
+    assert [a.key for a in sessions.activities(replay, replay.only_session().id)] == keys
+    refused = run("template", "save", str(path), "-o", str(target))
+    assert refused.exit_code == 1 and "already exists" in refused.output
+
+
+def test_template_check_reports_each_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[template]\nname = "bad"\ntitle = "B"\n\n[[agenda]]\nkey = "a"\nkind = "dance"\n')
+    good = Path(__file__).resolve().parents[2] / "canvases" / "blank.toml"
+    result = run("template", "check", str(good), str(bad))
+    assert result.exit_code == 1
+    assert "ok" in result.output and "blank" in result.output
+    assert f"{bad}" in result.output and "FAIL" in result.output
+
+
+def test_a_newer_file_is_refused_by_every_command(tmp_path: Path) -> None:
+    path = Path(run("new", "blank", "--title", "T").output.strip())
+    con = sqlite3.connect(path)
+    con.execute("UPDATE meta SET value='7' WHERE key='schema_version'")
+    con.commit()
+    con.close()
+    result = run("template", "save", str(path), "-o", str(tmp_path / "t.toml"))
+    assert result.exit_code == 1 and "newer coworkshop" in result.output

@@ -1,0 +1,37 @@
+"""Fixtures shared by every test: an isolated user environment."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+BUNDLED = REPO / "canvases"
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test sees the user's sessions, templates or terminal settings."""
+    sessions = tmp_path / "sessions"
+    sessions.mkdir()
+    monkeypatch.setenv("COWORKSHOP_SESSIONS", str(sessions))
+    monkeypatch.setenv("COWORKSHOP_TEMPLATES", str(BUNDLED))
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+    monkeypatch.setenv("COLUMNS", "200")  # Rich tables in CLI output: no wrapping
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def templates_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A writable copy of the bundled templates."""
+    target = tmp_path / "canvases"
+    shutil.copytree(BUNDLED, target)
+    monkeypatch.setenv("COWORKSHOP_TEMPLATES", str(target))
+    return target
+
+
+@pytest.fixture
+def sessions_dir(tmp_path: Path) -> Path:
+    return tmp_path / "sessions"

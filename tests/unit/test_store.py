@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from coworkshop.core import canvas, probe, sessions
+from coworkshop.core.errors import SessionFileError
+from coworkshop.core.store import Store
+
+from .helpers import activity, make_session
+
+
+def _digest(path: Path) -> bytes:
+    return path.read_bytes()
+
+
+def test_file_is_wal_with_full_sync_and_records_its_version(tmp_path: Path) -> None:
+    store, _ = make_session(tmp_path / "s.cws")
+    with store.engine.connect() as con:
+        assert con.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert con.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+    assert probe.check_file(tmp_path / "s.cws") == probe.SCHEMA_VERSION
+
+
+def test_changes_are_visible_to_a_fresh_reader_without_closing(tmp_path: Path) -> None:
+    path = tmp_path / "s.cws"
+    store, session = make_session(path)
+    act = activity(store, session, "canvas-1")
+    canvas.add_card(store, act.id, "change", "committed at once")
+    # a second, independent connection sees it: there is no save step
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT text FROM card").fetchall() == [("committed at once",)]
+    con.close()
+
+
+def test_newer_schema_is_refused_and_file_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "new.cws"
+    store, _ = make_session(path)
+    store.close()
+    con = sqlite3.connect(path)
+    con.execute("UPDATE meta SET value='99' WHERE key='schema_version'")
+    con.commit()
+    con.execute("PRAGMA journal_mode=DELETE")  # fold the WAL in, so the file is all there is
+    con.close()
+    before = _digest(path)
+    with pytest.raises(SessionFileError, match="newer coworkshop"):
+        Store.open(path)
+    assert _digest(path) == before
+    assert not Path(str(path) + "-wal").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"hello, not a database", "not an SQLite database"),
+        (b"SQLite format 3\x00" + b"\x13" * 2000, "damaged"),
+        (b"", "not an SQLite database"),
+    ],
+)
+def test_garbage_files_are_refused_and_untouched(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "bad.cws"
+    path.write_bytes(content)
+    with pytest.raises(SessionFileError, match=message):
+        Store.open(path)
+    assert path.read_bytes() == content
+
+
+def test_foreign_sqlite_file_is_refused_and_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE photos (id INTEGER)")
+    con.commit()
+    con.close()
+    before = _digest(path)
+    with pytest.raises(SessionFileError, match="not a coworkshop session file"):
+        Store.open(path)
+    assert _digest(path) == before
+
+
+def test_missing_file_and_existing_target(tmp_path: Path) -> None:
+    with pytest.raises(SessionFileError, match="no such session file"):
+        Store.open(tmp_path / "nope.cws")
+    make_session(tmp_path / "s.cws")
+    with pytest.raises(SessionFileError, match="already exists"):
+        Store.create(tmp_path / "s.cws")
+
+
+def test_read_info_lists_sessions_without_sqlmodel(tmp_path: Path) -> None:
+    store, session = make_session(tmp_path / "s.cws")
+    sessions.add_participant(store, session, "policy")
+    info = probe.read_info(tmp_path / "s.cws")
+    assert [(s.title, s.participants, s.activities) for s in info.sessions] == [("Sofia", 1, 3)]
+
+
+def test_backup_copies_the_live_database(tmp_path: Path) -> None:
+    store, session = make_session(tmp_path / "s.cws")
+    canvas.add_card(store, activity(store, session, "canvas-1").id, "how", "in the WAL only")
+    store.backup_to(tmp_path / "copy.cws")
+    copy = Store.open(tmp_path / "copy.cws")
+    act = activity(copy, copy.only_session(), "canvas-1")
+    assert [c.text for c in canvas.cards(copy, act.id)] == ["in the WAL only"]

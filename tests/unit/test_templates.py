@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from coworkshop.core import templates
+from coworkshop.core.errors import TemplateError
+
+from .helpers import TEMPLATE
+
+BUNDLED = Path(__file__).resolve().parents[2] / "canvases"
+
+
+def test_every_bundled_template_validates_and_round_trips() -> None:
+    found = sorted(BUNDLED.glob("*.toml"))
+    names = {p.stem for p in found}
+    assert {"blank", "mastery-policy-cocreation"} <= names
+    for path in found:
+        tpl = templates.load(path)
+        assert tpl.template.name == path.stem
+        assert tpl.template.source, f"{path.name} names no source methodology"
+        assert templates.parse_text(templates.dump(tpl)) == tpl
+
+
+def _error(text: str) -> str:
+    with pytest.raises(TemplateError) as info:
+        templates.parse_text(text, "w.toml")
+    return str(info.value)
+
+
+def test_syntax_error_names_file_and_line() -> None:
+    msg = _error(TEMPLATE.replace('title = "Pathway 1"', 'title = "Pathway 1'))
+    assert msg == "w.toml:28: TOML syntax: Illegal character '\\n' (column 19)"
+
+
+def test_field_error_names_file_line_and_field() -> None:
+    msg = _error(TEMPLATE.replace("timebox = 30", "timebox = -5"))
+    assert msg.startswith("w.toml:29: field agenda[0].timebox:")
+
+
+def test_unknown_reference_names_the_field() -> None:
+    msg = _error(TEMPLATE.replace('crosspoint = "cp1"', 'crosspoint = "cp9"'))
+    assert "w.toml:30: field agenda[0].crosspoint: unknown cross-point 'cp9'" == msg
+    msg = _error(TEMPLATE.replace('scale = "rel"', 'scale = "relevance"'))
+    assert "field agenda[2].questions[0].scale: unknown scale 'relevance'" in msg
+
+
+def test_misspelt_field_is_reported() -> None:
+    msg = _error(TEMPLATE.replace('kind = "poll"', 'kind = "poll"\ntimbox = 3'))
+    assert "timbox" in msg and "Extra inputs are not permitted" in msg
+
+
+def test_duplicate_keys_and_shape_rules() -> None:
+    assert "duplicate key 'grid'" in _error(TEMPLATE.replace('key = "poll"', 'key = "grid"'))
+    bad_poll = TEMPLATE.replace('type = "scale_statements"', 'type = "single"')
+    assert "needs at least 2 options" in _error(bad_poll)
+    no_levels = TEMPLATE.replace('shape = "grid"', 'shape = "grid"\nlevels = []')
+    assert "Cannot overwrite" in _error(no_levels) or "levels" in _error(no_levels)
+
+
+def test_resolve_by_name_or_path(tmp_path: Path) -> None:
+    assert templates.resolve("blank", BUNDLED) == BUNDLED / "blank.toml"
+    with pytest.raises(TemplateError, match="no template named 'nope'"):
+        templates.resolve("nope", BUNDLED)
+    with pytest.raises(TemplateError, match="no such template file"):
+        templates.resolve(str(tmp_path / "x.toml"), BUNDLED)
+
+
+def test_listing_survives_a_broken_file(tmp_path: Path) -> None:
+    (tmp_path / "good.toml").write_text(TEMPLATE)
+    (tmp_path / "bad.toml").write_text("[template\n")
+    entries = {e.name: e for e in templates.list_templates(tmp_path)}
+    assert entries["t"].activities == 3
+    assert entries["bad"].error
