@@ -52,7 +52,11 @@ class TemplateMeta(Strict):
 class StakeholderGroup(Strict):
     key: Key
     label: Text
-    color: str = "grey"
+    # Colour names that both Rich (CLI, reports) and Textual (TUI) understand.
+    color: Literal[
+        "blue", "green", "magenta", "cyan", "yellow", "red", "purple",
+        "white", "tan", "violet", "orchid", "black",
+    ] = "white"
     description: str = ""
 
 
