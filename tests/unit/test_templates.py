@@ -73,3 +73,16 @@ def test_listing_survives_a_broken_file(tmp_path: Path) -> None:
     entries = {e.name: e for e in templates.list_templates(tmp_path)}
     assert entries["t"].activities == 3
     assert entries["bad"].error
+
+
+def test_shared_crosspoints_stay_identical_across_mastery_templates() -> None:
+    main = {c.key: c for c in templates.load(BUNDLED / "mastery-policy-cocreation.toml").crosspoints}
+    kick = templates.load(BUNDLED / "mastery-kickstart.toml").crosspoints
+    assert kick, "the kick-start template carries cross-points"
+    for cp in kick:
+        assert cp == main[cp.key], f"{cp.key} differs between the MASTERY templates"
+
+
+def test_an_unknown_group_colour_is_refused() -> None:
+    msg = _error(TEMPLATE.replace('label = "Industry"', 'label = "Industry"\ncolor = "orange"'))
+    assert "stakeholder_groups[1].color" in msg
