@@ -69,9 +69,19 @@ def main() -> None:
         sessions.mkdir()
         for i in range(args.sessions):
             subprocess.run(
-                [sys.executable, "-m", "coworkshop", "new", "mastery-policy-cocreation",
-                 "--title", f"Workshop {i + 1}", "-o", str(sessions / f"w{i + 1}.cws")],
-                check=True, capture_output=True,
+                [
+                    sys.executable,
+                    "-m",
+                    "coworkshop",
+                    "new",
+                    "mastery-policy-cocreation",
+                    "--title",
+                    f"Workshop {i + 1}",
+                    "-o",
+                    str(sessions / f"w{i + 1}.cws"),
+                ],
+                check=True,
+                capture_output=True,
                 env={**os.environ, "COWORKSHOP_TEMPLATES": str(REPO / "canvases")},
             )
         code = COWORKSHOP.format(sessions=str(sessions), templates=str(REPO / "canvases"))

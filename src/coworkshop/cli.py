@@ -191,8 +191,14 @@ def sessions_cmd(
             continue
         for s in info.sessions:
             table.add_row(
-                f.name, s.title, s.date, s.place, s.country, s.template_name,
-                str(s.participants), str(s.activities),
+                f.name,
+                s.title,
+                s.date,
+                s.place,
+                s.country,
+                s.template_name,
+                str(s.participants),
+                str(s.activities),
             )
     out.print(table)
 
@@ -273,6 +279,85 @@ def template_check_cmd(
             out.print(f"[green]ok[/]   {f}: {tpl.template.name}, {len(tpl.agenda)} activities")
     if failed:
         raise typer.Exit(1)
+
+
+@app.command("serve")
+@user_errors
+def serve_cmd(
+    file: Annotated[Path, typer.Argument(help="A session file (.cws).")],
+    host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0: every network).")] = (
+        "0.0.0.0"
+    ),
+    port: Annotated[int, typer.Option(help="Port (the next free one if taken; 0: any).")] = 8765,
+    open_polls: Annotated[
+        list[str] | None,
+        typer.Option("--open", help="Open a poll first: ACTIVITY/QUESTION or ACTIVITY (repeat)."),
+    ] = None,
+    code: Annotated[str, typer.Option(help="Join code (default: a new random one).")] = "",
+    log: Annotated[
+        Path | None, typer.Option(help="Log file (default: warnings to stderr).")
+    ] = None,
+    joins_per_minute: Annotated[
+        float, typer.Option(help="Joins allowed per minute from one address.")
+    ] = 60,
+) -> None:
+    """Run the participants' voting server without the app (Ctrl+C stops it)."""
+    import asyncio
+    import logging
+
+    from rich.markup import escape
+
+    from .core import voting
+    from .core.store import Store
+    from .server import Limits, qr_text_lines
+    from .server import serve as run_server
+
+    if code and not (code.isdigit() and 4 <= len(code) <= 12):
+        raise _fail("--code: 4 to 12 digits")
+    store = Store.open(file)
+    root = logging.getLogger()
+    handler: logging.Handler = (
+        logging.FileHandler(log, delay=True) if log else logging.StreamHandler()
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(logging.INFO if log else logging.WARNING)
+    level = root.level
+    try:
+        session = store.only_session()
+        for ref in open_polls or []:
+            for poll in voting.find_polls(store, session.id, ref):
+                voting.open_poll(store, poll.id)
+
+        def announce(server: Any) -> None:
+            title = escape(session.title)
+            out.print(f"[bold]{title}[/]: live voting, join code [bold]{server.code}[/]")
+            for addr in server.addresses():
+                out.print(f"  {server.join_url(addr.ip)}   ({addr.label})")
+            for line in qr_text_lines(server.join_url()):
+                out.print(line, highlight=False, markup=False)
+            out.print("Press Ctrl+C to stop.", style="dim")
+
+        limits = Limits(
+            joins_per_minute=joins_per_minute, joins_burst=max(20.0, joins_per_minute / 3)
+        )
+        root.addHandler(handler)
+        root.setLevel(min(level, handler.level) if level else handler.level)
+        asyncio.run(
+            run_server(
+                store,
+                session.id,
+                host=host,
+                port=port,
+                code=code or None,
+                limits=limits,
+                announce=announce,
+            )
+        )
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+        handler.close()
+        store.close()
 
 
 def main() -> None:

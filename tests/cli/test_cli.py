@@ -24,16 +24,30 @@ def test_templates_lists_the_bundled_ones() -> None:
 
 def test_new_creates_a_session_file_and_prints_its_path(sessions_dir: Path) -> None:
     result = run(
-        "new", "blank", "--title", "Oulu kick-start", "--date", "2026-02-03",
-        "--place", "Oulu", "--country", "Finland", "--sector", "Agri-food",
-        "--facilitator", "Aino",
+        "new",
+        "blank",
+        "--title",
+        "Oulu kick-start",
+        "--date",
+        "2026-02-03",
+        "--place",
+        "Oulu",
+        "--country",
+        "Finland",
+        "--sector",
+        "Agri-food",
+        "--facilitator",
+        "Aino",
     )
     assert result.exit_code == 0, result.output
     path = Path(result.output.strip())
     assert path == sessions_dir / "2026-02-03-oulu-kick-start.cws"
     session = Store.open(path).only_session()
     assert (session.title, session.place, session.country, session.language) == (
-        "Oulu kick-start", "Oulu", "Finland", "en",
+        "Oulu kick-start",
+        "Oulu",
+        "Finland",
+        "en",
     )
     listing = run("sessions")
     assert listing.exit_code == 0 and "Oulu kick-start" in listing.output
@@ -115,7 +129,9 @@ def test_template_save_then_new_from_it(tmp_path: Path, sessions_dir: Path) -> N
 
 def test_template_check_reports_each_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
-    bad.write_text('[template]\nname = "bad"\ntitle = "B"\n\n[[agenda]]\nkey = "a"\nkind = "dance"\n')
+    bad.write_text(
+        '[template]\nname = "bad"\ntitle = "B"\n\n[[agenda]]\nkey = "a"\nkind = "dance"\n'
+    )
     good = Path(__file__).resolve().parents[2] / "canvases" / "blank.toml"
     result = run("template", "check", str(good), str(bad))
     assert result.exit_code == 1

@@ -68,7 +68,9 @@ def test_pathways_chain_and_flag_unlinked(board) -> None:  # type: ignore[no-unt
     canvas.delete_card(store, how.id)
     assert [c.id for c in canvas.pathways(store, act.id).unlinked_what] == [what.id, stray_what.id]
     canvas.restore_card(store, how.id)
-    assert what.id in [w.id for s in canvas.pathways(store, act.id).pathways[0].steps for w in s.whats]
+    assert what.id in [
+        w.id for s in canvas.pathways(store, act.id).pathways[0].steps for w in s.whats
+    ]
 
 
 def test_edits_keep_every_revision(board) -> None:  # type: ignore[no-untyped-def]
@@ -82,7 +84,11 @@ def test_edits_keep_every_revision(board) -> None:  # type: ignore[no-untyped-de
     revs = canvas.history(store, card.id)
     assert [r.text for r in revs] == ["first", "second", "third", "third", "third"]
     assert [r.reason for r in revs] == [
-        "created", "edited", "revised after feedback", "deleted", "restored",
+        "created",
+        "edited",
+        "revised after feedback",
+        "deleted",
+        "restored",
     ]
 
 
@@ -133,9 +139,14 @@ def test_grid_cells_hold_objectives_with_stakeholders() -> None:
     store, session = make_session()
     grid = activity(store, session, "grid")
     assert canvas.grid_cells(grid) == [
-        "systemic/short", "systemic/long", "learners/short", "learners/long",
+        "systemic/short",
+        "systemic/long",
+        "learners/short",
+        "learners/long",
     ]
-    card = canvas.add_card(store, grid.id, "learners/long", "Stackable pathways", stakeholders="VET")
+    card = canvas.add_card(
+        store, grid.id, "learners/long", "Stackable pathways", stakeholders="VET"
+    )
     assert (card.column, card.stakeholders) == ("learners/long", "VET")
     with pytest.raises(UserError, match="not a column"):
         canvas.add_card(store, grid.id, "change", "no such cell on a grid")

@@ -15,5 +15,7 @@ def test_core_imports_neither_textual_nor_aiohttp() -> None:
         "       or m.startswith(('coworkshop.tui', 'coworkshop.server', 'coworkshop.report'))]\n"
         "print(','.join(sorted(bad)))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == ""

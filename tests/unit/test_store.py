@@ -59,7 +59,9 @@ def test_newer_schema_is_refused_and_file_untouched(tmp_path: Path) -> None:
         (b"", "not an SQLite database"),
     ],
 )
-def test_garbage_files_are_refused_and_untouched(tmp_path: Path, content: bytes, message: str) -> None:
+def test_garbage_files_are_refused_and_untouched(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
     path = tmp_path / "bad.cws"
     path.write_bytes(content)
     with pytest.raises(SessionFileError, match=message):

@@ -76,7 +76,9 @@ def test_listing_survives_a_broken_file(tmp_path: Path) -> None:
 
 
 def test_shared_crosspoints_stay_identical_across_mastery_templates() -> None:
-    main = {c.key: c for c in templates.load(BUNDLED / "mastery-policy-cocreation.toml").crosspoints}
+    main = {
+        c.key: c for c in templates.load(BUNDLED / "mastery-policy-cocreation.toml").crosspoints
+    }
     kick = templates.load(BUNDLED / "mastery-kickstart.toml").crosspoints
     assert kick, "the kick-start template carries cross-points"
     for cp in kick:

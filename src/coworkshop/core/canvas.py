@@ -110,7 +110,9 @@ def cards(store: Store, activity_id: str, deleted: bool = False) -> list[Card]:
     with store.db() as db:
         if not deleted:
             return _live_cards(db, activity_id)
-        stmt = select(Card).where(Card.activity_id == activity_id, col(Card.deleted_at).is_not(None))
+        stmt = select(Card).where(
+            Card.activity_id == activity_id, col(Card.deleted_at).is_not(None)
+        )
         return list(db.exec(stmt.order_by(col(Card.deleted_at).desc())))
 
 
@@ -178,7 +180,9 @@ def edit_card(
             raise UserError("no such card")
         if card.deleted_at is not None:
             raise RuleError("that card is deleted; restore it before editing")
-        unchanged = card.text == text and (stakeholders is None or stakeholders == card.stakeholders)
+        unchanged = card.text == text and (
+            stakeholders is None or stakeholders == card.stakeholders
+        )
         if unchanged:
             return card
         card.text = text

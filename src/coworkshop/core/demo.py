@@ -19,7 +19,13 @@ PARTICIPANTS = [
     ("policy", "Elena Petrova", "Ministry of Education and Science", "Bulgaria", "Group A"),
     ("policy", "", "Regional Development Agency", "Bulgaria", "Group B"),
     ("policy", "Georgi Ivanov", "Municipality of Sofia, skills unit", "Bulgaria", "Group A"),
-    ("industry", "Martin Dimitrov", "Builders Association, training committee", "Bulgaria", "Group B"),
+    (
+        "industry",
+        "Martin Dimitrov",
+        "Builders Association, training committee",
+        "Bulgaria",
+        "Group B",
+    ),
     ("industry", "", "Green retrofit contractor (SME)", "Bulgaria", "Group A"),
     ("industry", "Iva Koleva", "Precast concrete manufacturer", "Bulgaria", "Group B"),
     ("industry", "Nikolai Stoyanov", "Energy-efficiency installer", "Bulgaria", "Group A"),
@@ -106,7 +112,9 @@ def build_demo(path: Path, templates_dir: Path) -> Store:
             change = canvas.add_card(store, act.id, "change", change_text, group=group)
             ids.append(change.id)
             for how_text, whats in hows:
-                how = canvas.add_card(store, act.id, "how", how_text, link_id=change.id, group=group)
+                how = canvas.add_card(
+                    store, act.id, "how", how_text, link_id=change.id, group=group
+                )
                 for what_text in whats:
                     canvas.add_card(store, act.id, "what", what_text, link_id=how.id, group=group)
         first_cards.append(ids)

@@ -15,4 +15,3 @@ class TemplateError(UserError):
 
 class RuleError(UserError):
     """An instrument's rule refuses the change (e.g. a third CHANGE card)."""
-

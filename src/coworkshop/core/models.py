@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import uuid6
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, Index, text
 from sqlmodel import Field, SQLModel
 
 from .probe import APP_ID, SCHEMA_VERSION
@@ -120,3 +120,113 @@ class Comment(Record, table=True):
     from_group: str = ""
     text: str
     resolved: bool = False
+
+
+# ---------------------------------------------------------------- live voting
+# One poll is one question of a poll activity. Ballots, tallies, Q&A items and
+# upvotes are append-only: a changed ballot keeps its old row, marked as
+# replaced, so the file shows every vote as it was cast.
+
+
+class Poll(Record, table=True):
+    """The live state of one question of a poll activity."""
+
+    __table_args__ = (Index("ux_poll_question", "activity_id", "question_key", unique=True),)
+
+    activity_id: str = Field(index=True)
+    question_key: str
+    state: str = "draft"  # draft | open | closed
+    results_visible: bool = False
+    opened_at: datetime | None = None  # last time it was opened
+    closed_at: datetime | None = None  # last time it was closed
+    times_opened: int = 0
+
+
+class Device(Record, table=True):
+    """A phone that joined with the room's code. Only a hash of its token is kept."""
+
+    token_hash: str = Field(index=True, unique=True)
+    participant_id: str = Field(index=True)
+    stakeholder_group: str
+    user_agent: str = ""
+
+
+class Ballot(Record, table=True):
+    """One answer of one participant to one poll (one statement of it).
+
+    A changed answer is a new row; the old one gets ``replaced_by``. At most
+    one live row (not replaced, not deleted) per participant, poll and statement.
+    """
+
+    __table_args__ = (
+        Index(
+            "ux_ballot_live",
+            "poll_id",
+            "statement",
+            "participant_id",
+            unique=True,
+            sqlite_where=text("replaced_by IS NULL AND deleted_at IS NULL"),
+        ),
+    )
+
+    poll_id: str = Field(index=True)
+    activity_id: str
+    question_key: str
+    statement: int = 0  # index of the statement (scale_statements), else 0
+    value: Any = Field(sa_column=Column(JSON, nullable=False))
+    participant_id: str = Field(index=True)
+    stakeholder_group: str = ""
+    device_id: str = ""
+    replaced_by: str | None = None
+
+
+class Tally(Record, table=True):
+    """A count entered by the facilitator: show of hands or paper ballots.
+
+    Entering a new count for the same poll, statement, choice, group and source
+    replaces the previous one (kept, with ``replaced_by``).
+    """
+
+    poll_id: str = Field(index=True)
+    activity_id: str
+    question_key: str
+    statement: int = 0
+    choice: int  # index of the option or scale point
+    stakeholder_group: str = ""  # empty: not split by group
+    count: int = 0
+    source: str = "hands"  # hands | paper
+    replaced_by: str | None = None
+
+
+class QAItem(Record, table=True):
+    """A question or idea a participant posted to a Q&A poll."""
+
+    poll_id: str = Field(index=True)
+    activity_id: str
+    question_key: str
+    text: str
+    participant_id: str = ""
+    stakeholder_group: str = ""
+    device_id: str = ""
+    highlighted: bool = False
+    answered: bool = False
+    hidden: bool = False
+
+
+class QAVote(Record, table=True):
+    """One upvote; withdrawing it sets ``deleted_at``."""
+
+    __table_args__ = (
+        Index(
+            "ux_qavote_live",
+            "item_id",
+            "participant_id",
+            unique=True,
+            sqlite_where=text("deleted_at IS NULL"),
+        ),
+    )
+
+    item_id: str = Field(index=True)
+    poll_id: str = Field(index=True)
+    participant_id: str
+    device_id: str = ""

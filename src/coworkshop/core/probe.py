@@ -67,8 +67,12 @@ def check_file(path: Path) -> int:
         try:
             ok = con.execute("PRAGMA quick_check(1)").fetchone()
             if not ok or ok[0] != "ok":
-                raise SessionFileError(f"{path}: the session file is damaged ({ok[0] if ok else '?'})")
-            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+                raise SessionFileError(
+                    f"{path}: the session file is damaged ({ok[0] if ok else '?'})"
+                )
+            tables = {
+                r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
             if "meta" not in tables:
                 raise SessionFileError(
                     f"{path}: an SQLite database, but not a coworkshop session file"
@@ -77,7 +81,9 @@ def check_file(path: Path) -> int:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        raise SessionFileError(f"{path}: the session file is damaged or unreadable ({exc})") from exc
+        raise SessionFileError(
+            f"{path}: the session file is damaged or unreadable ({exc})"
+        ) from exc
     if meta.get("app") != APP_ID:
         raise SessionFileError(f"{path}: an SQLite database, but not a coworkshop session file")
     try:
@@ -108,7 +114,9 @@ def read_info(path: Path) -> FileInfo:
             """
         ).fetchall()
     except sqlite3.DatabaseError as exc:
-        raise SessionFileError(f"{path}: the session file is damaged or unreadable ({exc})") from exc
+        raise SessionFileError(
+            f"{path}: the session file is damaged or unreadable ({exc})"
+        ) from exc
     finally:
         con.close()
     return FileInfo(path, version, [SessionSummary(*r) for r in rows])

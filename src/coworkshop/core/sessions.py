@@ -148,8 +148,13 @@ def update_session(store: Store, session_id: str, **fields: str) -> Session:
         if session is None:
             raise UserError("no such session")
         current = SessionDetails(
-            session.title, session.date, session.place, session.country,
-            session.sector, session.language, session.facilitator,
+            session.title,
+            session.date,
+            session.place,
+            session.country,
+            session.sector,
+            session.language,
+            session.facilitator,
         )
         merged = SessionDetails(**{**vars(current), **fields}).cleaned()
         for k, v in vars(merged).items():
@@ -160,7 +165,9 @@ def update_session(store: Store, session_id: str, **fields: str) -> Session:
         return session
 
 
-def template_of_session(store: Store, session_id: str, name: str, title: str = "") -> templates.Template:
+def template_of_session(
+    store: Store, session_id: str, name: str, title: str = ""
+) -> templates.Template:
     """The plan of a session (agenda, prompts, cross-points, questions, scales;
     no results) as a template, ready to save for another workshop."""
     with store.db() as db:
@@ -322,14 +329,16 @@ def add_participant(
             "breakout_group": breakout_group,
         },
     )
-    p = Participant(session_id=session.id, **fields)
+    p = Participant.model_validate({"session_id": session.id, **fields})
     with store.db() as db:
         db.add(p)
         db.commit()
     return p
 
 
-def update_participant(store: Store, session: Session, participant_id: str, **fields: str) -> Participant:
+def update_participant(
+    store: Store, session: Session, participant_id: str, **fields: str
+) -> Participant:
     checked = _check_participant(session, fields)
     with store.db() as db:
         p = db.get(Participant, participant_id)
@@ -360,7 +369,11 @@ def delete_participant(store: Store, participant_id: str, restore: bool = False)
 
 def participants(store: Store, session_id: str, deleted: bool = False) -> list[Participant]:
     with store.db() as db:
-        cond = col(Participant.deleted_at).is_not(None) if deleted else col(Participant.deleted_at).is_(None)
+        cond = (
+            col(Participant.deleted_at).is_not(None)
+            if deleted
+            else col(Participant.deleted_at).is_(None)
+        )
         stmt = (
             select(Participant)
             .where(Participant.session_id == session_id, cond)

@@ -131,8 +131,6 @@ def _migrate(path: Path, version: int) -> None:
         for target in range(version + 1, SCHEMA_VERSION + 1):
             with con:
                 MIGRATIONS[target](con)
-                con.execute(
-                    "UPDATE meta SET value=? WHERE key='schema_version'", (str(target),)
-                )
+                con.execute("UPDATE meta SET value=? WHERE key='schema_version'", (str(target),))
     finally:
         con.close()

@@ -54,8 +54,18 @@ class StakeholderGroup(Strict):
     label: Text
     # Colour names that both Rich (CLI, reports) and Textual (TUI) understand.
     color: Literal[
-        "blue", "green", "magenta", "cyan", "yellow", "red", "purple",
-        "white", "tan", "violet", "orchid", "black",
+        "blue",
+        "green",
+        "magenta",
+        "cyan",
+        "yellow",
+        "red",
+        "purple",
+        "white",
+        "tan",
+        "violet",
+        "orchid",
+        "black",
     ] = "white"
     description: str = ""
 
@@ -182,18 +192,25 @@ class Template(Strict):
         points = {c.key for c in self.crosspoints}
         for i, act in enumerate(self.agenda):
             if act.crosspoint and act.crosspoint not in points:
-                raise _RefError(("agenda", i, "crosspoint"), f"unknown cross-point {act.crosspoint!r}")
+                raise _RefError(
+                    ("agenda", i, "crosspoint"), f"unknown cross-point {act.crosspoint!r}"
+                )
             for j, q in enumerate(act.questions):
                 if q.scale and q.scale not in self.scales:
-                    raise _RefError(("agenda", i, "questions", j, "scale"), f"unknown scale {q.scale!r}")
+                    raise _RefError(
+                        ("agenda", i, "questions", j, "scale"), f"unknown scale {q.scale!r}"
+                    )
                 if q.statements_from == "crosspoints" and not self.crosspoints:
                     raise _RefError(
-                        ("agenda", i, "questions", j, "statements_from"), "the template has no crosspoints"
+                        ("agenda", i, "questions", j, "statements_from"),
+                        "the template has no crosspoints",
                     )
             for field in ("knowledge_questions", "influence_questions", "support_questions"):
                 for j, mq in enumerate(getattr(act, field)):
                     if mq.scale and mq.scale not in self.scales:
-                        raise _RefError((("agenda", i, field, j, "scale")), f"unknown scale {mq.scale!r}")
+                        raise _RefError(
+                            (("agenda", i, field, j, "scale")), f"unknown scale {mq.scale!r}"
+                        )
         return self
 
 

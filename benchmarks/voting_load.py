@@ -1,0 +1,382 @@
+"""Load benchmark of live voting: N simulated phones against `coworkshop serve`.
+
+Every phone joins with the code, keeps a live connection (server-sent events)
+and, each time the facilitator opens the next poll, casts one ballot after a
+short "thinking" pause (some phones then change their answer). The facilitator
+is this script, writing to the session file from another process, exactly as
+the facilitator's app would; the server notices and tells the phones.
+
+Reports ballots per second, the time from request to acknowledgement (p50,
+p99, max), how long phones took to see a newly opened poll, the server's
+memory, and checks that every acknowledged ballot is in the file.
+
+    .venv/bin/python benchmarks/voting_load.py                 # 300 phones
+    .venv/bin/python benchmarks/voting_load.py --phones 50 --think 0   # burst
+
+Only loopback is used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import random
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from coworkshop.core import sessions, templates, voting
+from coworkshop.core.store import Store
+
+CODE = "246810"
+TEMPLATE = """
+[template]
+name = "load"
+title = "Load test"
+
+[[stakeholder_groups]]
+key = "policy"
+label = "Policy makers"
+
+[[stakeholder_groups]]
+key = "industry"
+label = "Industry"
+
+[[stakeholder_groups]]
+key = "education"
+label = "Education"
+
+[[stakeholder_groups]]
+key = "intermediary"
+label = "Intermediaries"
+
+[scales.relevance]
+label = "Relevance"
+points = ["To a great extent", "To some extent", "Not at all"]
+
+[[agenda]]
+key = "load"
+kind = "poll"
+title = "Load"
+
+[[agenda.questions]]
+key = "stage"
+type = "single"
+text = "Where do you stand?"
+options = ["Not started", "Exploring", "Piloting", "Routine", "Not sure"]
+
+[[agenda.questions]]
+key = "visions"
+type = "scale_statements"
+text = "Rate each vision"
+scale = "relevance"
+statements = ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8"]
+
+[[agenda.questions]]
+key = "first"
+type = "multiple"
+text = "Which three first?"
+options = ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8"]
+max_choices = 3
+
+[[agenda.questions]]
+key = "word"
+type = "wordcloud"
+text = "One word"
+max_length = 40
+
+[[agenda.questions]]
+key = "order"
+type = "ranking"
+text = "Rank"
+options = ["a", "b", "c", "d"]
+"""
+GROUPS = ["policy", "industry", "education", "intermediary"]
+
+
+@dataclass
+class Phone:
+    n: int
+    token: str = ""
+    participant: str = ""
+    seen: dict[str, float] = field(default_factory=dict)  # poll id -> when it showed up
+    acked: dict[str, Any] = field(default_factory=dict)  # poll id -> last acknowledged value
+    events: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+@dataclass
+class Stats:
+    latencies: list[float] = field(default_factory=list)
+    join_latencies: list[float] = field(default_factory=list)
+    follow: list[float] = field(default_factory=list)
+    refused: int = 0
+    errors: list[str] = field(default_factory=list)
+    ballots: int = 0
+
+
+def value_for(poll: voting.PollInfo, rng: random.Random) -> Any:
+    n = len(poll.choices)
+    if poll.type in ("single", "scale"):
+        return rng.randrange(n)
+    if poll.type == "multiple":
+        return sorted(rng.sample(range(n), rng.randint(1, poll.question.max_choices or n)))
+    if poll.type == "ranking":
+        order = list(range(n))
+        rng.shuffle(order)
+        return order
+    if poll.type == "scale_statements":
+        return {str(s): rng.randrange(n) for s in range(len(poll.statements))}
+    return rng.choice(["trust", "skills", "quality", "Trust", "recognition", "badges"])
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_kib(pid: int) -> tuple[int, int]:
+    status = Path(f"/proc/{pid}/status").read_text()
+    rss = int(re.search(r"VmRSS:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
+    peak = int(re.search(r"VmHWM:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
+    return rss, peak
+
+
+async def listen(http: aiohttp.ClientSession, url: str, phone: Phone, stop: asyncio.Event,
+                 stats: Stats) -> None:
+    """The phone's live connection: note when each open poll first appears."""
+    headers = {"Authorization": f"Bearer {phone.token}"}
+    for _attempt in range(20):  # reconnect, bounded
+        if stop.is_set():
+            return
+        try:
+            async with http.get(f"{url}/api/events", headers=headers,
+                                timeout=aiohttp.ClientTimeout(total=None, sock_read=30)) as resp:
+                async for raw in resp.content:
+                    line = raw.decode()
+                    if line.startswith("data: "):
+                        state = json.loads(line[6:])
+                        now = time.perf_counter()
+                        for p in state["room"]["polls"]:
+                            phone.seen.setdefault(p["id"], now)
+                        phone.events.set()
+                    if stop.is_set():
+                        return
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            if stop.is_set():
+                return
+            stats.errors.append(f"stream: {exc!r}")
+            await asyncio.sleep(0.5)
+
+
+async def cast(http: aiohttp.ClientSession, url: str, phone: Phone, poll: voting.PollInfo,
+               value: Any, stats: Stats) -> None:
+    body = {"values": value} if poll.type == "scale_statements" else {"value": value}
+    headers = {"Authorization": f"Bearer {phone.token}"}
+    for _attempt in range(5):
+        started = time.perf_counter()
+        try:
+            async with http.post(f"{url}/api/polls/{poll.id}/ballot", json=body,
+                                 headers=headers) as resp:
+                data = await resp.json()
+                took = time.perf_counter() - started
+                if resp.status == 200:
+                    stats.latencies.append(took)
+                    stats.ballots += 1
+                    phone.acked[poll.id] = data["value"]
+                    return
+                if resp.status == 429:
+                    stats.refused += 1
+                    await asyncio.sleep(float(resp.headers.get("Retry-After", "1")))
+                    continue
+                stats.errors.append(f"ballot {resp.status}: {data}")
+                return
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            stats.errors.append(f"ballot: {exc!r}")
+            await asyncio.sleep(0.2)
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    rng = random.Random(args.seed)
+    workdir = Path(tempfile.mkdtemp(prefix="cws-load-"))
+    path = workdir / "load.cws"
+    store = Store.create(path)
+    session = sessions.create_session(store, templates.parse_text(TEMPLATE),
+                                      sessions.SessionDetails(title="Load"))
+    polls = voting.polls(store, session.id)[: args.polls]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "coworkshop", "serve", str(path), "--host", "127.0.0.1",
+         "--port", "0", "--code", CODE, "--joins-per-minute", "1000000",
+         "--log", str(workdir / "serve.log")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"})
+    url = ""
+    assert proc.stdout is not None
+    for _ in range(50):
+        line = proc.stdout.readline()
+        found = re.search(r"(http://127\.0\.0\.1:\d+)/j/", line)
+        if found:
+            url = found.group(1)
+            break
+    if not url:
+        proc.kill()
+        raise SystemExit(f"server did not start: {proc.stderr.read() if proc.stderr else ''}")
+    rss_start = rss_kib(proc.pid)[0]
+    stats = Stats()
+    phones = [Phone(n) for n in range(args.phones)]
+    stop = asyncio.Event()
+    connector = aiohttp.TCPConnector(limit=0, limit_per_host=0)
+    async with aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar(),
+                                     timeout=aiohttp.ClientTimeout(total=30)) as http:
+        # 1. everyone joins (50 at a time, like a room scanning the QR code)
+        gate = asyncio.Semaphore(50)
+
+        async def join(phone: Phone) -> None:
+            async with gate:
+                started = time.perf_counter()
+                async with http.post(f"{url}/api/join", json={
+                        "code": CODE, "group": GROUPS[phone.n % 4],
+                        "name": f"Phone {phone.n}"}) as resp:
+                    data = await resp.json()
+                    assert resp.status == 200, data
+                stats.join_latencies.append(time.perf_counter() - started)
+                phone.token = data["token"]
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*(join(p) for p in phones))
+        join_time = time.perf_counter() - t0
+        listeners = [asyncio.create_task(listen(http, url, p, stop, stats)) for p in phones]
+        await asyncio.sleep(1.0)
+
+        # 2. the facilitator opens one poll after another
+        vote_start = time.perf_counter()
+        server_cpu0 = cpu_seconds(proc.pid)
+        client_cpu0 = time.process_time()
+        for poll in polls:
+            opened = time.perf_counter()
+            voting.open_poll(store, poll.id, close_others=True)
+
+            async def vote(phone: Phone, poll: voting.PollInfo = poll,
+                           opened: float = opened) -> None:
+                for _ in range(400):  # wait (bounded) until the phone shows the poll
+                    if poll.id in phone.seen:
+                        break
+                    phone.events.clear()
+                    try:
+                        await asyncio.wait_for(phone.events.wait(), 0.05)
+                    except TimeoutError:
+                        pass
+                else:
+                    stats.errors.append(f"phone {phone.n} never saw {poll.ref}")
+                    return
+                stats.follow.append(phone.seen[poll.id] - opened)
+                await asyncio.sleep(rng.uniform(0, args.think))
+                await cast(http, url, phone, poll, value_for(poll, rng), stats)
+                if rng.random() < args.change:  # a second thought
+                    await asyncio.sleep(rng.uniform(0, args.think / 2))
+                    await cast(http, url, phone, poll, value_for(poll, rng), stats)
+
+            await asyncio.gather(*(vote(p) for p in phones))
+        vote_time = time.perf_counter() - vote_start
+        server_cpu = cpu_seconds(proc.pid) - server_cpu0
+        client_cpu = time.process_time() - client_cpu0
+        rss_end, rss_peak = rss_kib(proc.pid)
+        stop.set()
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(10)
+        for task in listeners:
+            task.cancel()
+        await asyncio.gather(*listeners, return_exceptions=True)
+
+    # 3. every acknowledged ballot is in the file, as the participant's live answer
+    store.close()
+    store = Store.open(path)
+    by_poll = {p.id: p for p in polls}
+    lost = 0
+    acked_total = 0
+    tokens = {p.token: p for p in phones}
+    participants = {t: voting.voter_for_token(store, session.id, t) for t in tokens}
+    for poll in polls:
+        live: dict[str, Any] = {}
+        for b in voting.live_ballots(store, poll.id):
+            if poll.type == "scale_statements":
+                live.setdefault(b.participant_id, {})[str(b.statement)] = b.value
+            else:
+                live[b.participant_id] = b.value
+        for phone in phones:
+            if poll.id not in phone.acked:
+                continue
+            acked_total += 1
+            voter = participants[phone.token]
+            want = phone.acked[poll.id]
+            if poll.type == "scale_statements":
+                want = {str(k): v for k, v in want.items()}
+            if voter is None or live.get(voter.participant_id) != want:
+                lost += 1
+    rows = sum(len(voting.ballot_history(store, p.id)) for p in by_poll.values())
+    store.close()
+    lat = [x * 1000 for x in stats.latencies]
+    return {
+        "phones": args.phones,
+        "polls": len(polls),
+        "think_s": args.think,
+        "ballots_acknowledged": stats.ballots,
+        "ballot_rows_in_file": rows,
+        "ballots_per_second": round(stats.ballots / vote_time, 1),
+        "ack_ms_p50": round(pct(lat, 50), 1),
+        "ack_ms_p99": round(pct(lat, 99), 1),
+        "ack_ms_max": round(max(lat), 1) if lat else None,
+        "follow_ms_p50": round(pct(stats.follow, 50) * 1000),
+        "follow_ms_p99": round(pct(stats.follow, 99) * 1000),
+        "join_ms_p99": round(pct(stats.join_latencies, 99) * 1000, 1),
+        "joins_s": round(join_time, 2),
+        "voting_s": round(vote_time, 1),
+        "server_cpu_s": round(server_cpu, 1),
+        "client_cpu_s": round(client_cpu, 1),
+        "rate_limited": stats.refused,
+        "errors": len(stats.errors),
+        "first_errors": stats.errors[:3],
+        "server_rss_mib_start": round(rss_start / 1024, 1),
+        "server_rss_mib_end": round(rss_end / 1024, 1),
+        "server_rss_mib_peak": round(rss_peak / 1024, 1),
+        "final_answers_checked": acked_total,
+        "lost": lost,
+        "machine": f"{os.cpu_count()} cores, Python {platform.python_version()}",
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--phones", type=int, default=300)
+    parser.add_argument("--polls", type=int, default=5, help="polls opened one after another")
+    parser.add_argument("--think", type=float, default=5.0,
+                        help="each phone votes after 0..THINK seconds (0: all at once)")
+    parser.add_argument("--change", type=float, default=0.2,
+                        help="share of phones that change their answer")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    result = asyncio.run(run(args))
+    print(json.dumps(result, indent=2))
+    if result["lost"] or result["errors"]:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()

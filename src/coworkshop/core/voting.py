@@ -1,0 +1,1364 @@
+"""Rules of live voting: polls, ballots, tallies, Q&A and their results.
+
+A *poll* is one question of a poll activity (``ACTIVITY_KEY/QUESTION_KEY``).
+It is a draft until the facilitator opens it; while it is open every
+participant has at most one live ballot per poll (per statement for a
+``scale_statements`` question) and may change it; a changed ballot is a new row
+and the old one is kept with ``replaced_by``. Once the poll is closed, ballots
+are refused. Show-of-hands and paper counts are stored as :class:`Tally` rows
+and counted together with phone ballots.
+
+Ballot values, as sent by phones and stored in the file (JSON):
+
+=================  ==========================================================
+single             option index, e.g. ``2``
+multiple           sorted list of option indexes, at most ``max_choices``
+scale              index of the scale point (0 = first point)
+scale_statements   ``{statement_index: point_index}``; one ballot per statement
+ranking            every option index once, most preferred first
+open, wordcloud    the text as typed (at most ``max_length`` characters)
+qa                 not a ballot: :class:`QAItem` rows and :class:`QAVote` rows
+=================  ==========================================================
+
+Ballots and Q&A posts run in one short ``BEGIN IMMEDIATE`` transaction that
+also reads the poll's state, so a ballot racing the close is either counted
+or refused, never half-written, and a ballot is acknowledged only after its
+commit reached the disk (``synchronous=FULL``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import secrets
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
+
+from pydantic import ValidationError
+from sqlalchemy import Connection, func, insert, update
+from sqlmodel import col, select
+
+from . import sessions, templates
+from .errors import RuleError, UserError
+from .models import (
+    Activity,
+    Ballot,
+    Device,
+    Participant,
+    Poll,
+    QAItem,
+    QAVote,
+    Session,
+    Tally,
+    new_id,
+    utcnow,
+)
+from .store import Store
+
+POLL_STATES = ("draft", "open", "closed")
+TALLY_SOURCES = ("hands", "paper")
+#: Question types that can be counted by show of hands or on paper.
+TALLY_TYPES = ("single", "multiple", "scale", "scale_statements")
+MAX_NAME = 60
+MAX_QA_ITEMS_PER_PARTICIPANT = 10
+MAX_TALLY = 100_000
+JOIN_CODE_DIGITS = 6
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_SPACES = re.compile(r"\s+")
+
+#: Scales a facilitator can pick when creating a poll in the app. A template's
+#: own ``[scales]`` come first; a standard scale used in a session is copied
+#: into the session's plan so the file stays self-contained.
+STANDARD_SCALES: dict[str, dict[str, Any]] = {
+    "relevance": {
+        "label": "Relevance (three levels)",
+        "points": ["To a great extent", "To some extent", "Does not respond at all"],
+    },
+    "agreement-4": {
+        "label": "Agreement (4 points)",
+        "points": ["Strongly agree", "Agree", "Disagree", "Strongly disagree"],
+    },
+    "likert-5": {
+        "label": "Agreement (5 points)",
+        "points": [
+            "Strongly agree",
+            "Agree",
+            "Neither agree nor disagree",
+            "Disagree",
+            "Strongly disagree",
+        ],
+    },
+    "gradients-of-agreement": {
+        "label": "Gradients of agreement (Kaner, 8 points)",
+        "points": [
+            "I fully endorse it",
+            "I endorse it, with a minor point of contention",
+            "I agree, with reservations (I can live with it)",
+            "I abstain: it does not concern me",
+            "I stand aside: I don't like it but won't hold up the group",
+            "I disagree but will go with the majority",
+            "I disagree and don't want to be responsible for carrying it out",
+            "I block it",
+        ],
+        "description": "After Sam Kaner's Gradients of Agreement scale "
+        "(Facilitator's Guide to Participatory Decision-Making).",
+    },
+    "fist-to-five": {
+        "label": "Fist to five",
+        "points": [
+            "0 - Fist: I block it",
+            "1 - Serious concerns to resolve first",
+            "2 - Some concerns to discuss",
+            "3 - Unsure, but I'll go along",
+            "4 - I support it",
+            "5 - I fully support it and will champion it",
+        ],
+    },
+}
+
+
+# ---------------------------------------------------------------- polls
+
+
+@dataclass(frozen=True)
+class PollInfo:
+    """A poll with everything needed to show it and check a ballot."""
+
+    id: str
+    session_id: str
+    activity_id: str
+    activity_key: str
+    activity_title: str
+    activity_position: int
+    index: int  # the question's place in its activity
+    question: templates.Question
+    choices: tuple[str, ...]  # the options, or the scale's points
+    statements: tuple[str, ...]
+    scale_label: str
+    state: str
+    results_visible: bool
+    opened_at: datetime | None
+    closed_at: datetime | None
+
+    @property
+    def ref(self) -> str:
+        """``ACTIVITY_KEY/QUESTION_KEY``: how people and the CLI name a poll."""
+        return f"{self.activity_key}/{self.question.key}"
+
+    @property
+    def type(self) -> str:
+        return self.question.type
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == "open"
+
+    def public(self) -> dict[str, Any]:
+        """What a participant's phone is shown (no ids of people)."""
+        q = self.question
+        return {
+            "id": self.id,
+            "ref": self.ref,
+            "activity": self.activity_title,
+            "type": q.type,
+            "text": q.text,
+            "choices": list(self.choices),
+            "statements": list(self.statements),
+            "max_choices": q.max_choices or len(self.choices),
+            "max_length": q.max_length,
+            "state": self.state,
+            "results_visible": self.results_visible,
+        }
+
+
+def _plan(db: Any, session_id: str) -> dict[str, Any]:
+    session = db.get(Session, session_id)
+    if session is None:
+        raise UserError("no such session")
+    return dict(session.plan or {})
+
+
+def _questions(act: Activity) -> list[templates.Question]:
+    out = []
+    for raw in act.config.get("questions", []):
+        try:
+            out.append(templates.Question.model_validate(raw))
+        except ValidationError as exc:  # a hand-edited file: show the rest
+            raise UserError(
+                f"activity {act.key}: question {raw.get('key', '?')!r} is invalid "
+                f"({exc.errors()[0]['msg']})"
+            ) from exc
+    return out
+
+
+def _choices(q: templates.Question, plan: dict[str, Any]) -> tuple[tuple[str, ...], str]:
+    if q.type in ("scale", "scale_statements"):
+        scale = plan.get("scales", {}).get(q.scale) or STANDARD_SCALES.get(q.scale)
+        if scale is None:
+            raise UserError(f"question {q.key}: unknown scale {q.scale!r}")
+        return tuple(scale["points"]), str(scale.get("label", q.scale))
+    return tuple(q.options), ""
+
+
+def _statements(q: templates.Question, plan: dict[str, Any]) -> tuple[str, ...]:
+    if q.type != "scale_statements":
+        return ()
+    if q.statements_from == "crosspoints":
+        return tuple(templates.crosspoint_statements(plan))
+    return tuple(q.statements)
+
+
+def _info(
+    poll: Poll, act: Activity, index: int, q: templates.Question, plan: dict[str, Any]
+) -> PollInfo:
+    choices, scale_label = _choices(q, plan)
+    return PollInfo(
+        id=poll.id,
+        session_id=poll.session_id,
+        activity_id=act.id,
+        activity_key=act.key,
+        activity_title=act.title,
+        activity_position=act.position,
+        index=index,
+        question=q,
+        choices=choices,
+        statements=_statements(q, plan),
+        scale_label=scale_label,
+        state=poll.state,
+        results_visible=poll.results_visible,
+        opened_at=poll.opened_at,
+        closed_at=poll.closed_at,
+    )
+
+
+def polls(store: Store, session_id: str) -> list[PollInfo]:
+    """Every question of the session's poll activities, in agenda order.
+
+    A question that has no live state yet gets one (a draft) here, so every
+    poll has a stable id from the first time it is listed.
+    """
+    with store.db() as db:
+        plan = _plan(db, session_id)
+        acts = db.exec(
+            select(Activity)
+            .where(
+                Activity.session_id == session_id,
+                Activity.kind == "poll",
+                col(Activity.deleted_at).is_(None),
+            )
+            .order_by(col(Activity.position))
+        ).all()
+        rows = {
+            (p.activity_id, p.question_key): p
+            for p in db.exec(select(Poll).where(Poll.session_id == session_id))
+        }
+        out: list[PollInfo] = []
+        created = False
+        for act in acts:
+            for i, q in enumerate(_questions(act)):
+                poll = rows.get((act.id, q.key))
+                if poll is None:
+                    poll = Poll(session_id=session_id, activity_id=act.id, question_key=q.key)
+                    rows[(act.id, q.key)] = poll
+                    db.add(poll)
+                    created = True
+                out.append(_info(poll, act, i, q, plan))
+        if created:
+            db.commit()
+        return out
+
+
+def get_poll(store: Store, poll_id: str) -> PollInfo:
+    """One poll by id. Raises :class:`UserError` if there is none."""
+    with store.db() as db:
+        poll = db.get(Poll, poll_id)
+        if poll is None or poll.deleted_at is not None:
+            raise UserError("no such poll")
+        act = db.get(Activity, poll.activity_id)
+        if act is None:
+            raise UserError("no such poll")
+        plan = _plan(db, poll.session_id)
+    for i, q in enumerate(_questions(act)):
+        if q.key == poll.question_key:
+            return _info(poll, act, i, q, plan)
+    raise UserError(f"poll {poll.question_key!r} is no longer in activity {act.key!r}")
+
+
+def find_polls(store: Store, session_id: str, ref: str) -> list[PollInfo]:
+    """Polls named ``ACTIVITY/QUESTION``, or every question of ``ACTIVITY``."""
+    everything = polls(store, session_id)
+    found = [p for p in everything if ref in (p.ref, p.activity_key, p.id)]
+    if not found:
+        known = ", ".join(p.ref for p in everything) or "none"
+        raise UserError(f"no poll {ref!r} in this session (polls: {known})")
+    return found
+
+
+def open_polls(store: Store, session_id: str) -> list[PollInfo]:
+    return [p for p in polls(store, session_id) if p.is_open]
+
+
+def _set_state(store: Store, poll_id: str, **changes: Any) -> PollInfo:
+    with store.db() as db:
+        poll = db.get(Poll, poll_id)
+        if poll is None:
+            raise UserError("no such poll")
+        for k, v in changes.items():
+            setattr(poll, k, v)
+        poll.touch()
+        db.add(poll)
+        db.commit()
+    return get_poll(store, poll_id)
+
+
+def open_poll(store: Store, poll_id: str, close_others: bool = False) -> PollInfo:
+    """Open a draft or closed poll (reopening keeps its ballots).
+
+    With ``close_others`` every other open poll of the session is closed first,
+    for a facilitator who moves through the questions one by one.
+    """
+    current = get_poll(store, poll_id)
+    if close_others:
+        for other in open_polls(store, current.session_id):
+            if other.id != poll_id:
+                close_poll(store, other.id)
+    if current.is_open:
+        return current
+    with store.db() as db:
+        poll = db.get(Poll, poll_id)
+        assert poll is not None
+        times = poll.times_opened + 1
+    return _set_state(
+        store, poll_id, state="open", opened_at=utcnow(), closed_at=None, times_opened=times
+    )
+
+
+def close_poll(store: Store, poll_id: str) -> PollInfo:
+    """Close an open poll: from now on its ballots are refused."""
+    current = get_poll(store, poll_id)
+    if not current.is_open:
+        raise RuleError(f"poll {current.ref} is not open")
+    return _set_state(store, poll_id, state="closed", closed_at=utcnow())
+
+
+def set_results_visible(store: Store, poll_id: str, visible: bool) -> PollInfo:
+    """Show or hide the results (hidden by default so early votes don't herd the room)."""
+    return _set_state(store, poll_id, results_visible=bool(visible))
+
+
+# ---------------------------------------------------------------- creating polls
+
+
+def add_question(store: Store, activity_id: str, data: Mapping[str, Any]) -> PollInfo:
+    """Append a new question to a poll activity and return its (draft) poll.
+
+    ``data`` has the fields of a template question (key, type, text, options,
+    scale, statements, statements_from, max_choices, max_length). A standard
+    scale (:data:`STANDARD_SCALES`) is copied into the session's plan.
+    """
+    try:
+        q = templates.Question.model_validate(dict(data))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        raise UserError(f"{where}: {msg}" if where else msg) from exc
+    with store.db() as db:
+        act = db.get(Activity, activity_id)
+        if act is None or act.deleted_at is not None:
+            raise UserError("no such activity")
+        if act.kind != "poll":
+            raise RuleError(f"activity {act.key} is a {act.kind}, not a poll")
+        session = db.get(Session, act.session_id)
+        assert session is not None
+        if any(x.key == q.key for x in _questions(act)):
+            raise RuleError(f"activity {act.key} already has a question {q.key!r}")
+        plan = dict(session.plan or {})
+        if q.scale:
+            scales = dict(plan.get("scales", {}))
+            if q.scale not in scales:
+                if q.scale not in STANDARD_SCALES:
+                    names = ", ".join([*scales, *STANDARD_SCALES])
+                    raise UserError(f"scale: unknown scale {q.scale!r} (have: {names})")
+                scales[q.scale] = dict(STANDARD_SCALES[q.scale])
+                plan["scales"] = scales
+                session.plan = plan
+                session.touch()
+                db.add(session)
+        if q.statements_from == "crosspoints" and not plan.get("crosspoints"):
+            raise RuleError("this session has no cross-points to rate")
+        config = dict(act.config)
+        config["questions"] = [
+            *config.get("questions", []),
+            q.model_dump(mode="json", exclude_defaults=True)
+            | {"key": q.key, "type": q.type, "text": q.text},
+        ]
+        act.config = config
+        act.touch()
+        db.add(act)
+        db.commit()
+        session_id = act.session_id
+    return next(
+        p
+        for p in polls(store, session_id)
+        if p.activity_id == activity_id and p.question.key == q.key
+    )
+
+
+def add_poll_activity(
+    store: Store, session_id: str, title: str, question: Mapping[str, Any], key: str = ""
+) -> PollInfo:
+    """Add an ad-hoc poll activity at the end of the agenda with one question."""
+    title = title.strip()
+    if not title or len(title) > 200:
+        raise UserError("title: a poll needs a title of at most 200 characters")
+    try:
+        templates.Question.model_validate(dict(question))
+    except ValidationError as exc:
+        raise UserError(str(exc.errors()[0]["msg"]).removeprefix("Value error, ")) from exc
+    existing = sessions.activities(store, session_id)
+    taken = {a.key for a in existing}
+    base = key or ("poll-" + sessions.slug(title))[:50]
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}-{n}", n + 1
+    act = Activity(
+        session_id=session_id,
+        position=max((a.position for a in existing), default=-1) + 1,
+        key=key,
+        kind="poll",
+        title=title,
+        config={"kind": "poll", "key": key, "title": title, "questions": []},
+    )
+    with store.db() as db:
+        db.add(act)
+        db.commit()
+    try:
+        return add_question(store, act.id, question)
+    except UserError:
+        with store.db() as db:  # do not leave an empty poll on the agenda
+            row = db.get(Activity, act.id)
+            if row is not None:
+                row.deleted_at = utcnow()
+                row.touch()
+                db.add(row)
+                db.commit()
+        raise
+
+
+# ---------------------------------------------------------------- joining
+
+
+@dataclass(frozen=True)
+class Voter:
+    """Who casts a ballot: a participant, through a device."""
+
+    participant_id: str
+    stakeholder_group: str
+    device_id: str = ""
+
+
+@dataclass(frozen=True)
+class Joined:
+    token: str  # give this to the phone; only its hash is stored
+    voter: Voter
+    participant: Participant
+
+
+def new_join_code() -> str:
+    """A short numeric code, easy to type on a phone."""
+    return "".join(secrets.choice("0123456789") for _ in range(JOIN_CODE_DIGITS))
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+def join(
+    store: Store, session: Session, stakeholder_group: str, name: str = "", user_agent: str = ""
+) -> Joined:
+    """A phone joins: create its participant and its device, return its token."""
+    if not isinstance(stakeholder_group, str) or not isinstance(name, str):
+        raise UserError("group and name must be text")
+    name = name.strip()
+    if len(name) > MAX_NAME:
+        raise UserError(f"name: at most {MAX_NAME} characters")
+    if _CONTROL.search(name):
+        raise UserError("name: control characters are not allowed")
+    participant = sessions.add_participant(store, session, stakeholder_group, name=name)
+    token = secrets.token_urlsafe(24)
+    device = Device(
+        session_id=session.id,
+        token_hash=hash_token(token),
+        participant_id=participant.id,
+        stakeholder_group=participant.stakeholder_group,
+        user_agent=str(user_agent)[:200],
+    )
+    with store.db() as db:
+        db.add(device)
+        db.commit()
+    voter = Voter(participant.id, participant.stakeholder_group, device.id)
+    return Joined(token, voter, participant)
+
+
+def voter_for_token(store: Store, session_id: str, token: str) -> Voter | None:
+    """The voter holding ``token`` in this session, or None."""
+    if not token or len(token) > 200:
+        return None
+    with store.db() as db:
+        device = db.exec(
+            select(Device).where(
+                Device.token_hash == hash_token(token),
+                Device.session_id == session_id,
+                col(Device.deleted_at).is_(None),
+            )
+        ).first()
+        if device is None:
+            return None
+        return Voter(device.participant_id, device.stakeholder_group, device.id)
+
+
+def joined_count(store: Store, session_id: str) -> int:
+    """Participants who joined from a phone (one per device)."""
+    with store.db() as db:
+        n = db.exec(
+            select(func.count(func.distinct(Device.participant_id))).where(
+                Device.session_id == session_id, col(Device.deleted_at).is_(None)
+            )
+        ).one()
+        return int(n)
+
+
+# ---------------------------------------------------------------- values
+
+
+def _text(value: Any, limit: int, one_line: bool) -> str:
+    if not isinstance(value, str):
+        raise UserError("the answer must be text")
+    if not value.strip():
+        raise UserError("the answer is empty")
+    if len(value) > limit:
+        raise UserError(f"the answer is too long: at most {limit} characters")
+    bad = _CONTROL.search(value)
+    if bad or (one_line and ("\n" in value or "\t" in value)):
+        raise UserError("the answer contains characters that are not allowed")
+    return value
+
+
+def _index(value: Any, size: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise UserError("the answer must be the number of a choice")
+    if not 0 <= value < size:
+        raise UserError(f"there is no choice {value}")
+    return value
+
+
+def check_value(poll: PollInfo, value: Any) -> Any:
+    """The normalised value of a ballot, or :class:`UserError` saying what is wrong.
+
+    For ``scale_statements`` ``value`` maps statement indexes (int or digit
+    strings) to point indexes and the result is a ``{int: int}`` dict.
+    """
+    q = poll.question
+    n = len(poll.choices)
+    if q.type in ("single", "scale"):
+        return _index(value, n)
+    if q.type == "multiple":
+        if not isinstance(value, list) or not value:
+            raise UserError("choose at least one option")
+        picked = sorted({_index(v, n) for v in value})
+        if len(picked) != len(value):
+            raise UserError("an option is chosen twice")
+        limit = q.max_choices or n
+        if len(picked) > limit:
+            raise UserError(f"choose at most {limit} options")
+        return picked
+    if q.type == "ranking":
+        if not isinstance(value, list):
+            raise UserError("a ranking is a list of options")
+        order = [_index(v, n) for v in value]
+        if sorted(order) != list(range(n)):
+            raise UserError("rank every option exactly once")
+        return order
+    if q.type == "scale_statements":
+        if not isinstance(value, Mapping) or not value:
+            raise UserError("rate at least one statement")
+        out: dict[int, int] = {}
+        for k, v in value.items():
+            if isinstance(k, str) and k.isdigit() and len(k) < 4:
+                k = int(k)
+            if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k < len(poll.statements):
+                raise UserError(f"there is no statement {k!r}")
+            out[k] = _index(v, n)
+        return out
+    if q.type in ("open", "wordcloud"):
+        return _text(value, q.max_length, one_line=q.type == "wordcloud")
+    raise UserError("this poll takes questions and upvotes, not ballots")
+
+
+# ---------------------------------------------------------------- ballots
+
+
+@dataclass(frozen=True)
+class CastResult:
+    """What a phone is told once its ballot is committed."""
+
+    poll_id: str
+    value: Any  # the participant's live answer after this ballot
+    ballot_ids: tuple[str, ...]  # the live rows (one per statement)
+    changed: bool  # False: same answer as before, nothing new written
+
+
+@contextmanager
+def _immediate(store: Store) -> Iterator[Connection]:
+    """One write transaction that takes SQLite's write lock at once.
+
+    Taking the lock before reading the poll's state orders a ballot strictly
+    before or after a concurrent close.
+    """
+    with store.engine.connect() as conn:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
+
+
+def _require_open(conn: Connection, poll: PollInfo) -> None:
+    state = conn.execute(select(Poll.state).where(Poll.id == poll.id)).scalar_one_or_none()
+    if state is None:
+        raise UserError("no such poll")
+    if state != "open":
+        raise RuleError("this poll is closed: your answer was not counted")
+
+
+def _db_time(moment: datetime) -> str:
+    # How SQLAlchemy stores a DateTime in SQLite (naive UTC); the ORM reads it back.
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+@contextmanager
+def _raw_immediate(store: Store) -> Iterator[Any]:
+    """Like :func:`_immediate` on the bare sqlite3 connection: the hot path of a
+    ballot, where building SQLAlchemy expressions cost more than the commit."""
+    raw = store.engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            yield cur
+        except BaseException:
+            raw.rollback()
+            raise
+        raw.commit()
+    finally:
+        raw.close()
+
+
+def cast_ballot(store: Store, poll: PollInfo, voter: Voter, value: Any) -> CastResult:
+    """Record a participant's ballot, or change it while the poll is open.
+
+    Validates ``value`` (see :func:`check_value`); refuses a closed poll. The
+    ballot is committed to disk before this returns. Sending the same answer
+    again writes nothing (a phone retrying after a lost reply is harmless).
+    """
+    clean = check_value(poll, value)
+    per_statement = clean.items() if poll.type == "scale_statements" else [(0, clean)]
+    now = _db_time(utcnow())
+    live: list[str] = []
+    changed = False
+    with _raw_immediate(store) as cur:
+        row = cur.execute("SELECT state FROM poll WHERE id = ?", (poll.id,)).fetchone()
+        if row is None:
+            raise UserError("no such poll")
+        if row[0] != "open":
+            raise RuleError("this poll is closed: your answer was not counted")
+        current = {
+            # the column has NUMERIC affinity: SQLite stores "2" as the integer 2
+            statement: (bid, json.loads(raw_value) if isinstance(raw_value, str) else raw_value)
+            for bid, statement, raw_value in cur.execute(
+                "SELECT id, statement, value FROM ballot WHERE poll_id = ? "
+                "AND participant_id = ? AND replaced_by IS NULL AND deleted_at IS NULL",
+                (poll.id, voter.participant_id),
+            )
+        }
+        for statement, val in per_statement:
+            old = current.get(statement)
+            if old is not None and old[1] == val:
+                live.append(old[0])
+                continue
+            bid = new_id()
+            if old is not None:
+                cur.execute(
+                    "UPDATE ballot SET replaced_by = ?, updated_at = ? WHERE id = ?",
+                    (bid, now, old[0]),
+                )
+            cur.execute(
+                "INSERT INTO ballot (id, session_id, created_at, updated_at, deleted_at, "
+                "poll_id, activity_id, question_key, statement, value, participant_id, "
+                "stakeholder_group, device_id, replaced_by) "
+                "VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+                (
+                    bid,
+                    poll.session_id,
+                    now,
+                    now,
+                    poll.id,
+                    poll.activity_id,
+                    poll.question.key,
+                    statement,
+                    json.dumps(val),
+                    voter.participant_id,
+                    voter.stakeholder_group,
+                    voter.device_id,
+                ),
+            )
+            current[statement] = (bid, val)
+            live.append(bid)
+            changed = True
+    mine: Any = clean
+    if poll.type == "scale_statements":  # earlier ratings of other statements count too
+        mine = {statement: val for statement, (_bid, val) in sorted(current.items())}
+    return CastResult(poll.id, mine, tuple(live), changed)
+
+
+def _live_ballots_stmt(poll_ids: Iterable[str]) -> Any:
+    return select(Ballot).where(
+        col(Ballot.poll_id).in_(list(poll_ids)),
+        col(Ballot.replaced_by).is_(None),
+        col(Ballot.deleted_at).is_(None),
+    )
+
+
+def live_ballots(store: Store, poll_id: str) -> list[Ballot]:
+    """The ballots that count: one per participant (and statement)."""
+    with store.db() as db:
+        return list(db.exec(_live_ballots_stmt([poll_id]).order_by(col(Ballot.created_at))))
+
+
+def ballot_history(store: Store, poll_id: str) -> list[Ballot]:
+    """Every ballot ever cast in a poll, changed ones included, oldest first."""
+    with store.db() as db:
+        return list(
+            db.exec(
+                select(Ballot)
+                .where(Ballot.poll_id == poll_id)
+                .order_by(col(Ballot.created_at), col(Ballot.id))
+            )
+        )
+
+
+def answers_of(
+    store: Store, participant_id: str, poll_ids: Iterable[str] | None = None
+) -> dict[str, Any]:
+    """A participant's live answers, by poll id (``{statement: point}`` for statements)."""
+    stmt = (
+        select(Ballot.poll_id, Ballot.statement, Ballot.value, Poll.question_key)
+        .where(  # type: ignore[call-overload]
+            Ballot.participant_id == participant_id,
+            col(Ballot.replaced_by).is_(None),
+            col(Ballot.deleted_at).is_(None),
+        )
+        .join(Poll, col(Poll.id) == Ballot.poll_id)
+    )
+    if poll_ids is not None:
+        stmt = stmt.where(col(Ballot.poll_id).in_(list(poll_ids)))
+    out: dict[str, Any] = {}
+    statements: dict[str, dict[int, Any]] = defaultdict(dict)
+    with store.engine.connect() as conn:
+        for poll_id, statement, value, _key in conn.execute(stmt):
+            statements[poll_id][statement] = value
+    for poll_id, by_statement in statements.items():
+        out[poll_id] = by_statement.get(0) if list(by_statement) == [0] else by_statement
+    return out
+
+
+def _fix_statement_answers(poll: PollInfo, answer: Any) -> Any:
+    # answers_of cannot tell a one-statement scale_statements answer from a
+    # plain one; the poll's type can.
+    if poll.type == "scale_statements" and not isinstance(answer, dict):
+        return {0: answer}
+    return answer
+
+
+def answers_for(store: Store, participant_id: str, polls_: Iterable[PollInfo]) -> dict[str, Any]:
+    """Like :func:`answers_of`, shaped by each poll's type."""
+    by_id = {p.id: p for p in polls_}
+    raw = answers_of(store, participant_id, by_id)
+    return {pid: _fix_statement_answers(by_id[pid], v) for pid, v in raw.items()}
+
+
+@dataclass(frozen=True)
+class Progress:
+    voted: int  # participants with a live ballot (or a post, for Q&A)
+    joined: int  # participants who joined from a phone
+
+
+def progress(store: Store, poll: PollInfo) -> Progress:
+    """The live count the facilitator watches: ballots against joined phones."""
+    with store.db() as db:
+        if poll.type == "qa":
+            voted = db.exec(
+                select(func.count(func.distinct(QAItem.participant_id))).where(
+                    QAItem.poll_id == poll.id, col(QAItem.deleted_at).is_(None)
+                )
+            ).one()
+        else:
+            voted = db.exec(
+                select(func.count(func.distinct(Ballot.participant_id))).where(
+                    Ballot.poll_id == poll.id,
+                    col(Ballot.replaced_by).is_(None),
+                    col(Ballot.deleted_at).is_(None),
+                )
+            ).one()
+    return Progress(int(voted), joined_count(store, poll.session_id))
+
+
+# ---------------------------------------------------------------- tallies
+
+
+def set_tally(
+    store: Store,
+    poll: PollInfo,
+    choice: int,
+    count: int,
+    *,
+    stakeholder_group: str = "",
+    statement: int = 0,
+    source: str = "hands",
+) -> Tally:
+    """Enter how many people chose ``choice`` by show of hands or on paper.
+
+    A new count for the same (statement, choice, group, source) replaces the
+    previous entry, which is kept. A count of 0 withdraws it.
+    """
+    if poll.type not in TALLY_TYPES:
+        raise RuleError(f"a {poll.type} poll cannot be counted by hand")
+    if source not in TALLY_SOURCES:
+        raise UserError(f"source must be one of {', '.join(TALLY_SOURCES)}")
+    _index(choice, len(poll.choices))
+    if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_TALLY:
+        raise UserError(f"count must be a whole number from 0 to {MAX_TALLY}")
+    if poll.type == "scale_statements":
+        if not 0 <= statement < len(poll.statements):
+            raise UserError(f"there is no statement {statement}")
+    elif statement != 0:
+        raise UserError("this poll has no statements")
+    if stakeholder_group:
+        with store.db() as db:
+            session = db.get(Session, poll.session_id)
+            assert session is not None
+        keys = [g["key"] for g in sessions.stakeholder_groups(session)]
+        if stakeholder_group not in keys:
+            raise UserError(
+                f"stakeholder group {stakeholder_group!r} is not one of: {', '.join(keys)}"
+            )
+    tally = Tally(
+        session_id=poll.session_id,
+        poll_id=poll.id,
+        activity_id=poll.activity_id,
+        question_key=poll.question.key,
+        statement=statement,
+        choice=choice,
+        stakeholder_group=stakeholder_group,
+        count=count,
+        source=source,
+    )
+    with store.db() as db:
+        old = db.exec(
+            select(Tally).where(
+                Tally.poll_id == poll.id,
+                Tally.statement == statement,
+                Tally.choice == choice,
+                Tally.stakeholder_group == stakeholder_group,
+                Tally.source == source,
+                col(Tally.replaced_by).is_(None),
+                col(Tally.deleted_at).is_(None),
+            )
+        ).all()
+        for row in old:
+            row.replaced_by = tally.id
+            row.touch()
+            db.add(row)
+        db.add(tally)
+        db.commit()
+    return tally
+
+
+def tallies(store: Store, poll_id: str) -> list[Tally]:
+    """The tallies that count (latest entry per choice, group and source)."""
+    with store.db() as db:
+        return list(
+            db.exec(
+                select(Tally)
+                .where(
+                    Tally.poll_id == poll_id,
+                    col(Tally.replaced_by).is_(None),
+                    col(Tally.deleted_at).is_(None),
+                    Tally.count > 0,
+                )
+                .order_by(col(Tally.statement), col(Tally.choice))
+            )
+        )
+
+
+# ---------------------------------------------------------------- Q&A
+
+
+@dataclass(frozen=True)
+class QAView:
+    id: str
+    text: str
+    stakeholder_group: str
+    upvotes: int
+    highlighted: bool
+    answered: bool
+    hidden: bool
+    created_at: datetime
+    participant_id: str = field(default="", repr=False)
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "text": self.text,
+            "group": self.stakeholder_group,
+            "upvotes": self.upvotes,
+            "highlighted": self.highlighted,
+            "answered": self.answered,
+        }
+
+
+def qa_submit(store: Store, poll: PollInfo, voter: Voter, text: str) -> QAItem:
+    """Post a question or idea to an open Q&A poll (stored exactly as typed)."""
+    if poll.type != "qa":
+        raise UserError("this poll does not take questions")
+    text = _text(text, poll.question.max_length, one_line=False)
+    item = QAItem(
+        session_id=poll.session_id,
+        poll_id=poll.id,
+        activity_id=poll.activity_id,
+        question_key=poll.question.key,
+        text=text,
+        participant_id=voter.participant_id,
+        stakeholder_group=voter.stakeholder_group,
+        device_id=voter.device_id,
+    )
+    with _immediate(store) as conn:
+        _require_open(conn, poll)
+        mine = conn.execute(
+            select(func.count())
+            .select_from(QAItem)
+            .where(
+                QAItem.poll_id == poll.id,
+                QAItem.participant_id == voter.participant_id,
+                col(QAItem.deleted_at).is_(None),
+            )
+        ).scalar_one()
+        if mine >= MAX_QA_ITEMS_PER_PARTICIPANT:
+            raise RuleError(f"you have posted {MAX_QA_ITEMS_PER_PARTICIPANT} items already")
+        conn.execute(insert(QAItem).values(**item.model_dump()))
+    return item
+
+
+def qa_upvote(store: Store, item_id: str, voter: Voter, up: bool = True) -> int:
+    """Upvote an item (or withdraw the upvote); returns its number of upvotes."""
+    with _immediate(store) as conn:
+        item = conn.execute(
+            select(QAItem.poll_id, QAItem.hidden, QAItem.session_id).where(  # type: ignore[call-overload]
+                QAItem.id == item_id, col(QAItem.deleted_at).is_(None)
+            )
+        ).first()
+        if item is None or item.hidden:
+            raise UserError("no such item")
+        state = conn.execute(select(Poll.state).where(Poll.id == item.poll_id)).scalar_one()
+        if state != "open":
+            raise RuleError("this poll is closed: your upvote was not counted")
+        existing = conn.execute(
+            select(QAVote.id).where(
+                QAVote.item_id == item_id,
+                QAVote.participant_id == voter.participant_id,
+                col(QAVote.deleted_at).is_(None),
+            )
+        ).first()
+        now = utcnow()
+        if up and existing is None:
+            conn.execute(
+                insert(QAVote).values(
+                    id=new_id(),
+                    session_id=item.session_id,
+                    created_at=now,
+                    updated_at=now,
+                    item_id=item_id,
+                    poll_id=item.poll_id,
+                    participant_id=voter.participant_id,
+                    device_id=voter.device_id,
+                )
+            )
+        elif not up and existing is not None:
+            conn.execute(
+                update(QAVote)
+                .where(col(QAVote.id) == existing.id)
+                .values(deleted_at=now, updated_at=now)
+            )
+        n = conn.execute(
+            select(func.count())
+            .select_from(QAVote)
+            .where(QAVote.item_id == item_id, col(QAVote.deleted_at).is_(None))
+        ).scalar_one()
+    return int(n)
+
+
+def qa_set(
+    store: Store,
+    item_id: str,
+    *,
+    highlighted: bool | None = None,
+    answered: bool | None = None,
+    hidden: bool | None = None,
+) -> QAItem:
+    """The facilitator highlights (one item at a time), marks answered or hides an item."""
+    with store.db() as db:
+        item = db.get(QAItem, item_id)
+        if item is None:
+            raise UserError("no such item")
+        if highlighted:
+            others = db.exec(
+                select(QAItem).where(
+                    QAItem.poll_id == item.poll_id,
+                    col(QAItem.highlighted).is_(True),
+                    QAItem.id != item_id,
+                )
+            )
+            for other in others:
+                other.highlighted = False
+                other.touch()
+                db.add(other)
+        if highlighted is not None:
+            item.highlighted = highlighted
+        if answered is not None:
+            item.answered = answered
+            if answered:
+                item.highlighted = False
+        if hidden is not None:
+            item.hidden = hidden
+            if hidden:
+                item.highlighted = False
+        item.touch()
+        db.add(item)
+        db.commit()
+        return item
+
+
+def qa_items(store: Store, poll_id: str, include_hidden: bool = False) -> list[QAView]:
+    """Items ranked for the projector: the highlighted one first, then open
+    items by upvotes (older first on a tie), answered items last."""
+    with store.db() as db:
+        votes = dict(
+            db.exec(
+                select(QAVote.item_id, func.count())  # type: ignore[call-overload]
+                .where(QAVote.poll_id == poll_id, col(QAVote.deleted_at).is_(None))
+                .group_by(QAVote.item_id)
+            ).all()
+        )
+        rows = db.exec(
+            select(QAItem).where(QAItem.poll_id == poll_id, col(QAItem.deleted_at).is_(None))
+        ).all()
+    views = [
+        QAView(
+            r.id,
+            r.text,
+            r.stakeholder_group,
+            int(votes.get(r.id, 0)),
+            r.highlighted,
+            r.answered,
+            r.hidden,
+            r.created_at,
+            r.participant_id,
+        )
+        for r in rows
+        if include_hidden or not r.hidden
+    ]
+    views.sort(key=lambda v: (not v.highlighted, v.answered, -v.upvotes, v.created_at, v.id))
+    return views
+
+
+def upvoted_by(store: Store, participant_id: str, poll_ids: Iterable[str]) -> set[str]:
+    with store.db() as db:
+        return set(
+            db.exec(
+                select(QAVote.item_id).where(
+                    QAVote.participant_id == participant_id,
+                    col(QAVote.poll_id).in_(list(poll_ids)),
+                    col(QAVote.deleted_at).is_(None),
+                )
+            ).all()
+        )
+
+
+# ---------------------------------------------------------------- results
+
+
+UNSPLIT = ""  # the "group" of tallies entered without a stakeholder group
+
+
+@dataclass
+class Row:
+    """One bar: a choice (or a word) with its count and share."""
+
+    label: str
+    count: int
+    percent: float  # of respondents (0-100, one decimal)
+    by_group: dict[str, int] = field(default_factory=dict)
+    group_percent: dict[str, float] = field(default_factory=dict)
+    mean_rank: float | None = None  # ranking only: 1 = always first
+
+
+@dataclass
+class StatementResult:
+    statement: str
+    respondents: int
+    rows: list[Row]
+    group_respondents: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class TextAnswer:
+    text: str
+    stakeholder_group: str
+    created_at: datetime
+
+
+@dataclass
+class Results:
+    """Everything the projector shows for a poll, phone ballots and tallies together."""
+
+    poll: PollInfo
+    respondents: int  # people counted (phones + tallied)
+    ballots: int  # participants who answered from a phone
+    tallied: int  # people counted by hand or on paper
+    groups: list[str]  # stakeholder group keys, in the session's order (+ UNSPLIT)
+    group_labels: dict[str, str]
+    group_respondents: dict[str, int]
+    rows: list[Row] = field(default_factory=list)
+    statements: list[StatementResult] = field(default_factory=list)
+    texts: list[TextAnswer] = field(default_factory=list)
+    items: list[QAView] = field(default_factory=list)
+
+
+def _pct(n: int, total: int) -> float:
+    return round(100.0 * n / total, 1) if total else 0.0
+
+
+def normalise_word(text: str) -> str:
+    """How word-cloud entries are grouped: case, accents' composition and spacing ignored."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
+
+
+def _count_rows(
+    labels: Iterable[str],
+    counts: Mapping[int, Counter[str]],
+    respondents: int,
+    group_resp: Mapping[str, int],
+    groups: list[str],
+) -> list[Row]:
+    rows = []
+    for i, label in enumerate(labels):
+        by = counts.get(i, Counter())
+        total = sum(by.values())
+        rows.append(
+            Row(
+                label,
+                total,
+                _pct(total, respondents),
+                {g: by.get(g, 0) for g in groups},
+                {g: _pct(by.get(g, 0), group_resp.get(g, 0)) for g in groups},
+            )
+        )
+    return rows
+
+
+class _Counted(NamedTuple):
+    statement: int
+    value: Any
+    participant_id: str
+    stakeholder_group: str
+    created_at: datetime
+
+
+def _counted_ballots(store: Store, poll_id: str) -> list[_Counted]:
+    # Plain rows, not ORM objects: a poll rated by 300 people on 8 statements
+    # has 2,400 of them and results are recomputed while people vote.
+    stmt = (
+        select(
+            Ballot.statement,
+            Ballot.value,
+            Ballot.participant_id,  # type: ignore[call-overload]
+            Ballot.stakeholder_group,
+            Ballot.created_at,
+        )
+        .where(
+            Ballot.poll_id == poll_id,
+            col(Ballot.replaced_by).is_(None),
+            col(Ballot.deleted_at).is_(None),
+        )
+        .order_by(col(Ballot.created_at))
+    )
+    with store.engine.connect() as conn:
+        return [_Counted(*row) for row in conn.execute(stmt)]
+
+
+def results(store: Store, poll_id: str) -> Results:
+    """Counts and percentages overall and per stakeholder group.
+
+    Percentages are of respondents: people who answered from a phone plus
+    people counted by hand. For a multiple-choice poll counted by hand the
+    number of people is not known; the largest count of any option is taken
+    as a lower bound for each group and source.
+    """
+    poll = get_poll(store, poll_id)
+    with store.db() as db:
+        session = db.get(Session, poll.session_id)
+        assert session is not None
+    group_defs = sessions.stakeholder_groups(session)
+    labels = {g["key"]: g["label"] for g in group_defs}
+    groups = [g["key"] for g in group_defs]
+    ballots = _counted_ballots(store, poll_id)
+    tally_rows = tallies(store, poll_id)
+    extra = {b.stakeholder_group for b in ballots} | {t.stakeholder_group for t in tally_rows}
+    for g in sorted(extra - set(groups)):
+        groups.append(g)
+        labels[g] = labels.get(g, "Not split by group" if g == UNSPLIT else g)
+
+    res = Results(poll, 0, 0, 0, groups, labels, {})
+    if poll.type == "qa":
+        res.items = qa_items(store, poll_id)
+        posters = {i.participant_id for i in res.items}
+        res.ballots = res.respondents = len(posters)
+        return res
+
+    # people per statement and group: phones + tallies
+    def people(statement: int) -> tuple[int, Counter[str], int]:
+        phone = Counter(b.stakeholder_group for b in ballots if b.statement == statement)
+        by_hand: Counter[str] = Counter()
+        rows = [t for t in tally_rows if t.statement == statement]
+        if poll.type == "multiple":
+            best: dict[tuple[str, str], int] = {}
+            for t in rows:
+                key = (t.stakeholder_group, t.source)
+                best[key] = max(best.get(key, 0), t.count)
+            for (g, _src), n in best.items():
+                by_hand[g] += n
+        else:
+            for t in rows:
+                by_hand[t.stakeholder_group] += t.count
+        return sum(phone.values()), phone + by_hand, sum(by_hand.values())
+
+    def counts(statement: int) -> dict[int, Counter[str]]:
+        out: dict[int, Counter[str]] = defaultdict(Counter)
+        for b in ballots:
+            if b.statement != statement:
+                continue
+            picks = b.value if poll.type == "multiple" else [b.value]
+            for choice in picks:
+                out[int(choice)][b.stakeholder_group] += 1
+        for t in tally_rows:
+            if t.statement == statement:
+                out[t.choice][t.stakeholder_group] += t.count
+        return out
+
+    if poll.type == "scale_statements":
+        participants = {b.participant_id for b in ballots}
+        hand_total = 0
+        for s, text in enumerate(poll.statements):
+            phone_n, group_resp, hand_n = people(s)
+            hand_total = max(hand_total, hand_n)
+            total = sum(group_resp.values())
+            res.statements.append(
+                StatementResult(
+                    text,
+                    total,
+                    _count_rows(poll.choices, counts(s), total, group_resp, groups),
+                    {g: group_resp.get(g, 0) for g in groups},
+                )
+            )
+        res.ballots = len(participants)
+        res.tallied = hand_total
+        res.respondents = res.ballots + hand_total
+        resp: Counter[str] = Counter()
+        for _pid, group in {(b.participant_id, b.stakeholder_group) for b in ballots}:
+            resp[group] += 1
+        res.group_respondents = {g: resp.get(g, 0) for g in groups}
+        return res
+
+    phone_n, group_resp, hand_n = people(0)
+    res.ballots, res.tallied = phone_n, hand_n
+    res.respondents = phone_n + hand_n
+    res.group_respondents = {g: group_resp.get(g, 0) for g in groups}
+    if poll.type in ("single", "multiple", "scale"):
+        res.rows = _count_rows(poll.choices, counts(0), res.respondents, group_resp, groups)
+    elif poll.type == "ranking":
+        n = len(poll.choices)
+        firsts: dict[int, Counter[str]] = defaultdict(Counter)
+        rank_sum = [0] * n
+        for b in ballots:
+            for pos, choice in enumerate(b.value):
+                rank_sum[choice] += pos + 1
+            firsts[b.value[0]][b.stakeholder_group] += 1
+        rows = _count_rows(poll.choices, firsts, res.respondents, group_resp, groups)
+        for i, row in enumerate(rows):
+            row.mean_rank = round(rank_sum[i] / phone_n, 2) if phone_n else None
+        rows.sort(key=lambda r: (r.mean_rank is None, r.mean_rank or 0, r.label))
+        res.rows = rows
+    elif poll.type == "open":
+        res.texts = [TextAnswer(b.value, b.stakeholder_group, b.created_at) for b in ballots]
+    elif poll.type == "wordcloud":
+        words: dict[str, Counter[str]] = defaultdict(Counter)
+        spelling: dict[str, Counter[str]] = defaultdict(Counter)
+        for b in ballots:
+            key = normalise_word(b.value)
+            words[key][b.stakeholder_group] += 1
+            spelling[key][_SPACES.sub(" ", b.value.strip())] += 1
+        rows = []
+        for key, by in words.items():
+            total = sum(by.values())
+            # the most used spelling; on a tie the one typed first (dicts keep order)
+            shown = max(spelling[key].items(), key=lambda kv: kv[1])[0]
+            rows.append(
+                Row(
+                    shown,
+                    total,
+                    _pct(total, res.respondents),
+                    {g: by.get(g, 0) for g in groups},
+                    {g: _pct(by.get(g, 0), group_resp.get(g, 0)) for g in groups},
+                )
+            )
+        rows.sort(key=lambda r: (-r.count, r.label.casefold()))
+        res.rows = rows
+    return res
+
+
+def public_results(res: Results) -> dict[str, Any]:
+    """Results as shown on phones when the facilitator shows them (no texts of
+    other people except word-cloud words and visible Q&A items)."""
+
+    def rows(rs: list[Row]) -> list[dict[str, Any]]:
+        return [
+            {"label": r.label, "count": r.count, "percent": r.percent, "mean_rank": r.mean_rank}
+            for r in rs
+        ]
+
+    out: dict[str, Any] = {"respondents": res.respondents, "rows": rows(res.rows[:30])}
+    if res.statements:
+        out["statements"] = [
+            {"statement": s.statement, "respondents": s.respondents, "rows": rows(s.rows)}
+            for s in res.statements
+        ]
+    return out

@@ -1,0 +1,316 @@
+"""The participants' HTTP endpoints (see ``server/README.md``).
+
+Nothing a facilitator does has an endpoint here: phones can join, read what is
+open, vote, post and upvote, nothing else. Every refusal is a 4xx with a JSON
+``{"error": "..."}`` the page shows as is; a bug is a 500 logged to the log
+file, and the server keeps serving.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from importlib import resources
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+from aiohttp import web
+
+from ..core import voting
+from ..core.errors import RuleError, UserError
+from . import i18n
+from .room import Room, RoomEvent
+
+log = logging.getLogger("coworkshop.server")
+
+COOKIE = "cws_device"
+MAX_BODY = 16 * 1024
+HEARTBEAT = 15.0  # seconds between keep-alive comments on the live stream
+ROOM: web.AppKey[Room] = web.AppKey("room", Room)
+PAGE: web.AppKey[jinja2.Template] = web.AppKey("page", jinja2.Template)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class Refused(Exception):
+    def __init__(self, status: int, message: str, retry_after: float = 0) -> None:
+        super().__init__(message)
+        self.status, self.message, self.retry_after = status, message, retry_after
+
+
+def _error(status: int, message: str, retry_after: float = 0) -> web.Response:
+    headers = {"Retry-After": str(max(1, round(retry_after)))} if retry_after else None
+    return web.json_response({"error": message}, status=status, headers=headers)
+
+
+@web.middleware
+async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except Refused as exc:
+        return _error(exc.status, exc.message, exc.retry_after)
+    except RuleError as exc:
+        return _error(409, str(exc))
+    except UserError as exc:
+        return _error(400, str(exc))
+    except web.HTTPException as exc:
+        if exc.status >= 400:
+            return _error(exc.status, exc.reason)
+        raise
+    except Exception:
+        log.exception("error in %s %s", request.method, request.path)
+        return _error(500, "server error")
+
+
+@web.middleware
+async def security(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if request.method not in ("GET", "HEAD"):
+        # A page on another site cannot make a phone post here.
+        origin = request.headers.get("Origin")
+        if origin and origin != "null" and urlsplit(origin).netloc != request.host:
+            raise Refused(403, "requests from other sites are refused")
+        if request.content_type != "application/json":
+            raise Refused(415, "send JSON")
+    response = await handler(request)
+    if not response.prepared:  # a live stream has sent its headers already
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+def _client(request: web.Request) -> str:
+    return request.remote or "?"
+
+
+def _token(request: web.Request) -> str:
+    auth = request.headers.get("Authorization", "")
+    if auth.startswith("Bearer "):
+        return auth[7:].strip()
+    return request.cookies.get(COOKIE, "")
+
+
+async def _voter(request: web.Request) -> voting.Voter:
+    """The device's voter, after its rate limit; 401 without a valid token."""
+    room = request.app[ROOM]
+    token = _token(request)
+    voter = await room.voter(token) if token else None
+    if voter is None:
+        wait = room.address_buckets.take(_client(request))
+        if wait:
+            raise Refused(429, "too many requests: wait a moment", wait)
+        raise Refused(401, "join first: scan the code on the screen")
+    wait = room.device_buckets.take(voter.device_id)
+    if wait:
+        raise Refused(429, "too many requests: wait a moment", wait)
+    return voter
+
+
+async def _body(request: web.Request) -> dict[str, Any]:
+    try:
+        data = await request.json(loads=json.loads)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise Refused(400, "the request is not valid JSON") from exc
+    if not isinstance(data, dict):
+        raise Refused(400, "the request must be a JSON object")
+    return data
+
+
+# ---------------------------------------------------------------- page
+
+
+def _templates() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("coworkshop.server", "templates"),
+        autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+async def page(request: web.Request) -> web.Response:
+    room = request.app[ROOM]
+    assert room.session is not None
+    code = request.match_info.get("code") or request.query.get("code", "")
+    code = code if code.isdigit() and len(code) <= 12 else ""
+    texts = i18n.texts(room.session.language)
+    html = request.app[PAGE].render(
+        lang=(room.session.language or "en").split("-")[0],
+        title=room.session.title,
+        texts=texts,
+        texts_json=json.dumps(texts, ensure_ascii=False),
+        groups=room.session.plan.get("stakeholder_groups", []),
+        code=code,
+    )
+    return web.Response(text=html, content_type="text/html", headers={
+        "Cache-Control": "no-store",
+        "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; "
+                                   "connect-src 'self'; img-src 'self' data:; "
+                                   "base-uri 'none'; form-action 'self'",
+    })
+
+
+def _static_handler(name: str, content_type: str) -> Handler:
+    body = resources.files("coworkshop.server").joinpath("static", name).read_bytes()
+
+    async def handler(_request: web.Request) -> web.Response:
+        return web.Response(body=body, content_type=content_type,
+                            headers={"Cache-Control": "no-cache"})
+
+    return handler
+
+
+async def health(request: web.Request) -> web.Response:
+    room = request.app[ROOM]
+    return web.json_response({"ok": True, "streams": room.streams})
+
+
+async def no_icon(_request: web.Request) -> web.Response:
+    return web.Response(status=204, headers={"Cache-Control": "max-age=86400"})
+
+
+# ---------------------------------------------------------------- join
+
+
+async def join(request: web.Request) -> web.Response:
+    room = request.app[ROOM]
+    assert room.session is not None
+    who = _client(request)
+    data = await _body(request)
+    code = data.get("code")
+    if not isinstance(code, str) or not hmac.compare_digest(
+            code.strip().encode("utf-8", "replace"), room.code.encode()):
+        wait = room.code_buckets.take(who)
+        if wait:
+            raise Refused(429, "too many wrong codes: wait a minute", wait)
+        raise Refused(403, "wrong join code: check the code on the screen")
+    wait = room.join_buckets.take(who)
+    if wait:
+        raise Refused(429, "too many joins from this device: wait a moment", wait)
+    group, name = data.get("group", ""), data.get("name", "")
+    if not isinstance(group, str) or not isinstance(name, str) or not group:
+        raise Refused(400, "choose your stakeholder group")
+    agent = request.headers.get("User-Agent", "")[:200]
+    joined = await room.run(voting.join, room.store, room.session, group, name, agent)
+    room.remember(voting.hash_token(joined.token), joined.voter)
+    room.emit(RoomEvent("joined", participant_id=joined.voter.participant_id,
+                        stakeholder_group=joined.voter.stakeholder_group))
+    response = web.json_response({"token": joined.token, "group": joined.voter.stakeholder_group,
+                                  "name": joined.participant.name})
+    response.set_cookie(COOKIE, joined.token, httponly=True, samesite="Strict",
+                        max_age=7 * 24 * 3600, path="/")
+    return response
+
+
+# ---------------------------------------------------------------- state
+
+
+async def state(request: web.Request) -> web.Response:
+    room = request.app[ROOM]
+    voter = await _voter(request)
+    await room.load_personal(voter)
+    return web.Response(text=room.state_for(voter), content_type="application/json",
+                        headers={"Cache-Control": "no-store"})
+
+
+async def events(request: web.Request) -> web.StreamResponse:
+    """Server-sent events: the whole state on connect and after every change."""
+    room = request.app[ROOM]
+    voter = await _voter(request)
+    if not room.open_stream(voter.device_id):
+        raise Refused(429, "too many open connections", 5)
+    response: web.StreamResponse | None = None
+    try:
+        await room.load_personal(voter)
+        response = web.StreamResponse(headers={
+            "Content-Type": "text/event-stream", "Cache-Control": "no-store",
+            "X-Accel-Buffering": "no"})
+        await response.prepare(request)
+        await response.write(b"retry: 2000\n\n")
+        sent = -1
+        while not room.stopping:
+            if room.version != sent:
+                sent = room.version
+                data = room.state_for(voter)
+                await response.write(f"id: {sent}\nevent: state\ndata: {data}\n\n".encode())
+            else:
+                await response.write(b": ping\n\n")
+            await room.wait_change(sent, HEARTBEAT)
+        return response
+    except ConnectionError:  # the phone went away
+        if response is None:
+            raise
+        return response
+    finally:
+        room.close_stream(voter.device_id)
+
+
+# ---------------------------------------------------------------- voting
+
+
+async def _open_poll(request: web.Request) -> tuple[Room, voting.Voter, voting.PollInfo]:
+    room = request.app[ROOM]
+    voter = await _voter(request)
+    poll = await room.poll(request.match_info["poll_id"])
+    if poll is None:
+        raise Refused(404, "no such poll")
+    return room, voter, poll
+
+
+async def ballot(request: web.Request) -> web.Response:
+    room, voter, poll = await _open_poll(request)
+    data = await _body(request)
+    value = data.get("values") if poll.type == "scale_statements" else data.get("value")
+    result = await room.run(voting.cast_ballot, room.store, poll, voter, value)
+    room.record_answer(voter, poll.id, result.value)
+    if result.changed:
+        room.emit(RoomEvent("ballot", poll.id, voter.participant_id, voter.stakeholder_group))
+        if poll.results_visible:
+            room.changed()
+    return web.json_response({"ok": True, "value": result.value, "changed": result.changed},
+                             dumps=lambda o: json.dumps(o, ensure_ascii=False))
+
+
+async def qa_post(request: web.Request) -> web.Response:
+    room, voter, poll = await _open_poll(request)
+    data = await _body(request)
+    item = await room.run(voting.qa_submit, room.store, poll, voter, data.get("text"))
+    room.emit(RoomEvent("qa_posted", poll.id, voter.participant_id, voter.stakeholder_group))
+    room.changed()
+    return web.json_response({"ok": True, "id": item.id})
+
+
+async def qa_upvote(request: web.Request) -> web.Response:
+    room = request.app[ROOM]
+    voter = await _voter(request)
+    item_id = request.match_info["item_id"]
+    data = await _body(request)
+    up = data.get("up", True)
+    if not isinstance(up, bool) or len(item_id) > 64:
+        raise Refused(400, "up must be true or false")
+    count = await room.run(voting.qa_upvote, room.store, item_id, voter, up)
+    room.record_upvote(voter, item_id, up)
+    room.emit(RoomEvent("qa_upvoted", "", voter.participant_id, voter.stakeholder_group))
+    room.changed()
+    return web.json_response({"ok": True, "upvotes": count, "up": up})
+
+
+def create_app(room: Room) -> web.Application:
+    """The participants' application for ``room`` (start the room first)."""
+    app = web.Application(middlewares=[errors, security], client_max_size=MAX_BODY)
+    app[ROOM] = room
+    app[PAGE] = _templates().get_template("page.html")
+    app.router.add_get("/", page)
+    app.router.add_get("/j/{code}", page)
+    app.router.add_get("/static/app.js", _static_handler("app.js", "text/javascript"))
+    app.router.add_get("/static/app.css", _static_handler("app.css", "text/css"))
+    app.router.add_get("/healthz", health)
+    app.router.add_get("/favicon.ico", no_icon)
+    app.router.add_post("/api/join", join)
+    app.router.add_get("/api/state", state)
+    app.router.add_get("/api/events", events)
+    app.router.add_post("/api/polls/{poll_id}/ballot", ballot)
+    app.router.add_post("/api/polls/{poll_id}/qa", qa_post)
+    app.router.add_post("/api/qa/{item_id}/upvote", qa_upvote)
+    return app

@@ -1,0 +1,361 @@
+"""The live room: who joined, what the phones are shown, and when it changed.
+
+The room owns one database thread: every read and write of the participants'
+server runs there, one after the other, so the event loop (shared with the
+Textual app when the TUI runs the server) never waits on SQLite and ballots
+never contend with each other for the write lock.
+
+What phones see is rebuilt in that thread after a change (coalesced, at most
+every ``min_interval`` seconds) and pushed to every live connection. Changes
+made by another process on the same file (a facilitator's app, ``coworkshop``
+commands) are noticed through SQLite's ``data_version`` within a second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sqlite3
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from ..core import voting
+from ..core.models import Session
+from ..core.store import Store
+
+log = logging.getLogger("coworkshop.server")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class RoomEvent:
+    """Something a phone did; given to the facilitator's app.
+
+    ``kind`` is ``joined``, ``ballot``, ``qa_posted`` or ``qa_upvoted``.
+    """
+
+    kind: str
+    poll_id: str = ""
+    participant_id: str = ""
+    stakeholder_group: str = ""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How hard a device or an address may push before it is slowed down."""
+
+    device_burst: float = 30  # requests a device may send at once
+    device_rate: float = 5  # then this many per second
+    address_burst: float = 30  # requests without a valid token, per address
+    address_rate: float = 2
+    joins_burst: float = 20  # successful joins per address
+    joins_per_minute: float = 60
+    bad_code_burst: float = 8  # wrong join codes per address
+    bad_code_per_minute: float = 6
+    streams_per_device: int = 3  # live connections of one device
+    streams_total: int = 2000
+
+
+class Buckets:
+    """Token buckets keyed by device or address, bounded in memory."""
+
+    def __init__(self, burst: float, per_second: float, max_keys: int = 20_000) -> None:
+        self.burst, self.rate, self.max_keys = burst, per_second, max_keys
+        self._b: OrderedDict[str, tuple[float, float]] = OrderedDict()
+
+    def take(self, key: str, now: float | None = None) -> float:
+        """0 if allowed, else the seconds to wait before the next request."""
+        now = time.monotonic() if now is None else now
+        tokens, last = self._b.pop(key, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - last) * self.rate)
+        wait = 0.0
+        if tokens >= 1:
+            tokens -= 1
+        else:
+            wait = (1 - tokens) / self.rate if self.rate else 60.0
+        self._b[key] = (tokens, now)
+        while len(self._b) > self.max_keys:
+            self._b.popitem(last=False)
+        return wait
+
+
+class Room:
+    """State shared by the participants' handlers for one session."""
+
+    def __init__(self, store: Store, session_id: str, *, code: str | None = None,
+                 limits: Limits | None = None, min_interval: float = 0.25,
+                 watch_interval: float = 0.25) -> None:
+        self.store = store
+        self.session_id = session_id
+        self.code = code or voting.new_join_code()
+        self.limits = limits or Limits()
+        self.min_interval = min_interval
+        self.watch_interval = watch_interval
+        self.session: Session | None = None
+        self.polls: dict[str, voting.PollInfo] = {}
+        self.version = 0
+        self.public_json = "{}"
+        self.stopping = False
+        self.streams = 0
+        self.device_buckets = Buckets(self.limits.device_burst, self.limits.device_rate)
+        self.address_buckets = Buckets(self.limits.address_burst, self.limits.address_rate)
+        self.join_buckets = Buckets(self.limits.joins_burst, self.limits.joins_per_minute / 60)
+        self.code_buckets = Buckets(self.limits.bad_code_burst,
+                                    self.limits.bad_code_per_minute / 60)
+        self._streams_of: dict[str, int] = {}
+        self._voters: OrderedDict[str, voting.Voter] = OrderedDict()
+        self._mine: dict[str, dict[str, Any]] = {}
+        self._upvoted: dict[str, set[str]] = {}
+        self._listeners: list[Callable[[RoomEvent], None]] = []
+        self._db = ThreadPoolExecutor(1, thread_name_prefix="coworkshop-db")
+        self._changed = asyncio.Event()
+        self._dirty = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._fingerprint: tuple[Any, ...] = ()
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    # ------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        await self.run(self._load)
+        self._tasks = [asyncio.create_task(self._broadcaster(), name="room-broadcast"),
+                       asyncio.create_task(self._watcher(), name="room-watch")]
+
+    def _load(self) -> None:
+        with self.store.db() as db:
+            session = db.get(Session, self.session_id)
+        if session is None:
+            raise voting.UserError("no such session")
+        self.session = session
+        self._rebuild()
+        self._fingerprint = self._read_fingerprint()
+
+    async def stop(self) -> None:
+        """Wake every live connection so it ends, then stop the room's tasks."""
+        self.stopping = True
+        self._changed.set()
+        self._dirty.set()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._db.shutdown(wait=False, cancel_futures=True)
+
+    async def run(self, func: Callable[..., T], *args: Any) -> T:
+        """Run ``func`` in the room's database thread."""
+        return await asyncio.get_running_loop().run_in_executor(self._db, func, *args)
+
+    # ------------------------------------------------------------ events
+
+    def subscribe(self, callback: Callable[[RoomEvent], None]) -> Callable[[], None]:
+        """Call ``callback`` (on the event loop) for every :class:`RoomEvent`."""
+        self._listeners.append(callback)
+        return lambda: self._listeners.remove(callback)
+
+    def emit(self, event: RoomEvent) -> None:
+        for callback in list(self._listeners):
+            try:
+                callback(event)
+            except Exception:  # a listener's bug must not break the room
+                log.exception("room event listener failed")
+
+    def changed(self) -> None:
+        """Something phones may see has changed: rebuild and push soon."""
+        self._dirty.set()
+
+    async def wait_change(self, seen: int, timeout: float) -> None:
+        """Return when the room's version is no longer ``seen`` (or on timeout)."""
+        if self.version != seen or self.stopping:
+            return
+        event = self._changed
+        try:
+            await asyncio.wait_for(event.wait(), timeout)
+        except TimeoutError:
+            pass
+
+    async def _broadcaster(self) -> None:
+        while not self.stopping:
+            await self._dirty.wait()
+            self._dirty.clear()
+            if self.stopping:
+                return
+            try:
+                await self.run(self._rebuild)
+            except Exception:
+                log.exception("could not rebuild the room's state")
+            await asyncio.sleep(self.min_interval)
+
+    async def _watcher(self) -> None:
+        """Notice changes other processes made to the file (cheap when idle)."""
+        if str(self.store.path) == ":memory:":
+            return
+        con = await self.run(self._watch_connection)
+        last = -1
+        try:
+            while not self.stopping:
+                await asyncio.sleep(self.watch_interval)
+                try:
+                    version = await self.run(self._data_version, con)
+                    if version != last:
+                        last = version
+                        fingerprint = await self.run(self._read_fingerprint)
+                        if fingerprint != self._fingerprint:
+                            self._fingerprint = fingerprint
+                            self.changed()
+                except Exception:
+                    log.exception("could not watch the session file")
+        finally:
+            con.close()
+
+    def _watch_connection(self) -> sqlite3.Connection:
+        return sqlite3.connect(str(self.store.path), check_same_thread=False, timeout=5)
+
+    @staticmethod
+    def _data_version(con: sqlite3.Connection) -> int:
+        return int(con.execute("PRAGMA data_version").fetchone()[0])
+
+    def _read_fingerprint(self) -> tuple[Any, ...]:
+        sid = self.session_id
+        with self.store.engine.connect() as conn:
+            row = conn.exec_driver_sql(
+                """SELECT
+                  (SELECT count(*) || max(updated_at) FROM poll WHERE session_id = ?),
+                  (SELECT count(*) || max(updated_at) FROM activity WHERE session_id = ?),
+                  (SELECT count(*) || max(updated_at) FROM qaitem WHERE session_id = ?),
+                  (SELECT count(*) || max(updated_at) FROM qavote WHERE session_id = ?),
+                  (SELECT count(*) || max(updated_at) FROM tally WHERE session_id = ?),
+                  (SELECT count(*) FROM ballot WHERE session_id = ?)""",
+                (sid,) * 6,
+            ).one()
+        return tuple(row)
+
+    # ------------------------------------------------------------ what phones see
+
+    def _rebuild(self) -> None:
+        """(DB thread) Recompute the shared state; bump the version if it changed."""
+        assert self.session is not None
+        polls = voting.polls(self.store, self.session_id)
+        self.polls = {p.id: p for p in polls}
+        shown: list[dict[str, Any]] = []
+        for p in polls:
+            if not p.is_open:
+                continue
+            item = p.public()
+            if p.type == "qa":
+                item["items"] = [i.public() for i in voting.qa_items(self.store, p.id)[:100]]
+            if p.results_visible and p.type != "qa":
+                item["results"] = voting.public_results(voting.results(self.store, p.id))
+            shown.append(item)
+        last: dict[str, Any] | None = None
+        if not shown:
+            closed = [p for p in polls if p.state == "closed" and p.results_visible
+                      and p.closed_at is not None and p.type != "qa"]
+            if closed:
+                latest = max(closed, key=lambda p: p.closed_at)  # type: ignore[arg-type,return-value]
+                last = latest.public()
+                last["results"] = voting.public_results(voting.results(self.store, latest.id))
+        groups = [{"key": g["key"], "label": g["label"]}
+                  for g in self.session.plan.get("stakeholder_groups", [])]
+        state = {"title": self.session.title, "groups": groups, "polls": shown,
+                 "last_results": last}
+        text = json.dumps(state, ensure_ascii=False, separators=(",", ":"))
+        if text != self.public_json:
+            self.public_json = text
+            self._fingerprint = self._read_fingerprint()
+            # we are in the DB thread: the version moves on the event loop
+            if self._loop is not None:
+                self._loop.call_soon_threadsafe(self._bump)
+
+    def _bump(self) -> None:
+        self.version += 1
+        event, self._changed = self._changed, asyncio.Event()
+        event.set()
+
+    def state_for(self, voter: voting.Voter | None) -> str:
+        """The JSON a phone receives: the shared state plus its own answers."""
+        mine: dict[str, Any] = {}
+        upvoted: list[str] = []
+        if voter is not None:
+            answers = self._mine.get(voter.participant_id, {})
+            mine = {pid: v for pid, v in answers.items()
+                    if pid in self.polls and self.polls[pid].is_open}
+            upvoted = sorted(self._upvoted.get(voter.participant_id, set()))
+        me = json.dumps({"mine": mine, "upvoted": upvoted, "v": self.version,
+                         "group": voter.stakeholder_group if voter else ""},
+                        ensure_ascii=False, separators=(",", ":"))
+        return '{"room":' + self.public_json + ',"me":' + me + "}"
+
+    # ------------------------------------------------------------ voters
+
+    async def voter(self, token: str) -> voting.Voter | None:
+        """The voter holding ``token`` (cached), or None."""
+        if not token or len(token) > 200:
+            return None
+        key = voting.hash_token(token)
+        found = self._voters.get(key)
+        if found is None:
+            found = await self.run(voting.voter_for_token, self.store, self.session_id, token)
+            if found is None:
+                return None
+            self.remember(key, found)
+        return found
+
+    def remember(self, token_hash: str, voter: voting.Voter) -> None:
+        self._voters[token_hash] = voter
+        while len(self._voters) > 10_000:
+            self._voters.popitem(last=False)
+
+    async def load_personal(self, voter: voting.Voter) -> None:
+        """Fetch a participant's answers and upvotes once (then kept up to date)."""
+        pid = voter.participant_id
+        if pid in self._mine:
+            return
+        def load() -> tuple[dict[str, Any], set[str]]:
+            polls = list(self.polls.values())
+            return (voting.answers_for(self.store, pid, polls),
+                    voting.upvoted_by(self.store, pid, [p.id for p in polls if p.type == "qa"]))
+        answers, upvoted = await self.run(load)
+        self._mine.setdefault(pid, answers)
+        self._upvoted.setdefault(pid, upvoted)
+
+    def record_answer(self, voter: voting.Voter, poll_id: str, value: Any) -> None:
+        self._mine.setdefault(voter.participant_id, {})[poll_id] = value
+
+    def record_upvote(self, voter: voting.Voter, item_id: str, up: bool) -> None:
+        mine = self._upvoted.setdefault(voter.participant_id, set())
+        if up:
+            mine.add(item_id)
+        else:
+            mine.discard(item_id)
+
+    async def poll(self, poll_id: str) -> voting.PollInfo | None:
+        """A poll of this session by id (re-reading the file once if unknown)."""
+        found = self.polls.get(poll_id)
+        if found is None and len(poll_id) <= 64:
+            await self.run(self._rebuild)
+            found = self.polls.get(poll_id)
+        return found
+
+    # ------------------------------------------------------------ streams
+
+    def open_stream(self, device_id: str) -> bool:
+        if self.streams >= self.limits.streams_total:
+            return False
+        if self._streams_of.get(device_id, 0) >= self.limits.streams_per_device:
+            return False
+        self.streams += 1
+        self._streams_of[device_id] = self._streams_of.get(device_id, 0) + 1
+        return True
+
+    def close_stream(self, device_id: str) -> None:
+        self.streams -= 1
+        left = self._streams_of.get(device_id, 1) - 1
+        if left:
+            self._streams_of[device_id] = left
+        else:
+            self._streams_of.pop(device_id, None)

@@ -1,0 +1,176 @@
+"""Run the participants' server: inside the facilitator's app, or on its own.
+
+Inside a Textual app (same asyncio loop)::
+
+    server = VotingServer(store, session_id, on_event=handle)   # handle(RoomEvent)
+    await server.start(host="0.0.0.0", port=8765)
+    server.join_url(ip)             # the link for the QR code
+    ...
+    await server.stop()             # returns within about a second
+
+Standalone: :func:`serve` (the ``coworkshop serve`` command).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import web
+
+from ..core import netinfo, voting
+from ..core.store import Store
+from .app import create_app
+from .room import Limits, Room, RoomEvent
+
+log = logging.getLogger("coworkshop.server")
+DEFAULT_PORT = 8765
+PORT_TRIES = 20
+
+
+def _quiet_loggers() -> None:
+    # Without any handler Python prints warnings to stderr, over the TUI.
+    # A NullHandler stops that; records still reach the app's own handlers.
+    for name in ("aiohttp", "coworkshop"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+            logger.addHandler(logging.NullHandler())
+
+
+class VotingServer:
+    """The participants' server of one session, on the running event loop."""
+
+    def __init__(self, store: Store, session_id: str, *, code: str | None = None,
+                 on_event: Callable[[RoomEvent], None] | None = None,
+                 limits: Limits | None = None) -> None:
+        self.store = store
+        self.room = Room(store, session_id, code=code, limits=limits)
+        if on_event is not None:
+            self.room.subscribe(on_event)
+        self.host = ""
+        self.port = 0
+        self._runner: web.AppRunner | None = None
+
+    @property
+    def code(self) -> str:
+        """The join code phones must type (or get from the QR code)."""
+        return self.room.code
+
+    @property
+    def running(self) -> bool:
+        return self._runner is not None
+
+    async def start(self, host: str = "0.0.0.0", port: int = DEFAULT_PORT) -> str:
+        """Start serving; returns the base URL on the first candidate address.
+
+        If ``port`` is taken the next ones are tried; ``port=0`` lets the
+        system choose. ``host="0.0.0.0"`` listens on every interface.
+        """
+        _quiet_loggers()
+        await self.room.start()
+        runner = web.AppRunner(create_app(self.room), access_log=None, shutdown_timeout=0.5,
+                               handle_signals=False)
+        await runner.setup()
+        tries = 1 if port == 0 else PORT_TRIES
+        last: OSError | None = None
+        for candidate in range(port, port + tries):
+            site = web.TCPSite(runner, host, candidate, backlog=512)
+            try:
+                await site.start()
+            except OSError as exc:
+                if exc.errno not in (errno.EADDRINUSE, errno.EACCES):
+                    await runner.cleanup()
+                    await self.room.stop()
+                    raise voting.UserError(f"cannot listen on {host}:{candidate}: "
+                                           f"{exc.strerror}") from exc
+                last = exc
+                continue
+            self._runner = runner
+            self.host = host
+            sockets = getattr(site._server, "sockets", None) or []  # noqa: SLF001
+            self.port = sockets[0].getsockname()[1] if sockets else candidate
+            log.info("participants' server on %s:%s", host, self.port)
+            return self.base_url()
+        await runner.cleanup()
+        await self.room.stop()
+        raise voting.UserError(f"ports {port}-{port + tries - 1} are all in use "
+                               f"({last.strerror if last else ''}); choose another with --port")
+
+    async def stop(self) -> None:
+        """Stop serving: live connections are ended at once."""
+        runner, self._runner = self._runner, None
+        await self.room.stop()
+        if runner is not None:
+            await runner.cleanup()
+
+    # ------------------------------------------------------------ addresses
+
+    def addresses(self) -> list[netinfo.Address]:
+        """Where phones can reach the laptop, the likeliest first."""
+        if self.host not in ("0.0.0.0", "", "::"):
+            return [netinfo.Address(self.host, "", "chosen")]
+        return netinfo.candidates()
+
+    def base_url(self, ip: str | None = None) -> str:
+        ip = ip or self.addresses()[0].ip
+        return f"http://{ip}:{self.port}"
+
+    def join_url(self, ip: str | None = None) -> str:
+        """The link of the QR code: the page with the code filled in."""
+        return f"{self.base_url(ip)}/j/{self.code}"
+
+    # ------------------------------------------------------------ facilitator
+
+    def changed(self) -> None:
+        """Push the current state to phones now (after changing polls through core)."""
+        self.room.changed()
+
+    def open_poll(self, poll_id: str, close_others: bool = False) -> voting.PollInfo:
+        poll = voting.open_poll(self.store, poll_id, close_others=close_others)
+        self.changed()
+        return poll
+
+    def close_poll(self, poll_id: str) -> voting.PollInfo:
+        poll = voting.close_poll(self.store, poll_id)
+        self.changed()
+        return poll
+
+    def set_results_visible(self, poll_id: str, visible: bool) -> voting.PollInfo:
+        poll = voting.set_results_visible(self.store, poll_id, visible)
+        self.changed()
+        return poll
+
+    def qa_set(self, item_id: str, **flags: Any) -> None:
+        voting.qa_set(self.store, item_id, **flags)
+        self.changed()
+
+    def connected(self) -> int:
+        """Live connections (phones showing the page)."""
+        return self.room.streams
+
+
+async def serve(store: Store, session_id: str, *, host: str, port: int, code: str | None,
+                limits: Limits | None = None,
+                announce: Callable[[VotingServer], None] | None = None,
+                stop: asyncio.Event | None = None) -> None:
+    """Serve until ``stop`` is set (or SIGINT/SIGTERM when run by the CLI)."""
+    server = VotingServer(store, session_id, code=code, limits=limits)
+    await server.start(host, port)
+    if announce is not None:
+        announce(server)
+    done = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    import signal
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, done.set)
+        except (NotImplementedError, RuntimeError):  # not the main thread, or Windows
+            pass
+    try:
+        await done.wait()
+    finally:
+        await server.stop()

@@ -1,0 +1,306 @@
+"""The participants' endpoints through aiohttp's test client."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from aiohttp import ClientSession
+
+from coworkshop.core import sessions, voting
+from coworkshop.core.store import Store
+from coworkshop.server import VotingServer
+from coworkshop.server.app import create_app
+from coworkshop.server.room import Room
+
+from .conftest import CODE, Env, build
+
+
+async def read_event(resp: Any, timeout: float = 5.0) -> dict[str, Any]:
+    """The next ``state`` event of a server-sent event stream."""
+    deadline = time.monotonic() + timeout
+    data = ""
+    while time.monotonic() < deadline:
+        line = await asyncio.wait_for(resp.content.readline(), deadline - time.monotonic())
+        text = line.decode().rstrip("\n")
+        if text.startswith("data: "):
+            data = text[6:]
+        elif text == "" and data:
+            return dict(json.loads(data))
+    raise AssertionError("no state event")
+
+
+async def until(resp: Any, pred: Any, timeout: float = 5.0) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        state = await read_event(resp, deadline - time.monotonic())
+        if pred(state):
+            return state
+
+
+async def test_join_needs_the_code_and_creates_a_participant(env: Env) -> None:
+    bad = await env.client.post("/api/join", json={"code": "000000", "group": "policy"})
+    assert bad.status == 403 and "wrong join code" in (await bad.json())["error"]
+    assert sessions.participants(env.store, env.session.id) == []
+    ok = await env.client.post("/api/join", json={"code": CODE, "group": "industry",
+                                                  "name": "<b>Iva</b>"})
+    assert ok.status == 200
+    assert "cws_device" in ok.cookies
+    assert ok.cookies["cws_device"]["httponly"]
+    [p] = sessions.participants(env.store, env.session.id)
+    assert (p.name, p.stakeholder_group) == ("<b>Iva</b>", "industry")
+    unknown_group = await env.client.post("/api/join", json={"code": CODE, "group": "x"})
+    assert unknown_group.status == 400
+
+
+async def test_state_needs_a_token_and_shows_open_polls(env: Env) -> None:
+    assert (await env.client.get("/api/state")).status == 401
+    headers = await env.join()
+    state = await (await env.client.get("/api/state", headers=headers)).json()
+    assert state["room"]["polls"] == []
+    env.open("pick")
+    await asyncio.sleep(0.1)
+    state = await (await env.client.get("/api/state", headers=headers)).json()
+    assert [p["ref"] for p in state["room"]["polls"]] == ["poll/pick"]
+    assert state["room"]["polls"][0]["choices"] == ["A", "B", "C"]
+
+
+async def test_cookie_is_enough_after_joining(env: Env) -> None:
+    await env.client.post("/api/join", json={"code": CODE, "group": "policy"})
+    assert (await env.client.get("/api/state")).status == 200
+
+
+async def test_ballot_is_committed_changed_and_refused_after_close(env: Env) -> None:
+    headers = await env.join("industry")
+    poll = env.open("pick")
+    url = f"/api/polls/{poll.id}/ballot"
+    first = await env.client.post(url, json={"value": 0}, headers=headers)
+    assert first.status == 200 and (await first.json())["value"] == 0
+    # committed before the phone was told: a fresh connection sees it
+    other = Store.open(env.store.path)
+    assert [b.value for b in voting.live_ballots(other, poll.id)] == [0]
+    second = await env.client.post(url, json={"value": 2}, headers=headers)
+    assert second.status == 200
+    assert [b.value for b in voting.ballot_history(other, poll.id)] == [0, 2]
+    assert [b.value for b in voting.live_ballots(other, poll.id)] == [2]
+    assert voting.live_ballots(other, poll.id)[0].stakeholder_group == "industry"
+    voting.close_poll(env.store, poll.id)
+    late = await env.client.post(url, json={"value": 1}, headers=headers)
+    assert late.status == 409
+    assert "closed" in (await late.json())["error"]
+    assert [b.value for b in voting.live_ballots(other, poll.id)] == [2]
+    other.close()
+
+
+async def test_hostile_and_malformed_requests_get_4xx_and_change_nothing(env: Env) -> None:
+    headers = await env.join()
+    poll = env.open("pick")
+    url = f"/api/polls/{poll.id}/ballot"
+    cases = [
+        (url, {"data": b"{not json", "headers": {**headers, "Content-Type": "application/json"}},
+         400),
+        (url, {"data": b"value=1",
+               "headers": {**headers, "Content-Type": "application/x-www-form-urlencoded"}},
+         415),
+        (url, {"json": [1, 2], "headers": headers}, 400),
+        (url, {"json": {"value": 99}, "headers": headers}, 400),
+        (url, {"json": {"value": "1; DROP TABLE ballot"}, "headers": headers}, 400),
+        (url, {"json": {"value": 1}, "headers": {**headers, "Origin": "http://evil.example"}},
+         403),
+        (url, {"json": {"value": 1}, "headers": {"Authorization": "Bearer forged"}}, 401),
+        (url, {"json": {"value": 1}}, 401),
+        ("/api/polls/nope/ballot", {"json": {"value": 1}, "headers": headers}, 404),
+        ("/api/polls/" + "x" * 5000 + "/ballot", {"json": {"value": 1}, "headers": headers},
+         404),
+        (url, {"json": {"value": "x" * 40_000}, "headers": headers}, 413),
+        (f"/api/polls/{env.polls['say'].id}/ballot", {"json": {"value": "hi"},
+                                                      "headers": headers}, 409),
+        ("/api/qa/nope/upvote", {"json": {"up": True}, "headers": headers}, 400),
+        ("/api/qa/nope/upvote", {"json": {"up": "yes"}, "headers": headers}, 400),
+        ("/api/join", {"json": {"code": CODE, "group": ["policy"]}}, 400),
+        ("/api/join", {"json": {"code": 424242, "group": "policy"}}, 403),
+    ]
+    for path, kwargs, status in cases:
+        resp = await env.client.post(path, **kwargs)
+        assert resp.status == status, (path, kwargs.get("json"), await resp.text())
+        body = await resp.json()
+        assert isinstance(body["error"], str) and body["error"]
+    assert voting.ballot_history(env.store, poll.id) == []
+    assert len(sessions.participants(env.store, env.session.id)) == 1
+    # and the server still serves
+    assert (await env.client.post(url, json={"value": 1}, headers=headers)).status == 200
+
+
+async def test_no_facilitator_action_is_reachable_from_a_phone(env: Env) -> None:
+    headers = await env.join()
+    poll = env.polls["pick"]
+    for method, path in [
+        ("POST", f"/api/polls/{poll.id}/open"), ("POST", f"/api/polls/{poll.id}/close"),
+        ("POST", f"/api/polls/{poll.id}/results"), ("POST", f"/api/polls/{poll.id}/tally"),
+        ("POST", "/api/qa/x/hide"), ("POST", "/api/qa/x/highlight"),
+        ("PUT", f"/api/polls/{poll.id}"),
+        ("DELETE", f"/api/polls/{poll.id}"), ("GET", "/api/results"), ("GET", "/admin"),
+    ]:
+        resp = await env.client.request(method, path, json={}, headers=headers)
+        assert resp.status in (404, 405), (method, path)
+    assert voting.get_poll(env.store, poll.id).state == "draft"
+    paths = sorted({r.resource.canonical for r in env.client.app.router.routes()  # type: ignore[union-attr]
+                    if r.resource is not None})
+    assert paths == sorted(["/", "/j/{code}", "/static/app.js", "/static/app.css", "/healthz",
+                            "/favicon.ico", "/api/join", "/api/state", "/api/events",
+                            "/api/polls/{poll_id}/ballot", "/api/polls/{poll_id}/qa",
+                            "/api/qa/{item_id}/upvote"])
+
+
+async def test_page_escapes_the_session_title_and_serves_no_external_asset(env: Env) -> None:
+    with env.store.db() as db:
+        s = db.get(type(env.session), env.session.id)
+        assert s is not None
+        s.title = '<script>alert("x")</script>'
+        db.add(s)
+        db.commit()
+    await env.room.run(env.room._load)
+    html = await (await env.client.get("/j/424242")).text()
+    assert "<script>alert" not in html and "&lt;script&gt;alert" in html
+    assert 'value="424242"' in html
+    assert "http://" not in html and "https://" not in html
+    js = await (await env.client.get("/static/app.js")).text()
+    assert "innerHTML" not in js and "http" not in js.replace("history", "")
+    resp = await env.client.get("/")
+    assert "default-src 'none'" in resp.headers["Content-Security-Policy"]
+
+
+async def test_live_stream_follows_the_facilitator(env: Env) -> None:
+    headers = await env.join()
+    async with env.client.get("/api/events", headers=headers) as resp:
+        assert resp.headers["Content-Type"].startswith("text/event-stream")
+        first = await read_event(resp)
+        assert first["room"]["polls"] == []
+        env.open("pick")
+        state = await until(resp, lambda s: s["room"]["polls"])
+        assert [p["ref"] for p in state["room"]["polls"]] == ["poll/pick"]
+        voting.close_poll(env.store, env.polls["pick"].id)
+        env.open("many")
+        state = await until(resp, lambda s: [p["ref"] for p in s["room"]["polls"]]
+                            == ["poll/many"])
+
+
+async def test_changes_by_another_process_reach_the_phones(env: Env) -> None:
+    headers = await env.join()
+    other = Store.open(env.store.path)  # e.g. the facilitator's app
+    try:
+        async with env.client.get("/api/events", headers=headers) as resp:
+            await read_event(resp)
+            voting.open_poll(other, env.polls["say"].id)  # nobody calls room.changed()
+            state = await until(resp, lambda s: s["room"]["polls"], timeout=3)
+            assert state["room"]["polls"][0]["ref"] == "poll/say"
+    finally:
+        other.close()
+
+
+async def test_reconnecting_stream_gets_the_current_state_and_own_answers(env: Env) -> None:
+    headers = await env.join()
+    poll = env.open("many")
+    await env.client.post(f"/api/polls/{poll.id}/ballot", json={"value": [2, 0]},
+                          headers=headers)
+    async with env.client.get("/api/events",
+                              headers={**headers, "Last-Event-ID": "1"}) as resp:
+        state = await until(resp, lambda s: s["room"]["polls"])
+        assert state["me"]["mine"] == {poll.id: [0, 2]}
+
+
+async def test_results_are_hidden_until_shown(env: Env) -> None:
+    headers = await env.join()
+    poll = env.open("pick")
+    await env.client.post(f"/api/polls/{poll.id}/ballot", json={"value": 1}, headers=headers)
+    await asyncio.sleep(0.1)
+    state = await (await env.client.get("/api/state", headers=headers)).json()
+    assert "results" not in state["room"]["polls"][0]
+    voting.set_results_visible(env.store, poll.id, True)
+    env.room.changed()
+    await asyncio.sleep(0.2)
+    state = await (await env.client.get("/api/state", headers=headers)).json()
+    rows = state["room"]["polls"][0]["results"]["rows"]
+    assert [(r["label"], r["count"], r["percent"]) for r in rows] == [
+        ("A", 0, 0.0), ("B", 1, 100.0), ("C", 0, 0.0)]
+
+
+async def test_qa_post_and_upvote(env: Env) -> None:
+    a, b = await env.join(), await env.join()
+    poll = env.open("ask")
+    resp = await env.client.post(f"/api/polls/{poll.id}/qa",
+                                 json={"text": "<img src=x onerror=alert(1)>"}, headers=a)
+    item = (await resp.json())["id"]
+    up = await env.client.post(f"/api/qa/{item}/upvote", json={"up": True}, headers=b)
+    assert (await up.json())["upvotes"] == 1
+    await asyncio.sleep(0.1)
+    state = await (await env.client.get("/api/state", headers=b)).json()
+    [shown] = state["room"]["polls"][0]["items"]
+    assert shown["text"] == "<img src=x onerror=alert(1)>" and shown["upvotes"] == 1
+    assert state["me"]["upvoted"] == [item]
+    assert "participant_id" not in shown
+
+
+async def test_a_flooding_device_is_slowed_and_the_room_keeps_working(env: Env) -> None:
+    flooder, other = await env.join(), await env.join()
+    poll = env.open("pick")
+    url = f"/api/polls/{poll.id}/ballot"
+    statuses = await asyncio.gather(*[
+        env.client.post(url, json={"value": i % 3}, headers=flooder) for i in range(120)])
+    codes = [r.status for r in statuses]
+    assert codes.count(429) > 50 and set(codes) <= {200, 429}
+    limited = next(r for r in statuses if r.status == 429)
+    assert int(limited.headers["Retry-After"]) >= 1
+    started = time.monotonic()
+    resp = await env.client.post(url, json={"value": 1}, headers=other)
+    assert resp.status == 200 and time.monotonic() - started < 0.5
+
+
+async def test_wrong_codes_are_slowed_down(env: Env) -> None:
+    codes = []
+    for i in range(12):
+        resp = await env.client.post("/api/join", json={"code": f"{i:06d}", "group": "policy"})
+        codes.append(resp.status)
+    assert codes[:8] == [403] * 8 and 429 in codes[8:]
+
+
+async def test_stop_with_phones_connected_ends_within_a_second(tmp_path: Path) -> None:
+    store, session, polls = build(tmp_path / "quit.cws")
+    voting.open_poll(store, polls["pick"].id)
+    server = VotingServer(store, session.id, code=CODE)
+    await server.start("127.0.0.1", 0)
+    base = server.base_url("127.0.0.1")
+    async with ClientSession() as http:
+        streams = []
+        for _ in range(5):
+            join = await http.post(f"{base}/api/join", json={"code": CODE, "group": "policy"})
+            token = (await join.json())["token"]
+            resp = await http.get(f"{base}/api/events",
+                                  headers={"Authorization": f"Bearer {token}"})
+            await read_event(resp)
+            streams.append(resp)
+        assert server.connected() == 5
+        started = time.monotonic()
+        await server.stop()
+        assert time.monotonic() - started < 1.0
+        for resp in streams:
+            resp.close()
+    store.close()
+
+
+async def test_room_rejects_an_unknown_session(tmp_path: Path) -> None:
+    store, _session, _ = build(tmp_path / "x.cws")
+    room = Room(store, "no-such-session")
+    try:
+        await room.start()
+    except voting.UserError as exc:
+        assert "no such session" in str(exc)
+    else:
+        raise AssertionError("started on a missing session")
+    finally:
+        await room.stop()
+        store.close()
+    assert create_app  # the app factory is importable without a running room
