@@ -69,5 +69,16 @@ class Tmux:
             time.sleep(0.1)
         raise AssertionError(f"the program did not exit:\n{self.screen()}")
 
+    def program_pids(self) -> list[int]:
+        """Process ids running in the pane (the shell and what it started)."""
+        pane = subprocess.run(
+            ["tmux", "display-message", "-p", "-t", self.name, "#{pane_pid}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        children = subprocess.run(["pgrep", "-P", pane], capture_output=True, text=True).stdout
+        return [int(pane), *(int(p) for p in children.split())]
+
     def kill(self) -> None:
         subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
