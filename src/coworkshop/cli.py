@@ -114,10 +114,10 @@ def open_cmd(file: Annotated[Path, typer.Argument(help="A session file (.cws).")
 @user_errors
 def templates_cmd() -> None:
     """List the workshop templates: name, title, language, activities, source."""
-    from .core import templates
+    from .core.catalog import list_templates
 
     folder = _templates_dir()
-    entries = templates.list_templates(folder)
+    entries = list_templates(folder)
     if not entries:
         raise _fail(f"{folder}: no templates (*.toml) found")
     table = Table(title=f"Templates in {folder}", title_justify="left")

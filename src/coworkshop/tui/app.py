@@ -1,0 +1,111 @@
+"""The Textual application and the one factory the CLI calls."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.logging import TextualHandler
+from textual.screen import Screen
+
+from .commands import CoworkshopCommands
+from .screens.help import HelpScreen
+from .screens.home import HomeScreen
+
+log = logging.getLogger("coworkshop")
+
+#: What a palette entry is: its text, a line of help, what it does.
+PaletteEntry = tuple[str, str, Callable[[], object]]
+
+
+class CoworkshopApp(App[None]):
+    """Home (sessions and templates) -> session (agenda, canvases) -> forms."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "coworkshop"
+    COMMANDS = App.COMMANDS | {CoworkshopCommands}
+    # Layout switches for a laptop terminal (80x24) and a projector.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (120, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "q",
+            "quit",
+            "Quit",
+            id="app.quit",
+            tooltip="Quit coworkshop. Everything is saved already; reopen the file to go on.",
+            # Priority so that q works in dialogs too; fields that take text
+            # still receive the letter (Textual skips it while they are focused).
+            priority=True,
+        ),
+        Binding(
+            "question_mark",
+            "help",
+            "Help",
+            id="app.help",
+            tooltip="Show the keys of this screen and how to use it.",
+        ),
+    ]
+
+    def __init__(
+        self,
+        sessions_dir: Path,
+        templates_dir: Path,
+        session_file: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.sessions_dir = Path(sessions_dir)
+        self.templates_dir = Path(templates_dir)
+        self.session_file = Path(session_file) if session_file else None
+
+    def get_default_screen(self) -> Screen[Any]:
+        return HomeScreen()
+
+    def on_mount(self) -> None:
+        if self.session_file is not None:
+            self.open_session(self.session_file)
+
+    def open_session(self, path: Path) -> None:
+        """Open the session screen on ``path``; a bad file becomes a notification."""
+        from ..core.errors import SessionFileError
+        from ..core.probe import check_file
+
+        try:
+            check_file(path)
+        except SessionFileError as exc:
+            self.notify(str(exc), title="Cannot open", severity="error", timeout=10)
+            return
+        # Imported here: the session screen needs SQLModel, the home screen does not.
+        from .screens.session import SessionScreen
+
+        self.push_screen(SessionScreen(path))
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    def palette_entries(self, screen: Screen[object]) -> Iterable[PaletteEntry]:
+        """Palette entries for ``screen`` ("category: verb")."""
+        yield ("help: keys", "The keys of this screen and a short how-to", self.action_help)
+        entries = getattr(screen, "palette_entries", None)
+        if callable(entries):
+            yield from entries()
+
+
+def build_app(
+    sessions_dir: Path,
+    templates_dir: Path,
+    session_file: Path | None = None,
+) -> CoworkshopApp:
+    """The app on a sessions folder and a templates folder (optionally one file)."""
+    # A StreamHandler would paint over the screen; log to Textual's devtools only.
+    if not any(isinstance(h, TextualHandler) for h in log.handlers):
+        log.addHandler(TextualHandler())
+        log.propagate = False
+    return CoworkshopApp(sessions_dir, templates_dir, session_file)

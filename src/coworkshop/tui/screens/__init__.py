@@ -1,0 +1,1 @@
+"""Screens: the big places (home, session, participants) and modal forms."""

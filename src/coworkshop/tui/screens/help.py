@@ -1,0 +1,78 @@
+"""`?`: the keys of the screen behind, and how to use it."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+GENERAL = (
+    "Everything is saved the moment you do it: there is no save key. "
+    "Quit with q (or ctrl+q) at any time and reopen the file to go on. "
+    "ctrl+p opens the command palette: type what you want to do."
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists the active keys of a screen (and of its focused widget)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss", "Close", id="help.close", tooltip="Close the help."),
+    ]
+
+    def __init__(self, screen: Screen[object]) -> None:
+        super().__init__()
+        self._keys = self._key_table(screen)
+        parts = [getattr(screen, "HOW_TO", "")]
+        focused = screen.focused
+        while focused is not None and focused is not screen:
+            how_to = getattr(focused, "HOW_TO", "")
+            if how_to and how_to not in parts:
+                parts.append(how_to)
+            focused = focused.parent  # type: ignore[assignment]
+        parts.append(GENERAL)
+        self._how_to = "\n\n".join(p for p in parts if p)
+        self._title = getattr(screen, "HELP_TITLE", "") or "Keys"
+
+    def _key_table(self, screen: Screen[object]) -> Table:
+        """One row per action: all its keys, what it does, the tooltip."""
+        groups: dict[tuple[int, str], list[Binding]] = {}
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if binding.system or not binding.description:
+                continue
+            groups.setdefault((id(active.node), binding.action), []).append(binding)
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        for bindings in groups.values():
+            # Textual's own bindings (tab, ctrl+c...) have no id; ours all do.
+            if not any(b.id for b in bindings):
+                continue
+            bindings.sort(key=lambda b: b.id is None)  # our key first: q before ctrl+q
+            first = bindings[0]
+            keys = ", ".join(self.app.get_key_display(b) for b in bindings)
+            text = Text.assemble((first.description, "bold"))
+            if first.tooltip:
+                text.append(f"  {first.tooltip}", style="dim")
+            table.add_row(keys, text)
+        table.add_row("ctrl+p", Text.assemble(("Command palette", "bold"),
+                                               ("  Type what you want to do.", "dim")))
+        return table
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-dialog", classes="dialog"):
+            yield Static(f"Help · {self._title}", classes="dialog-title")
+            with VerticalScroll(id="help-body"):
+                yield Static(self._keys, id="help-keys")
+                yield Static(self._how_to, id="help-howto", markup=False)
+            yield Static("escape closes", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-body").focus()

@@ -1,0 +1,574 @@
+"""The session screen: the agenda beside the current activity.
+
+This module is imported when a session is opened, not at start-up, and it
+imports the database layer (SQLModel) in a worker thread, so opening the first
+session shows a loading indicator instead of freezing the screen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Static
+
+from ...core.errors import UserError
+from ..colors import breakout_color
+from ..live import LiveVoting, PollActivityAdded, PollChanged
+from ..widgets.footer import KeysFooter
+from .prompt import Field, PromptScreen
+
+if TYPE_CHECKING:
+    from ...core.models import Activity, Session
+    from ...core.store import Store
+    from ..app import CoworkshopApp
+    from ..widgets.agenda_list import AgendaList
+    from ..widgets.board import Board
+
+PaletteEntry = tuple[str, str, Callable[[], object]]
+
+
+def _load(path: Path) -> tuple[Store, Session, list[Activity]]:
+    """Open the file and read the session (runs in a thread)."""
+    from ...core import sessions
+    from ...core.store import Store
+
+    # Warm the modules the screen will need, off the event loop.
+    from ..widgets import agenda_list, canvas_board, grid_board  # noqa: F401
+
+    store = Store.open(path)
+    try:
+        session = store.only_session()
+        acts = sessions.activities(store, session.id)
+    except Exception:
+        store.close()
+        raise
+    return store, session, acts
+
+
+class SessionScreen(Screen[None]):
+    """One workshop: agenda on the left, the highlighted activity on the right."""
+
+    HELP_TITLE = "Session"
+    HOW_TO = (
+        "Left: the agenda. Up/down choose an activity, which shows on the right; enter (or →) "
+        "moves into it and escape comes back to the agenda. s starts the highlighted activity "
+        "(its timebox counts down), f finishes it. g gives a canvas to a breakout group, "
+        "p opens the participants, t saves this session's plan as a new template, z hides the "
+        "agenda to give the canvas the whole screen. l starts live voting (phones join with "
+        "a code or QR code) and shows the join screen; it runs until you leave the session. "
+        "Escape on the agenda goes back home."
+    )
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="session.back",
+                tooltip="From an activity: back to the agenda. From the agenda: back home.",
+                show=False),
+        Binding("s", "start_activity", "Start", id="session.start",
+                tooltip="Start the highlighted activity; its timebox counts down."),
+        Binding("f", "finish_activity", "Finish", id="session.finish",
+                tooltip="Mark the highlighted activity as done."),
+        Binding("g", "assign_group", "Group", id="session.group",
+                tooltip="Give the highlighted canvas to a breakout group.", show=False),
+        Binding("p", "participants", "People", id="session.participants",
+                tooltip="Participants by stakeholder group."),
+        Binding("l", "live_voting", "Live", id="session.live",
+                tooltip="Start live voting (phones join with a code or QR code); "
+                        "show the join screen."),
+        Binding("t", "save_template", "Save plan", id="session.template",
+                tooltip="Save this session's plan (agenda, prompts, questions) as a template.",
+                show=False),
+        Binding("z", "zoom", "Zoom", id="session.zoom",
+                tooltip="Hide or show the agenda, to give the activity the whole screen.",
+                show=False),
+    ]
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.store: Store | None = None
+        self.session: Session | None = None
+        self.activities: list[Activity] = []
+        self.shown: str | None = None
+        self.saved_at: datetime | None = None
+        self._showing = asyncio.Lock()
+        self.live: LiveVoting | None = None  # live voting: polls, and phones once started
+
+    # ------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="session-bar"):
+            yield Static(
+                Text.assemble((self.path.name, "bold")), id="session-title", classes="title-bar"
+            )
+            yield Static(id="saved", classes="title-bar")
+        with Horizontal(id="session-body"):
+            yield Vertical(id="agenda-pane")
+            with Vertical(id="activity-pane"):
+                yield Static(id="activity-head")
+                yield Vertical(id="activity-view")
+        yield KeysFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#session-body").loading = True
+        self.open_file()
+        self.set_interval(1, self.tick)
+
+    @work(exclusive=True, group="open-session")
+    async def open_file(self) -> None:
+        try:
+            store, session, acts = await asyncio.to_thread(_load, self.path)
+        except UserError as exc:
+            self.notify(str(exc), title="Cannot open", severity="error", timeout=10)
+            self.action_home()
+            return
+        self.store, self.session, self.activities = store, session, acts
+        self.live = LiveVoting(store, session.id)
+        from ..widgets.agenda_list import AgendaList
+
+        body = self.query_one("#session-body")
+        agenda = AgendaList(id="agenda")
+        await self.query_one("#agenda-pane").mount(
+            Static("Agenda", classes="pane-title"), agenda
+        )
+        running = next((a for a in acts if a.status == "running"), None)
+        first_open = next((a for a in acts if a.status != "done"), None)
+        start = running or first_open or (acts[0] if acts else None)
+        agenda.show(acts, highlight=start.id if start else None)
+        body.loading = False
+        self.update_title()
+        agenda.focus()
+        if start is not None:
+            await self.show_activity(start)
+
+    async def on_unmount(self) -> None:
+        if self.live is not None:  # phones' connections end with the session
+            await self.live.stop()
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    # ------------------------------------------------------------ helpers
+
+    @property
+    def agenda(self) -> AgendaList:
+        from ..widgets.agenda_list import AgendaList
+
+        return self.query_one("#agenda", AgendaList)
+
+    def board(self) -> Board | None:
+        from ..widgets.board import Board
+
+        found = self.query(Board)
+        return found.first() if found else None
+
+    def current(self) -> Activity | None:
+        if self.session is None:
+            return None
+        return self.agenda.current()
+
+    def update_title(self) -> None:
+        s = self.session
+        if s is None:
+            return
+        text = Text.assemble((s.title, "bold"))
+        facts = [s.date, ", ".join(p for p in (s.place, s.country) if p), s.facilitator]
+        for fact in facts:
+            if fact:
+                text.append(f"  ·  {fact}", style="")
+        self.query_one("#session-title", Static).update(text)
+        if self.saved_at is not None:
+            # every change is committed at once; this shows the room it happened
+            saved = Text.assemble(("✓ saved ", "green"), (f"{self.saved_at:%H:%M:%S}", "green"))
+            self.query_one("#saved", Static).update(saved)
+
+    def update_head(self) -> None:
+        from ..widgets.agenda_list import activity_kind, countdown
+
+        act = self.current()
+        head = self.query_one("#activity-head", Static)
+        if act is None:
+            head.update("")
+            return
+        text = Text.assemble((activity_kind(act).upper(), "bold reverse"))
+        text.append(" ")
+        text.append(act.title, style="bold")
+        status = {"pending": "not started", "running": "running", "done": "done"}[act.status]
+        text.append(f"   {status}", style="dim")
+        if act.timebox_minutes:
+            text.append(f" · {act.timebox_minutes} min", style="dim")
+        cd = countdown(act)
+        if cd.plain:
+            text.append(" · ")
+            text.append_text(cd)
+        if act.group_name:
+            text.append(" · ")
+            text.append(act.group_name, style=f"bold {breakout_color(act.group_name)}")
+        head.update(text)
+
+    def make_view(self, act: Activity) -> Widget:
+        assert self.store is not None and self.session is not None
+        if act.kind == "canvas":
+            from ...core.canvas import is_grid
+
+            if is_grid(act):
+                from ..widgets.grid_board import GridBoard
+
+                return GridBoard(self.store, self.session, act, id="board")
+            from ..widgets.canvas_board import CanvasBoard
+
+            return CanvasBoard(self.store, self.session, act, id="board")
+        if act.kind == "poll":
+            from ..widgets.poll_view import PollView
+
+            assert self.live is not None
+            return PollView(self.store, self.session, act, self.live, id="activity-info")
+        if act.kind == "stakeholder_map":
+            from ..widgets.map_view import MapView
+
+            return MapView(self.session, act, id="activity-info")
+        from ..widgets.checklist_view import ChecklistView
+
+        return ChecklistView(self.session, act, id="activity-info")
+
+    async def show_activity(self, act: Activity) -> None:
+        # The opening worker and the agenda's messages may both ask at once.
+        async with self._showing:
+            self.update_head()
+            if self.shown == act.id:
+                return
+            self.shown = act.id
+            pane = self.query_one("#activity-view")
+            await pane.remove_children()
+            await pane.mount(self.make_view(act))
+
+    def reload_activities(self) -> None:
+        from ...core import sessions
+
+        assert self.store is not None and self.session is not None
+        self.activities = sessions.activities(self.store, self.session.id)
+        self.agenda.show(self.activities)
+        act = self.current()
+        for view in self.query("#board, #activity-info"):
+            # the shown view keeps the fresh activity (status, group)
+            if act is not None and getattr(view, "activity", None) is not None:
+                if view.activity.id == act.id:  # type: ignore[attr-defined]
+                    view.activity = act  # type: ignore[attr-defined]
+        self.update_head()
+
+    def on_descendant_focus(self) -> None:
+        self._follow_focus()
+
+    def on_descendant_blur(self) -> None:
+        self._follow_focus()
+
+    def _follow_focus(self) -> None:
+        """Remember whether the focus is inside the activity: on a narrow
+        terminal the agenda then steps aside (see app.tcss)."""
+        focused = self.focused
+        view = self.query_one("#activity-view")
+        inside = focused is not None and (focused is view or view in focused.ancestors)
+        self.set_class(inside, "-in-activity")
+
+    def mark_saved(self) -> None:
+        self.saved_at = datetime.now()
+        self.update_title()
+
+    def tick(self) -> None:
+        if self.session is None:
+            return
+        self.agenda.tick()
+        self.update_head()
+
+    # ------------------------------------------------------------ events
+
+    async def on_agenda_list_activity_highlighted(
+        self, message: AgendaList.ActivityHighlighted
+    ) -> None:
+        await self.show_activity(message.activity)
+
+    async def on_agenda_list_activity_entered(self, message: AgendaList.ActivityEntered) -> None:
+        await self.show_activity(message.activity)
+        for view in self.query("#board, #activity-info"):
+            view.focus()
+
+    def on_board_card_added(self) -> None:
+        self.mark_saved()
+
+    def on_board_card_edited(self) -> None:
+        self.mark_saved()
+
+    def on_board_card_revised(self) -> None:
+        self.mark_saved()
+
+    def on_board_card_deleted(self) -> None:
+        self.mark_saved()
+
+    def on_board_card_restored(self) -> None:
+        self.mark_saved()
+
+    def on_board_card_moved(self) -> None:
+        self.mark_saved()
+
+    def on_board_card_linked(self) -> None:
+        self.mark_saved()
+
+    def on_board_comment_added(self) -> None:
+        self.mark_saved()
+
+    @on(PollChanged)
+    def _poll_changed(self, message: PollChanged) -> None:
+        self.mark_saved()
+        if isinstance(message, PollActivityAdded):
+            self.reload_activities()
+            self.agenda.show(self.activities, highlight=message.activity_id)
+
+    # ------------------------------------------------------------ actions
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("start_activity", "finish_activity", "assign_group", "participants",
+                      "save_template", "zoom", "live_voting") and self.session is None:
+            return None  # still loading: shown greyed out
+        return True
+
+    def action_back(self) -> None:
+        view = self.query_one("#activity-view")
+        focused = self.focused
+        if focused is not None and (focused is view or view in focused.ancestors):
+            self.agenda.focus()
+            return
+        self.action_home()
+
+    def action_home(self) -> None:
+        if self.app.screen is self:
+            self.app.pop_screen()
+
+    def _set_status(self, status: str) -> None:
+        from ...core import sessions
+
+        act = self.current()
+        if act is None or self.store is None:
+            return
+        try:
+            sessions.set_activity_status(self.store, act.id, status)
+        except UserError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.reload_activities()
+        self.mark_saved()
+
+    def action_start_activity(self) -> None:
+        act = self.current()
+        self._set_status("running")
+        if act is not None:
+            minutes = f" — {act.timebox_minutes} minutes" if act.timebox_minutes else ""
+            self.notify(f"Started: {act.title}{minutes}")
+
+    def action_finish_activity(self) -> None:
+        act = self.current()
+        self._set_status("done")
+        if act is not None:
+            self.notify(f"Done: {act.title}")
+
+    def action_assign_group(self) -> None:
+        from ...core import sessions
+
+        act = self.current()
+        if act is None or self.store is None or self.session is None:
+            return
+        store = self.store
+        groups = sessions.breakout_groups(store, self.session.id)
+
+        def submit(values: dict[str, str]) -> None:
+            sessions.set_activity_group(store, act.id, values["group"])
+
+        def done(values: dict[str, str] | None) -> None:
+            if values is not None:
+                self.reload_activities()
+                self.mark_saved()
+                name = values["group"].strip()
+                self.notify(f"{act.title}: {name}" if name else f"{act.title}: no group")
+
+        note = "Groups in use: " + ", ".join(groups) if groups else "e.g. Group A"
+        self.app.push_screen(
+            PromptScreen(
+                "Breakout group for this activity",
+                [Field("group", "Breakout group", act.group_name, "e.g. Group A", groups)],
+                submit,
+                note=note,
+            ),
+            done,
+        )
+
+    def action_participants(self) -> None:
+        from .participants import ParticipantsScreen
+
+        if self.store is None or self.session is None:
+            return
+        self.app.push_screen(ParticipantsScreen(self.store, self.session))
+
+    def action_add_participant(self) -> None:
+        from .participants import ParticipantsScreen
+
+        if self.store is None or self.session is None:
+            return
+        screen = ParticipantsScreen(self.store, self.session)
+        self.app.push_screen(screen)
+        screen.call_after_refresh(screen.action_add)
+
+    def action_save_template(self) -> None:
+        from ...core import templates
+        from ...core.sessions import slug, template_of_session
+
+        if self.store is None or self.session is None:
+            return
+        store, session = self.store, self.session
+        folder = cast("CoworkshopApp", self.app).templates_dir
+        saved: list[Path] = []
+
+        def submit(values: dict[str, str]) -> None:
+            name = slug(values["name"]) if values["name"].strip() else ""
+            if not name:
+                raise UserError("name: a template needs a name")
+            path = Path(folder) / f"{name}.toml"
+            if path.exists():
+                raise UserError(f"{path}: already exists; choose another name")
+            tpl = template_of_session(store, session.id, name, values["title"].strip())
+            text = templates.dump(tpl)
+            templates.parse_text(text, str(path))  # what we write must load back
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise UserError(f"{path}: cannot be written ({exc.strerror})") from exc
+            saved.append(path)
+
+        def done(values: dict[str, str] | None) -> None:
+            if values is not None and saved:
+                self.notify(f"Saved the plan as template {saved[0].stem} ({saved[0]})")
+
+        self.app.push_screen(
+            PromptScreen(
+                "Save this session's plan as a template",
+                [
+                    Field("name", "Template name (file name)", slug(session.title),
+                          "lowercase-with-dashes"),
+                    Field("title", "Title", f"{session.title} (plan)", "shown on the home screen"),
+                ],
+                submit,
+                note=(f"The agenda, prompts, cross-points and questions go into {folder}; "
+                      "no cards, votes or participants."),
+                ok="Save",
+            ),
+            done,
+        )
+
+    def action_zoom(self) -> None:
+        self.toggle_class("-zoomed")
+
+    def action_live_voting(self) -> None:
+        """Start the participants' server if needed, then show the join screen."""
+        from .voting import JoinScreen
+
+        if self.live is None or self.live.starting:
+            return
+        if self.live.running:
+            self.app.push_screen(JoinScreen(self.live))
+        else:
+            self.start_live_voting()
+
+    @work(exclusive=True, group="live-voting")
+    async def start_live_voting(self) -> None:
+        from .voting import JoinScreen
+
+        assert self.live is not None
+        try:
+            await self.live.start()
+        except (UserError, OSError) as exc:
+            self.notify(str(exc), title="Cannot start live voting", severity="error",
+                        timeout=10)
+            return
+        if not self.live.running:  # stopped while it started
+            return
+        self.notify(f"Live voting on {self.live.base_url()} · code {self.live.code}")
+        self.app.push_screen(JoinScreen(self.live))
+
+    @work(exclusive=True, group="live-voting")
+    async def action_stop_voting(self) -> None:
+        if self.live is not None and self.live.running:
+            await self.live.stop()
+            self.notify("Live voting stopped. Everything received is saved.")
+
+    def action_new_poll(self) -> None:
+        from ...core import voting
+        from .new_poll import NewQuestionScreen
+
+        if self.store is None or self.session is None:
+            return
+
+        def done(poll: voting.PollInfo | None) -> None:
+            if poll is not None:
+                self.post_message(PollActivityAdded(poll.id, poll.activity_id))
+
+        self.app.push_screen(NewQuestionScreen(self.store, self.session), done)
+
+    def _board_action(self, name: str) -> Callable[[], object]:
+        def run() -> object:
+            board = self.board()
+            if board is None:
+                self.notify("Highlight a canvas in the agenda first.", severity="warning")
+                return None
+            method = getattr(board, f"action_{name}", None)
+            if method is None:
+                self.notify("This canvas has no such view.", severity="warning")
+                return None
+            board.focus()
+            return method()
+
+        return run
+
+    def _poll_entries(self) -> list[PaletteEntry]:
+        from .voting import poll_palette_entries
+
+        return poll_palette_entries(self) if self.session is not None else []
+
+    def palette_entries(self) -> list[PaletteEntry]:
+        entries: list[PaletteEntry] = [
+            ("activity: start", "Start the highlighted activity", self.action_start_activity),
+            ("activity: finish", "Mark the highlighted activity as done",
+             self.action_finish_activity),
+            ("activity: assign breakout group", "Give the canvas to a breakout group",
+             self.action_assign_group),
+            ("canvas: add card", "Add a card in the current column",
+             self._board_action("add_card")),
+            ("canvas: edit card", "Edit the highlighted card", self._board_action("edit_card")),
+            ("canvas: delete card", "Delete the highlighted card",
+             self._board_action("delete_card")),
+            ("canvas: restore card", "Bring back a deleted card",
+             self._board_action("restore_card")),
+            ("canvas: comment", "Record another group's feedback", self._board_action("comment")),
+            ("canvas: revise after feedback", "The owning group revises the card",
+             self._board_action("revise")),
+            ("canvas: card history", "Every version of the card", self._board_action("history")),
+            ("canvas: pathway view", "Change -> how -> what, unlinked cards flagged",
+             self._board_action("pathway")),
+            ("participants: open", "Participants by stakeholder group", self.action_participants),
+            ("participants: add", "Register a participant", self.action_add_participant),
+            ("template: save plan", "Save this session's plan as a new template",
+             self.action_save_template),
+            *self._poll_entries(),
+            ("view: zoom activity", "Hide or show the agenda", self.action_zoom),
+            ("session: back to home", "Close this session (everything is saved)",
+             self.action_home),
+        ]
+        return entries
