@@ -8,6 +8,9 @@ import time
 import uuid
 from pathlib import Path
 
+# A server of our own: never touch (or get killed with) the user's tmux sessions.
+TMUX = ["tmux", "-L", "coworkshop-tests"]
+
 
 class Tmux:
     """One detached tmux session running ``command`` at a fixed size."""
@@ -15,10 +18,15 @@ class Tmux:
     def __init__(self, command: list[str], cwd: Path, env: dict[str, str], size=(100, 30)) -> None:  # type: ignore[no-untyped-def]
         self.name = f"cws-{uuid.uuid4().hex[:8]}"
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-        shell = f"cd {shlex.quote(str(cwd))} && env {exports} {shlex.join(command)}"
+        # COLUMNS/LINES (set for Rich in the test run) would override the
+        # terminal's real size in Textual: the program must see tmux's size.
+        shell = (
+            f"cd {shlex.quote(str(cwd))} && "
+            f"env -u COLUMNS -u LINES {exports} {shlex.join(command)}"
+        )
         subprocess.run(
             [
-                "tmux",
+                *TMUX,
                 "new-session",
                 "-d",
                 "-s",
@@ -34,15 +42,15 @@ class Tmux:
 
     def screen(self) -> str:
         result = subprocess.run(
-            ["tmux", "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
+            [*TMUX, "capture-pane", "-p", "-t", self.name], capture_output=True, text=True
         )
         return result.stdout
 
     def send(self, *keys: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, *keys], check=True)
+        subprocess.run([*TMUX, "send-keys", "-t", self.name, *keys], check=True)
 
     def type(self, text: str) -> None:
-        subprocess.run(["tmux", "send-keys", "-t", self.name, "-l", text], check=True)
+        subprocess.run([*TMUX, "send-keys", "-t", self.name, "-l", text], check=True)
 
     def wait_for(self, text: str, timeout: float = 20.0) -> str:
         """Poll the screen until ``text`` shows (a bounded wait, not a sleep)."""
@@ -57,7 +65,7 @@ class Tmux:
 
     def alive(self) -> bool:
         return (
-            subprocess.run(["tmux", "has-session", "-t", self.name], capture_output=True).returncode
+            subprocess.run([*TMUX, "has-session", "-t", self.name], capture_output=True).returncode
             == 0
         )
 
@@ -72,7 +80,7 @@ class Tmux:
     def program_pids(self) -> list[int]:
         """Process ids running in the pane (the shell and what it started)."""
         pane = subprocess.run(
-            ["tmux", "display-message", "-p", "-t", self.name, "#{pane_pid}"],
+            [*TMUX, "display-message", "-p", "-t", self.name, "#{pane_pid}"],
             capture_output=True,
             text=True,
             check=True,
@@ -81,4 +89,4 @@ class Tmux:
         return [int(pane), *(int(p) for p in children.split())]
 
     def kill(self) -> None:
-        subprocess.run(["tmux", "kill-session", "-t", self.name], capture_output=True)
+        subprocess.run([*TMUX, "kill-session", "-t", self.name], capture_output=True)

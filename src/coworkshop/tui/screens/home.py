@@ -25,8 +25,8 @@ from ...core.probe import FileInfo, list_session_files, read_info
 from ..widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
-    from ...core.store import Store
     from ...core.catalog import TemplateEntry
+    from ...core.store import Store
     from ..app import CoworkshopApp
 
 

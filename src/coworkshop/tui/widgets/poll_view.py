@@ -14,6 +14,7 @@ loop, and a burst of ballots costs one recomputation, not one per ballot.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -464,9 +465,9 @@ class PollView(Widget, can_focus=True):
         else:
             detail.scroll_page_down()
 
-    def _do(self, what: str, change: Any) -> voting.PollInfo | None:
+    def _do(self, what: str, change: Callable[[], voting.PollInfo]) -> voting.PollInfo | None:
         try:
-            return change()  # type: ignore[no-any-return]
+            return change()
         except UserError as exc:
             self.notify(str(exc), title=what, severity="error")
             return None
@@ -475,23 +476,23 @@ class PollView(Widget, can_focus=True):
         poll = self.current
         if poll is None or poll.is_open:
             return
-        before = {p.id for p in voting.open_polls(self.store, self.session.id)}
+        others = [p for p in voting.open_polls(self.store, self.session.id) if p.id != poll.id]
         opened = self._do("Cannot open", lambda: self.live.open_poll(poll.id))
         if opened is None:
             return
         if opened.results_visible:  # reopened: hidden again until it closes
             self.live.set_results_visible(poll.id, False)
         self.post_message(PollOpened(poll.id))
-        closed = [p for p in self.polls if p.id in before and p.id != poll.id]
+        for other in others:  # closed by the core; closing shows results, as with c
+            if other.type != "qa" and not other.results_visible:
+                self.live.set_results_visible(other.id, True)
+            self.post_message(PollClosed(other.id))
         how = ("phones can answer now" if self.live.running
                else "live voting is off: l starts it, e enters counts")
         note = f"Open: {poll.question.text} — {how}"
-        if before - {poll.id}:
-            note += f" (closed {len(before - {poll.id})} other question"
-            note += "s)" if len(before - {poll.id}) > 1 else ")"
+        if others:
+            note += f" (closed {len(others)} other question{'s' if len(others) > 1 else ''})"
         self.notify(note)
-        for other in closed:
-            self.post_message(PollClosed(other.id))
         self.reload(poll.id)
 
     def action_close_poll(self) -> None:
