@@ -15,7 +15,7 @@ from coworkshop.core.store import Store
 
 from .serving import CODE, Served, make_file
 
-PHONES = 20
+PHONES = 40  # enough at once that ballots share commits when the kill comes
 ACKS_BEFORE_KILL = 300
 
 

@@ -33,7 +33,7 @@ async def test_a_bug_in_a_handler_is_a_500_logged_but_never_printed(
         async with ClientSession() as http:
             join = await http.post(f"{base}/api/join", json={"code": CODE, "group": "policy"})
             headers = {"Authorization": f"Bearer {(await join.json())['token']}"}
-            monkeypatch.setattr(voting, "cast_ballot", broken)
+            monkeypatch.setattr(voting, "cast_ballots", broken)
             with caplog.at_level(logging.ERROR, logger="coworkshop.server"):
                 resp = await http.post(f"{base}/api/polls/{polls['pick'].id}/ballot",
                                        json={"value": 1}, headers=headers)

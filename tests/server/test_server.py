@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from aiohttp import ClientSession
 
 from coworkshop.core import sessions, voting
@@ -93,6 +95,112 @@ async def test_ballot_is_committed_changed_and_refused_after_close(env: Env) -> 
     assert "closed" in (await late.json())["error"]
     assert [b.value for b in voting.live_ballots(other, poll.id)] == [2]
     other.close()
+
+
+Ballot = tuple[dict[str, str], str, Any]  # a phone's headers, a poll id, a value
+
+
+async def vote_at_once(env: Env, monkeypatch: pytest.MonkeyPatch,
+                       ballots: list[Ballot]) -> tuple[list[Any], list[int]]:
+    """Post every (headers, poll id, value) at the same instant; return the
+    responses and the sizes of the batches the room committed.
+
+    The database thread is kept busy until every ballot waits for it, so none
+    can be answered early, and the test checks that none is.
+    """
+    batches: list[int] = []
+    cast_ballots = voting.cast_ballots
+
+    def counted(store: Store, requests: list[voting.BallotRequest]) -> list[Any]:
+        batches.append(len(requests))
+        return cast_ballots(store, requests)
+
+    monkeypatch.setattr(voting, "cast_ballots", counted)
+    gate = threading.Event()
+    busy = asyncio.ensure_future(env.room.run(gate.wait, 10))
+    posts = [asyncio.ensure_future(env.client.post(f"/api/polls/{poll_id}/ballot",
+                                                   json={"value": value}, headers=headers))
+             for headers, poll_id, value in ballots]
+    try:
+        for _ in range(500):  # bounded: until every ballot has reached the room
+            if env.room.ballots_waiting == len(ballots):
+                break
+            await asyncio.sleep(0.01)
+        assert env.room.ballots_waiting == len(ballots)
+        assert not any(post.done() for post in posts)  # nobody is told before the commit
+    finally:
+        gate.set()
+        await busy
+    return list(await asyncio.gather(*posts)), batches
+
+
+async def test_a_room_voting_at_once_is_answered_after_few_shared_commits(
+        env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    phones = [await env.join(group) for group in ("policy", "industry") * 30]
+    poll = env.open("pick")
+    responses, batches = await vote_at_once(
+        env, monkeypatch, [(headers, poll.id, n % 3) for n, headers in enumerate(phones)])
+    assert [r.status for r in responses] == [200] * len(phones)
+    assert [(await r.json())["value"] for r in responses] == [n % 3 for n in range(len(phones))]
+    assert sum(batches) == len(phones) and len(batches) <= 2  # not one commit per ballot
+    other = Store.open(env.store.path)  # what is on disk
+    try:
+        live = {b.participant_id: b.value for b in voting.live_ballots(other, poll.id)}
+        for n, headers in enumerate(phones):
+            voter = voting.voter_for_token(other, env.session.id, headers["Authorization"][7:])
+            assert voter is not None and live[voter.participant_id] == n % 3
+        assert len(live) == len(phones)
+    finally:
+        other.close()
+
+
+async def test_a_bad_ballot_in_a_burst_is_refused_alone(
+        env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    phones = [await env.join() for _ in range(8)]
+    pick, many = env.open("pick"), env.open("many")
+    voting.close_poll(env.store, many.id)
+    ballots = [(headers, pick.id, 1) for headers in phones]
+    ballots[2] = (phones[2], pick.id, 9)  # no such option
+    ballots[4] = (phones[4], many.id, [0])  # the poll closed before it arrived
+    ballots[6] = (phones[6], pick.id, "1; DROP TABLE ballot")
+    responses, batches = await vote_at_once(env, monkeypatch, ballots)
+    statuses = [r.status for r in responses]
+    assert statuses == [200, 200, 400, 200, 409, 200, 400, 200]
+    assert "no choice 9" in (await responses[2].json())["error"]
+    assert "closed" in (await responses[4].json())["error"]
+    assert "number of a choice" in (await responses[6].json())["error"]
+    assert max(batches) > 1  # the refused ones were in a batch with others
+    other = Store.open(env.store.path)
+    try:
+        assert [b.value for b in voting.live_ballots(other, pick.id)] == [1] * 5
+        assert voting.ballot_history(other, many.id) == []
+    finally:
+        other.close()
+
+
+async def test_stopping_drops_unanswered_ballots_at_once(env: Env) -> None:
+    headers = await env.join()
+    poll = env.open("pick")
+    voter = await env.room.voter(headers["Authorization"][7:])
+    assert voter is not None
+    gate = threading.Event()
+    busy = asyncio.ensure_future(env.room.run(gate.wait, 10))
+    waiting = [asyncio.ensure_future(env.room.cast(poll, voter, n)) for n in range(3)]
+    try:
+        for _ in range(500):  # bounded: until the writer holds the first ballot
+            if env.room.ballots_waiting == 3:
+                break
+            await asyncio.sleep(0.01)
+        started = time.monotonic()
+        await env.room.stop()
+        assert time.monotonic() - started < 1.0
+        results = await asyncio.gather(*waiting, return_exceptions=True)
+        assert all(isinstance(r, asyncio.CancelledError) for r in results)
+        with pytest.raises(voting.UserError, match="stopping"):
+            await env.room.cast(poll, voter, 0)
+    finally:
+        gate.set()
+        await asyncio.gather(busy, return_exceptions=True)
 
 
 async def test_hostile_and_malformed_requests_get_4xx_and_change_nothing(env: Env) -> None:

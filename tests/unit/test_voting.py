@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
+import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import select
@@ -31,14 +34,18 @@ QUESTIONS = [
 ]
 
 
-@pytest.fixture
-def room() -> tuple[Store, Session, dict[str, voting.PollInfo]]:
-    store, session = make_session()
+def build_room(path: Path | None = None) -> tuple[Store, Session, dict[str, voting.PollInfo]]:
+    """A session with a poll of every kind (in memory, or in the file ``path``)."""
+    store, session = make_session(path)
     act = activity(store, session, "poll")
     for q in QUESTIONS:
         voting.add_question(store, act.id, q)
-    polls = {p.question.key: p for p in voting.polls(store, session.id)}
-    return store, session, polls
+    return store, session, {p.question.key: p for p in voting.polls(store, session.id)}
+
+
+@pytest.fixture
+def room() -> tuple[Store, Session, dict[str, voting.PollInfo]]:
+    return build_room()
 
 
 def voter(store: Store, session: Session, group: str = "policy") -> voting.Voter:
@@ -197,6 +204,119 @@ def test_scale_statements_store_one_ballot_per_statement(tmp_path: Path) -> None
     res = voting.results(store, poll.id)
     assert [s.respondents for s in res.statements] == [1, 1, 1]
     assert [r.count for r in res.statements[2].rows] == [0, 1, 0]
+
+
+def test_a_batch_refuses_each_bad_ballot_with_its_reason_and_stores_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, session, polls = build_room(tmp_path / "batch.cws")
+    pick, many = opened(store, polls["pick"]), opened(store, polls["many"])
+    ask = opened(store, polls["ask"])
+    a, b, c, d = (voter(store, session) for _ in range(4))
+    writes: list[None] = []
+    write = voting._Batch.write
+    monkeypatch.setattr(voting._Batch, "write", lambda batch: writes.append(write(batch)))
+    results = voting.cast_ballots(
+        store,
+        [
+            voting.BallotRequest(pick, a, 0),
+            voting.BallotRequest(pick, b, 7),  # no such option
+            voting.BallotRequest(polls["scale"], c, 1),  # still a draft
+            voting.BallotRequest(many, c, [1, 0]),
+            voting.BallotRequest(ask, d, "hello"),  # Q&A takes no ballots
+            voting.BallotRequest(pick, a, 2),  # A changes its mind in the same batch
+            voting.BallotRequest(pick, a, 2),  # and sends it twice
+        ],
+    )
+    first, bad, late, multiple, qa, changed, again = results
+    assert isinstance(bad, UserError) and "no choice 7" in str(bad)
+    assert isinstance(late, RuleError) and "closed" in str(late)
+    assert isinstance(qa, UserError) and "not ballots" in str(qa)
+    assert isinstance(first, voting.CastResult) and first.changed and first.value == 0
+    assert isinstance(multiple, voting.CastResult) and multiple.value == [0, 1]
+    assert isinstance(changed, voting.CastResult) and changed.changed and changed.value == 2
+    assert isinstance(again, voting.CastResult) and not again.changed
+    assert again.ballot_ids == changed.ballot_ids
+    assert len(writes) == 1  # one transaction for the whole batch
+    # committed: another connection to the file sees exactly the good ones
+    other = Store.open(store.path)
+    history = voting.ballot_history(other, pick.id)
+    assert [(x.participant_id, x.value) for x in history] == [
+        (a.participant_id, 0),
+        (a.participant_id, 2),
+    ]
+    assert history[0].replaced_by == history[1].id == changed.ballot_ids[0]
+    assert history[1].replaced_by is None and history[0].updated_at >= history[0].created_at
+    assert [x.value for x in voting.live_ballots(other, many.id)] == [[0, 1]]
+    assert voting.ballot_history(other, polls["scale"].id) == []
+    other.close()
+
+
+def test_a_batch_rates_statements_in_order(room) -> None:  # type: ignore[no-untyped-def]
+    store, session, polls = room
+    question: dict[str, Any] = {"key": "three", "type": "scale_statements", "text": "Rate",
+                                "scale": "rel", "statements": ["one", "two", "three"]}
+    poll = opened(store, voting.add_question(store, polls["rate"].activity_id, question))
+    v = voter(store, session)
+    results = voting.cast_ballots(
+        store,
+        [
+            voting.BallotRequest(poll, v, {"0": 2}),
+            voting.BallotRequest(poll, v, {"1": 1, "0": 2}),
+            voting.BallotRequest(poll, v, {"0": 0}),
+        ],
+    )
+    assert [r.value for r in results] == [{0: 2}, {0: 2, 1: 1}, {0: 0, 1: 1}]  # type: ignore[union-attr]
+    assert [r.changed for r in results] == [True, True, True]  # type: ignore[union-attr]
+    live = sorted((b.statement, b.value) for b in voting.live_ballots(store, poll.id))
+    assert live == [(0, 0), (1, 1)]
+    history = voting.ballot_history(store, poll.id)
+    assert len(history) == 3
+    # ids like every other record's: UUIDv7, ascending in the order cast
+    ids = {i for r in results for i in r.ballot_ids}  # type: ignore[union-attr]
+    assert [h.id for h in history] == sorted(ids)
+    assert {uuid.UUID(i).version for i in ids} == {7}
+    assert voting.answers_for(store, v.participant_id, [poll]) == {poll.id: {0: 0, 1: 1}}
+
+
+def test_an_unforeseen_failure_refuses_only_the_faulty_ballot(tmp_path: Path) -> None:
+    store, session, polls = build_room(tmp_path / "fault.cws")
+    poll = opened(store, polls["pick"])
+    good, faulty, other = (voter(store, session) for _ in range(3))
+    with store.engine.begin() as conn:  # a rule the checks know nothing about
+        conn.exec_driver_sql(
+            "CREATE TRIGGER no_ballot BEFORE INSERT ON ballot "
+            f"WHEN NEW.participant_id = '{faulty.participant_id}' "
+            "BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END"
+        )
+    results = voting.cast_ballots(
+        store, [voting.BallotRequest(poll, v, 1) for v in (good, faulty, other)]
+    )
+    assert isinstance(results[0], voting.CastResult) and isinstance(results[2], voting.CastResult)
+    assert isinstance(results[1], sqlite3.IntegrityError)
+    assert "refused by a trigger" in str(results[1])
+    live = {b.participant_id for b in voting.live_ballots(store, poll.id)}
+    assert live == {good.participant_id, other.participant_id}
+
+
+def test_a_batch_that_cannot_be_written_is_refused_whole_and_not_retried(
+    room, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+) -> None:
+    store, session, polls = room
+    poll = opened(store, polls["pick"])
+    voters = [voter(store, session) for _ in range(3)]
+    writes: list[int] = []
+
+    def full_disk(self: object) -> None:
+        writes.append(1)
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(voting._Batch, "write", full_disk)
+    results = voting.cast_ballots(store, [voting.BallotRequest(poll, v, 0) for v in voters])
+    assert len(writes) == 1  # not once more per ballot
+    assert all(isinstance(r, sqlite3.OperationalError) for r in results)
+    monkeypatch.undo()
+    assert voting.ballot_history(store, poll.id) == []
 
 
 def test_results_count_phones_and_tallies_overall_and_by_group(room) -> None:  # type: ignore[no-untyped-def]

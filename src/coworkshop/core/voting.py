@@ -23,22 +23,28 @@ qa                 not a ballot: :class:`QAItem` rows and :class:`QAVote` rows
 Ballots and Q&A posts run in one short ``BEGIN IMMEDIATE`` transaction that
 also reads the poll's state, so a ballot racing the close is either counted
 or refused, never half-written, and a ballot is acknowledged only after its
-commit reached the disk (``synchronous=FULL``).
+commit reached the disk (``synchronous=FULL``). Ballots that arrive together
+may share one transaction and its sync (:func:`cast_ballots`), each still
+checked and counted or refused on its own.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import secrets
+import sqlite3
+import time
 import unicodedata
+import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar, cast
 
 from pydantic import ValidationError
 from sqlalchemy import Connection, func, insert, update
@@ -61,6 +67,7 @@ from .models import (
 )
 from .store import Store
 
+T = TypeVar("T")
 POLL_STATES = ("draft", "open", "closed")
 TALLY_SOURCES = ("hands", "paper")
 #: Question types that can be counted by show of hands or on paper.
@@ -646,12 +653,12 @@ def _db_time(moment: datetime) -> str:
 
 
 @contextmanager
-def _raw_immediate(store: Store) -> Iterator[Any]:
+def _raw_immediate(store: Store) -> Iterator[sqlite3.Cursor]:
     """Like :func:`_immediate` on the bare sqlite3 connection: the hot path of a
     ballot, where building SQLAlchemy expressions cost more than the commit."""
     raw = store.engine.raw_connection()
     try:
-        cur = raw.cursor()
+        cur = cast(sqlite3.Cursor, raw.cursor())  # the store's engine is pysqlite
         cur.execute("BEGIN IMMEDIATE")
         try:
             yield cur
@@ -663,6 +670,14 @@ def _raw_immediate(store: Store) -> Iterator[Any]:
         raw.close()
 
 
+class BallotRequest(NamedTuple):
+    """One ballot to cast (see :func:`cast_ballots`)."""
+
+    poll: PollInfo
+    voter: Voter
+    value: Any
+
+
 def cast_ballot(store: Store, poll: PollInfo, voter: Voter, value: Any) -> CastResult:
     """Record a participant's ballot, or change it while the poll is open.
 
@@ -670,64 +685,196 @@ def cast_ballot(store: Store, poll: PollInfo, voter: Voter, value: Any) -> CastR
     ballot is committed to disk before this returns. Sending the same answer
     again writes nothing (a phone retrying after a lost reply is harmless).
     """
-    clean = check_value(poll, value)
-    per_statement = clean.items() if poll.type == "scale_statements" else [(0, clean)]
-    now = _db_time(utcnow())
-    live: list[str] = []
-    changed = False
+    [result] = cast_ballots(store, [BallotRequest(poll, voter, value)])
+    if isinstance(result, Exception):
+        raise result
+    return result
+
+
+def cast_ballots(store: Store, requests: Sequence[BallotRequest]) -> list[CastResult | Exception]:
+    """Cast many ballots with one transaction and one synced commit.
+
+    This is how the participants' server keeps up when a whole room votes at
+    once: the commit's sync and the per-statement overhead cost more than the
+    rows, so ballots arriving together share them ("group commit"). Each
+    ballot is judged as by :func:`cast_ballot`, in the order given (a
+    participant's later ballot replaces their earlier one). The result at
+    each position is the ballot's :class:`CastResult` or the exception
+    refusing it (:class:`UserError`, :class:`RuleError` for a closed poll);
+    a refused ballot does not affect the others. Every :class:`CastResult`
+    is on disk when this returns.
+    """
+    try:
+        return _cast_together(store, requests)
+    except sqlite3.OperationalError as exc:
+        # Locked, full or failing disk: no ballot could be written, one by
+        # one would fail the same way (after the busy timeout each).
+        return [exc] * len(requests)
+    except Exception as exc:
+        # Something the checks did not foresee (a constraint, a bug) failed
+        # the batch and its transaction was rolled back: cast the ballots one
+        # at a time so that only the faulty one is refused.
+        if len(requests) == 1:
+            return [exc]
+        return [result for request in requests for result in cast_ballots(store, [request])]
+
+
+def _cast_together(store: Store, requests: Sequence[BallotRequest]) -> list[CastResult | Exception]:
     with _raw_immediate(store) as cur:
-        row = cur.execute("SELECT state FROM poll WHERE id = ?", (poll.id,)).fetchone()
-        if row is None:
-            raise UserError("no such poll")
-        if row[0] != "open":
-            raise RuleError("this poll is closed: your answer was not counted")
-        current = {
-            # the column has NUMERIC affinity: SQLite stores "2" as the integer 2
-            statement: (bid, json.loads(raw_value) if isinstance(raw_value, str) else raw_value)
-            for bid, statement, raw_value in cur.execute(
-                "SELECT id, statement, value FROM ballot WHERE poll_id = ? "
-                "AND participant_id = ? AND replaced_by IS NULL AND deleted_at IS NULL",
-                (poll.id, voter.participant_id),
+        batch = _Batch(cur, requests)
+        results = [batch.cast(*request) for request in requests]
+        batch.write()
+    return results
+
+
+# Bind parameters per statement: SQLite before 3.32 allows no more than 999.
+_MAX_PARAMS = 999
+_BALLOT_COLUMNS = (
+    "id, session_id, created_at, updated_at, poll_id, activity_id, question_key, "
+    "statement, value, participant_id, stakeholder_group, device_id, replaced_by"
+)
+_UPDATED_AT, _REPLACED_BY = 3, 12  # in a row of _BALLOT_COLUMNS
+
+
+class _Batch:
+    """Ballots judged one by one inside a write transaction, then written together.
+
+    Everything that can refuse a single ballot (its value, its poll's state)
+    is checked before anything is written, so the writes can only fail all
+    together. The write lock is held from ``BEGIN IMMEDIATE`` to the commit:
+    the polls' states and the participants' live ballots, read at the start,
+    cannot change except by this batch.
+
+    A batch makes a handful of SQLite calls whatever its size (one query per
+    poll, multi-row statements, ids drawn together): every call into SQLite or
+    the system releases Python's GIL, and while the server's event loop is
+    busy with a room's requests, getting it back can take up to the
+    interpreter's switch interval (5 ms).
+    """
+
+    def __init__(self, cur: sqlite3.Cursor, requests: Sequence[BallotRequest]) -> None:
+        self.cur = cur
+        self.ids = _new_ids()
+        self.new_rows: dict[str, list[Any]] = {}  # ballot id -> row, in casting order
+        self.replaced: list[tuple[str, str, str]] = []  # (old id, new id, when) of rows on disk
+        voters: dict[str, tuple[PollInfo, set[str]]] = {}
+        for poll, voter, _value in requests:
+            voters.setdefault(poll.id, (poll, set()))[1].add(voter.participant_id)
+        self.states: dict[str, str] = {}
+        for ids in _chunks(list(voters), _MAX_PARAMS):
+            self.states.update(
+                cur.execute(f"SELECT id, state FROM poll WHERE id IN ({_marks(len(ids))})", ids)
             )
-        }
+        # (poll id, participant id) -> statement -> (live ballot id, value)
+        self.live: dict[tuple[str, str], dict[int, tuple[str, Any]]] = defaultdict(dict)
+        for poll, people in voters.values():
+            # Naming every statement lets SQLite seek the live-ballot index
+            # (poll, statement, participant) instead of reading every ballot
+            # ever cast in the poll.
+            statements = list(range(max(1, len(poll.statements))))
+            for chunk in _chunks(sorted(people), _MAX_PARAMS - 1 - len(statements)):
+                rows = cur.execute(
+                    "SELECT participant_id, statement, id, value FROM ballot WHERE poll_id = ? "
+                    f"AND statement IN ({_marks(len(statements))}) "
+                    f"AND participant_id IN ({_marks(len(chunk))}) "
+                    "AND replaced_by IS NULL AND deleted_at IS NULL",
+                    (poll.id, *statements, *chunk),
+                )
+                for participant_id, statement, bid, raw in rows:
+                    self.live[poll.id, participant_id][statement] = (bid, _json_value(raw))
+
+    def cast(self, poll: PollInfo, voter: Voter, value: Any) -> CastResult | Exception:
+        try:
+            clean = check_value(poll, value)
+        except UserError as exc:
+            return exc
+        state = self.states.get(poll.id)
+        if state is None:
+            return UserError("no such poll")
+        if state != "open":
+            return RuleError("this poll is closed: your answer was not counted")
+        current = self.live[poll.id, voter.participant_id]
+        now = _db_time(utcnow())
+        per_statement = clean.items() if poll.type == "scale_statements" else [(0, clean)]
+        ids: list[str] = []
+        changed = False
         for statement, val in per_statement:
             old = current.get(statement)
             if old is not None and old[1] == val:
-                live.append(old[0])
+                ids.append(old[0])
                 continue
-            bid = new_id()
-            if old is not None:
-                cur.execute(
-                    "UPDATE ballot SET replaced_by = ?, updated_at = ? WHERE id = ?",
-                    (bid, now, old[0]),
-                )
-            cur.execute(
-                "INSERT INTO ballot (id, session_id, created_at, updated_at, deleted_at, "
-                "poll_id, activity_id, question_key, statement, value, participant_id, "
-                "stakeholder_group, device_id, replaced_by) "
-                "VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
-                (
-                    bid,
-                    poll.session_id,
-                    now,
-                    now,
-                    poll.id,
-                    poll.activity_id,
-                    poll.question.key,
-                    statement,
-                    json.dumps(val),
-                    voter.participant_id,
-                    voter.stakeholder_group,
-                    voter.device_id,
-                ),
-            )
+            bid = next(self.ids)
+            if old is not None and old[0] in self.new_rows:  # cast earlier in this batch
+                self.new_rows[old[0]][_UPDATED_AT] = now
+                self.new_rows[old[0]][_REPLACED_BY] = bid
+            elif old is not None:
+                self.replaced.append((old[0], bid, now))
+            self.new_rows[bid] = [
+                bid, poll.session_id, now, now, poll.id, poll.activity_id, poll.question.key,
+                statement, json.dumps(val), voter.participant_id, voter.stakeholder_group,
+                voter.device_id, None,
+            ]
             current[statement] = (bid, val)
-            live.append(bid)
+            ids.append(bid)
             changed = True
-    mine: Any = clean
-    if poll.type == "scale_statements":  # earlier ratings of other statements count too
-        mine = {statement: val for statement, (_bid, val) in sorted(current.items())}
-    return CastResult(poll.id, mine, tuple(live), changed)
+        mine: Any = clean
+        if poll.type == "scale_statements":  # earlier ratings of other statements count too
+            mine = {statement: val for statement, (_bid, val) in sorted(current.items())}
+        return CastResult(poll.id, mine, tuple(ids), changed)
+
+    def write(self) -> None:
+        # Old rows leave the live index before their successors enter it.
+        for replaced in _chunks(self.replaced, _MAX_PARAMS // 3):
+            self.cur.execute(
+                f"WITH replaced(old, new, at) AS (VALUES {_marks(len(replaced), 3)}) "
+                "UPDATE ballot SET "
+                "replaced_by = (SELECT new FROM replaced WHERE old = ballot.id), "
+                "updated_at = (SELECT at FROM replaced WHERE old = ballot.id) "
+                "WHERE id IN (SELECT old FROM replaced)",
+                [x for row in replaced for x in row],
+            )
+        width = len(_BALLOT_COLUMNS.split(","))
+        for rows in _chunks(list(self.new_rows.values()), _MAX_PARAMS // width):
+            self.cur.execute(
+                f"INSERT INTO ballot ({_BALLOT_COLUMNS}) VALUES {_marks(len(rows), width)}",
+                [x for row in rows for x in row],
+            )
+
+
+def _new_ids() -> Iterator[str]:
+    """Ids of the form of :func:`models.new_id` (UUIDv7), ascending, for one batch.
+
+    new_id asks the system for random bits for every id, and each of those
+    calls hands the GIL over (see :class:`_Batch`): a batch of statement
+    ballots needs hundreds. This asks once for 64 ids.
+    """
+    ms, seq = time.time_ns() // 1_000_000, 0
+    while True:
+        random_bits = os.urandom(8 * 64)
+        for i in range(0, len(random_bits), 8):
+            if seq > 0xFFF:  # the 12-bit sequence is full: borrow the next millisecond
+                ms, seq = ms + 1, 0
+            rand_b = int.from_bytes(random_bits[i : i + 8]) >> 2  # 62 bits
+            yield str(uuid.UUID(int=ms << 80 | 0x7 << 76 | seq << 64 | 0b10 << 62 | rand_b))
+            seq += 1
+
+
+def _marks(n: int, width: int = 0) -> str:
+    """``?, ?, ?`` for n values, or ``(?, ?), (?, ?)`` for n rows of ``width`` values."""
+    if not width:
+        return ", ".join("?" * n)
+    return ", ".join([f"({_marks(width)})"] * n)
+
+
+def _chunks(items: list[T], size: int) -> Iterator[list[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _json_value(raw: Any) -> Any:
+    """A ballot's value as read with plain SQL."""
+    # the column has NUMERIC affinity: SQLite stores the JSON "2" as the integer 2
+    return json.loads(raw) if isinstance(raw, str) else raw
 
 
 def _live_ballots_stmt(poll_ids: Iterable[str]) -> Any:
@@ -760,22 +907,20 @@ def answers_of(
     store: Store, participant_id: str, poll_ids: Iterable[str] | None = None
 ) -> dict[str, Any]:
     """A participant's live answers, by poll id (``{statement: point}`` for statements)."""
-    stmt = (
-        select(Ballot.poll_id, Ballot.statement, Ballot.value, Poll.question_key)
-        .where(  # type: ignore[call-overload]
-            Ballot.participant_id == participant_id,
-            col(Ballot.replaced_by).is_(None),
-            col(Ballot.deleted_at).is_(None),
-        )
-        .join(Poll, col(Poll.id) == Ballot.poll_id)
-    )
-    if poll_ids is not None:
-        stmt = stmt.where(col(Ballot.poll_id).in_(list(poll_ids)))
-    out: dict[str, Any] = {}
+    # Plain SQL: the participants' server asks this for every phone that
+    # connects, and a room connects at once when the server restarts.
+    wanted = None if poll_ids is None else set(poll_ids)
     statements: dict[str, dict[int, Any]] = defaultdict(dict)
     with store.engine.connect() as conn:
-        for poll_id, statement, value, _key in conn.execute(stmt):
-            statements[poll_id][statement] = value
+        rows = conn.exec_driver_sql(
+            "SELECT poll_id, statement, value FROM ballot WHERE participant_id = ? "
+            "AND replaced_by IS NULL AND deleted_at IS NULL ORDER BY statement",
+            (participant_id,),
+        )
+        for poll_id, statement, raw in rows:
+            if wanted is None or poll_id in wanted:
+                statements[poll_id][statement] = _json_value(raw)
+    out: dict[str, Any] = {}
     for poll_id, by_statement in statements.items():
         out[poll_id] = by_statement.get(0) if list(by_statement) == [0] else by_statement
     return out
@@ -1091,16 +1236,17 @@ def qa_items(store: Store, poll_id: str, include_hidden: bool = False) -> list[Q
 
 
 def upvoted_by(store: Store, participant_id: str, poll_ids: Iterable[str]) -> set[str]:
-    with store.db() as db:
-        return set(
-            db.exec(
-                select(QAVote.item_id).where(
-                    QAVote.participant_id == participant_id,
-                    col(QAVote.poll_id).in_(list(poll_ids)),
-                    col(QAVote.deleted_at).is_(None),
-                )
-            ).all()
+    """The Q&A items a participant upvoted (and has not withdrawn) in these polls."""
+    wanted = list(poll_ids)
+    if not wanted:
+        return set()
+    with store.engine.connect() as conn:  # plain SQL, as in answers_of
+        rows = conn.exec_driver_sql(
+            f"SELECT item_id FROM qavote WHERE poll_id IN ({_marks(len(wanted))}) "
+            "AND participant_id = ? AND deleted_at IS NULL",
+            (*wanted, participant_id),
         )
+        return {item_id for (item_id,) in rows}
 
 
 # ---------------------------------------------------------------- results

@@ -262,7 +262,7 @@ async def ballot(request: web.Request) -> web.Response:
     room, voter, poll = await _open_poll(request)
     data = await _body(request)
     value = data.get("values") if poll.type == "scale_statements" else data.get("value")
-    result = await room.run(voting.cast_ballot, room.store, poll, voter, value)
+    result = await room.cast(poll, voter, value)
     room.record_answer(voter, poll.id, result.value)
     if result.changed:
         room.emit(RoomEvent("ballot", poll.id, voter.participant_id, voter.stakeholder_group))
