@@ -186,6 +186,10 @@ class SessionScreen(Screen[None]):
         for fact in facts:
             if fact:
                 text.append(f"  ·  {fact}", style="")
+        if self.live is not None and self.live.running:
+            # visible on every activity, so nobody forgets the room can vote
+            live = Text.assemble(("● LIVE ", "bold red"), (f"code {self.live.code}  ", "bold"))
+            text = live + text
         self.query_one("#session-title", Static).update(text)
         if self.saved_at is not None:
             # every change is committed at once; this shows the room it happened
@@ -265,6 +269,10 @@ class SessionScreen(Screen[None]):
                 if view.activity.id == act.id:  # type: ignore[attr-defined]
                     view.activity = act  # type: ignore[attr-defined]
         self.update_head()
+
+    def on_screen_resume(self) -> None:
+        # back from the join screen, where voting may have been stopped
+        self.update_title()
 
     def on_descendant_focus(self) -> None:
         self._follow_focus()
@@ -500,6 +508,7 @@ class SessionScreen(Screen[None]):
             return
         if not self.live.running:  # stopped while it started
             return
+        self.update_title()
         self.notify(f"Live voting on {self.live.base_url()} · code {self.live.code}")
         self.app.push_screen(JoinScreen(self.live))
 
@@ -507,6 +516,7 @@ class SessionScreen(Screen[None]):
     async def action_stop_voting(self) -> None:
         if self.live is not None and self.live.running:
             await self.live.stop()
+            self.update_title()
             self.notify("Live voting stopped. Everything received is saved.")
 
     def action_new_poll(self) -> None:
