@@ -309,6 +309,24 @@ async def test_changes_by_another_process_reach_the_phones(env: Env) -> None:
         other.close()
 
 
+async def test_ballots_written_by_another_process_update_results_on_show(env: Env) -> None:
+    headers = await env.join()
+    poll = env.open("pick")
+    voting.set_results_visible(env.store, poll.id, True)
+    env.room.changed()
+    other = Store.open(env.store.path)  # e.g. a second `coworkshop serve` on the file
+    try:
+        async with env.client.get("/api/events", headers=headers) as resp:
+            await until(resp, lambda s: s["room"]["polls"] and "results" in s["room"]["polls"][0])
+            voter = voting.join(other, env.session, "industry").voter
+            voting.cast_ballot(other, voting.get_poll(other, poll.id), voter, 2)
+            state = await until(resp, lambda s: s["room"]["polls"][0]["results"]["respondents"],
+                                timeout=3)
+            assert [r["count"] for r in state["room"]["polls"][0]["results"]["rows"]] == [0, 0, 1]
+    finally:
+        other.close()
+
+
 async def test_reconnecting_stream_gets_the_current_state_and_own_answers(env: Env) -> None:
     headers = await env.join()
     poll = env.open("many")

@@ -32,13 +32,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import secrets
 import sqlite3
-import time
 import unicodedata
-import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -62,6 +59,7 @@ from .models import (
     QAVote,
     Session,
     Tally,
+    id_stream,
     new_id,
     utcnow,
 )
@@ -754,7 +752,7 @@ class _Batch:
 
     def __init__(self, cur: sqlite3.Cursor, requests: Sequence[BallotRequest]) -> None:
         self.cur = cur
-        self.ids = _new_ids()
+        self.ids = id_stream()
         self.new_rows: dict[str, list[Any]] = {}  # ballot id -> row, in casting order
         self.replaced: list[tuple[str, str, str]] = []  # (old id, new id, when) of rows on disk
         voters: dict[str, tuple[PollInfo, set[str]]] = {}
@@ -839,24 +837,6 @@ class _Batch:
                 f"INSERT INTO ballot ({_BALLOT_COLUMNS}) VALUES {_marks(len(rows), width)}",
                 [x for row in rows for x in row],
             )
-
-
-def _new_ids() -> Iterator[str]:
-    """Ids of the form of :func:`models.new_id` (UUIDv7), ascending, for one batch.
-
-    new_id asks the system for random bits for every id, and each of those
-    calls hands the GIL over (see :class:`_Batch`): a batch of statement
-    ballots needs hundreds. This asks once for 64 ids.
-    """
-    ms, seq = time.time_ns() // 1_000_000, 0
-    while True:
-        random_bits = os.urandom(8 * 64)
-        for i in range(0, len(random_bits), 8):
-            if seq > 0xFFF:  # the 12-bit sequence is full: borrow the next millisecond
-                ms, seq = ms + 1, 0
-            rand_b = int.from_bytes(random_bits[i : i + 8]) >> 2  # 62 bits
-            yield str(uuid.UUID(int=ms << 80 | 0x7 << 76 | seq << 64 | 0b10 << 62 | rand_b))
-            seq += 1
 
 
 def _marks(n: int, width: int = 0) -> str:

@@ -292,11 +292,18 @@ class Room:
                   (SELECT count(*) || max(updated_at) FROM activity WHERE session_id = ?),
                   (SELECT count(*) || max(updated_at) FROM qaitem WHERE session_id = ?),
                   (SELECT count(*) || max(updated_at) FROM qavote WHERE session_id = ?),
-                  (SELECT count(*) || max(updated_at) FROM tally WHERE session_id = ?),
-                  (SELECT count(*) FROM ballot WHERE session_id = ?)""",
-                (sid,) * 6,
+                  (SELECT count(*) || max(updated_at) FROM tally WHERE session_id = ?)""",
+                (sid,) * 5,
             ).one()
-        return tuple(row)
+            # Ballots change what phones see only through results on show.
+            # Counted always, this server's own ballots would rebuild the room
+            # (in the database thread, ahead of the next ballots) four times a
+            # second while a room votes with the results hidden.
+            ballots = None
+            if any(p.is_open and p.results_visible for p in self.polls.values()):
+                ballots = conn.exec_driver_sql(
+                    "SELECT count(*) FROM ballot WHERE session_id = ?", (sid,)).scalar()
+        return (*row, ballots)
 
     # ------------------------------------------------------------ what phones see
 
