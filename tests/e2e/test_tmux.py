@@ -47,7 +47,9 @@ def test_create_add_card_quit_reopen(tmp_path: Path) -> None:
         app.wait_for("Add a CHANGE card")
         app.type("Cities fund green courses")
         app.send("Enter")
-        app.wait_for("Cities fund green")
+        # the typed text shows in the form too: wait for the acknowledgement
+        screen = app.wait_for("✓ saved")
+        assert "Cities fund green" in screen and "Add a CHANGE card" not in screen
         app.send("q")
         app.wait_exit()
     finally:
@@ -86,7 +88,9 @@ def test_kill_9_right_after_a_card_shows_loses_nothing(tmp_path: Path) -> None:
         app.wait_for("Add a CHANGE card")
         app.type("Said just before the lid closed")
         app.send("Enter")
-        app.wait_for("Said just before")
+        # kill only once the app said it is saved: that is what must not be lost
+        screen = app.wait_for("✓ saved")
+        assert "Said just before" in screen and "Add a CHANGE card" not in screen
         for pid in reversed(app.program_pids()):
             os.kill(pid, signal.SIGKILL)
         app.wait_exit()
