@@ -51,6 +51,21 @@ def check_file(path: Path) -> int:
     Returns its schema version. Raises :class:`SessionFileError` with a one-line
     message otherwise. Never writes to the file.
     """
+    check_header(path)
+    try:
+        con = _ro_connect(path)
+        try:
+            return check_connection(con, path)
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise SessionFileError(
+            f"{path}: the session file is damaged or unreadable ({exc})"
+        ) from exc
+
+
+def check_header(path: Path) -> None:
+    """Refuse a missing path, a folder, or a file that is no SQLite database."""
     if not path.exists():
         raise SessionFileError(f"{path}: no such session file")
     if path.is_dir():
@@ -62,28 +77,26 @@ def check_file(path: Path) -> int:
         raise SessionFileError(f"{path}: cannot be read ({exc.strerror})") from exc
     if head != SQLITE_MAGIC:
         raise SessionFileError(f"{path}: not a coworkshop session file (not an SQLite database)")
-    try:
-        con = _ro_connect(path)
-        try:
-            ok = con.execute("PRAGMA quick_check(1)").fetchone()
-            if not ok or ok[0] != "ok":
-                raise SessionFileError(
-                    f"{path}: the session file is damaged ({ok[0] if ok else '?'})"
-                )
-            tables = {
-                r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
-            }
-            if "meta" not in tables:
-                raise SessionFileError(
-                    f"{path}: an SQLite database, but not a coworkshop session file"
-                )
-            meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
-        finally:
-            con.close()
-    except sqlite3.DatabaseError as exc:
-        raise SessionFileError(
-            f"{path}: the session file is damaged or unreadable ({exc})"
-        ) from exc
+
+
+def file_meta(con: sqlite3.Connection) -> dict[str, str]:
+    """The ``meta`` table of an open session file, as a dict."""
+    return {str(k): str(v) for k, v in con.execute("SELECT key, value FROM meta").fetchall()}
+
+
+def check_connection(con: sqlite3.Connection, path: Path) -> int:
+    """:func:`check_file` on an open connection (read-only, or a private copy).
+
+    Returns the schema version; raises :class:`SessionFileError` naming
+    ``path``. May raise :class:`sqlite3.DatabaseError` on a damaged file.
+    """
+    ok = con.execute("PRAGMA quick_check(1)").fetchone()
+    if not ok or ok[0] != "ok":
+        raise SessionFileError(f"{path}: the session file is damaged ({ok[0] if ok else '?'})")
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if "meta" not in tables:
+        raise SessionFileError(f"{path}: an SQLite database, but not a coworkshop session file")
+    meta = file_meta(con)
     if meta.get("app") != APP_ID:
         raise SessionFileError(f"{path}: an SQLite database, but not a coworkshop session file")
     try:
