@@ -330,22 +330,39 @@ class _Input:
     revisions: dict[str, str]  # session id -> fingerprint of its rows in this copy
 
 
-def _revisions(con: sqlite3.Connection, schema: str = "main") -> dict[str, str]:
-    """A fingerprint per session: row count and latest change of each table."""
+def _columns(con: sqlite3.Connection, schema: str = "main") -> dict[str, set[str]]:
+    """Every table of ``schema`` (but SQLite's own) with its columns, in one query."""
+    out: dict[str, set[str]] = {}
+    rows = con.execute(
+        f"SELECT m.name, p.name FROM {schema}.sqlite_master m "
+        f"JOIN pragma_table_info(m.name, '{schema}') p WHERE m.type = 'table' "
+        "AND m.name NOT LIKE 'sqlite_%'"
+    )
+    for table, column in rows:
+        out.setdefault(str(table), set()).add(str(column))
+    return out
+
+
+def _revisions(con: sqlite3.Connection, sessions: int) -> dict[str, str]:
+    """A fingerprint per session: row count and latest change of each table.
+
+    In a file of one session (the usual case) the whole tables are counted,
+    which SQLite does in one sequential pass instead of through the index.
+    """
     parts: dict[str, list[str]] = {}
-    names = [
-        r[0]
-        for r in con.execute(f"SELECT name FROM {schema}.sqlite_master WHERE type='table'")
-        if r[0] not in PROVENANCE and not r[0].startswith("sqlite_")
-    ]
-    for name in sorted(names):
-        cols = {r[1] for r in con.execute(f"PRAGMA {schema}.table_info({_q(name)})")}
-        if not {"session_id", "updated_at"} <= cols:
+    for name, cols in sorted(_columns(con).items()):
+        if name in PROVENANCE or not {"session_id", "updated_at"} <= cols:
             continue
-        rows = con.execute(
-            f"SELECT session_id, count(*), max(updated_at) FROM {schema}.{_q(name)} "
-            "GROUP BY session_id"
-        )
+        if sessions == 1:
+            n, latest = con.execute(
+                f"SELECT count(*), max(updated_at) FROM {_q(name)}"
+            ).fetchone()
+            rows = [("*", n, latest)] if n else []
+        else:
+            rows = con.execute(
+                f"SELECT session_id, count(*), max(updated_at) FROM {_q(name)} "
+                "GROUP BY session_id"
+            ).fetchall()
         for sid, n, latest in rows:
             parts.setdefault(str(sid), []).append(f"{name}:{n}:{latest}")
     return {
@@ -397,11 +414,16 @@ def _prepare(path: Path, tmp: Path, n: int) -> _Input:
         else:
             con = sqlite3.connect(f"{_uri(path)}?mode=ro&immutable=1", uri=True)
         try:
-            version = check_connection(con, path)
+            # No quick_check: it would read every page once more, and the merge
+            # reads every row anyway; SQLite reports a damaged page it meets,
+            # and that input is then refused, naming it (see merge_files).
+            version = check_connection(con, path, integrity=False)
             meta = file_meta(con)
             rows = con.execute("SELECT id, title FROM session ORDER BY id")
             sessions = [(str(i), str(t)) for i, t in rows]
-            revisions = _revisions(con)
+            revisions = _revisions(con, len(sessions))
+            if len(sessions) == 1 and "*" in revisions:
+                revisions = {sessions[0][0]: revisions.pop("*")}
             if version < SCHEMA_VERSION and copy is None:
                 copy = tmp / f"input-{n}.cws"
                 dst = sqlite3.connect(copy)
@@ -565,11 +587,7 @@ class _Merger:
             schema_version=inp.version,
             migrated=inp.migrated,
         )
-        src_tables: dict[str, set[str]] = {}
-        for (name,) in con.execute("SELECT name FROM src.sqlite_master WHERE type='table'"):
-            if name.startswith("sqlite_"):
-                continue
-            src_tables[name] = {r[1] for r in con.execute(f"PRAGMA src.table_info({_q(name)})")}
+        src_tables = _columns(con, "src")
         unknown = sorted(
             n for n in src_tables
             if n not in self.by_name and n != "meta"
@@ -588,6 +606,73 @@ class _Merger:
             )
         }
 
+        if not (len(new_sessions) == len(inp.sessions) and self.fast(src, data, src_tables)):
+            self.careful(src, data, src_tables)
+
+        # 5. provenance: carried over, and this file as the source of its sessions
+        for t in self.tables:
+            if t.provenance and t.name in src_tables:
+                cols = [c for c in t.columns if c in src_tables[t.name]]
+                con.execute(
+                    f"INSERT INTO main.{_q(t.name)} ({_cols(cols)}) "
+                    f"SELECT {_cols(cols, 's.')} FROM src.{_q(t.name)} s "
+                    f"WHERE NOT EXISTS (SELECT 1 FROM main.{_q(t.name)} m WHERE m.id = s.id)"
+                )
+        carried: set[str] = set()
+        if "source" in src_tables:
+            carried = {str(r[0]) for r in con.execute("SELECT DISTINCT session_id FROM src.source")}
+        for sid, title in inp.sessions:
+            src.sessions.append({"id": sid, "title": title, "new": sid in new_sessions})
+            if sid in carried:
+                continue
+            revision = inp.revisions.get(sid, "")
+            rid = str(uuid.uuid5(NAMESPACE, f"source/{inp.file_id}/{sid}/{revision}"))
+            con.execute(
+                "INSERT INTO main.source (id, session_id, created_at, updated_at, file_name, "
+                "file_id, file_id_derived, schema_version, session_revision, merged_at, "
+                "coworkshop_version) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? "
+                "WHERE NOT EXISTS (SELECT 1 FROM main.source WHERE id = ?)",
+                (rid, sid, self.now, self.now, inp.path.name, inp.file_id, inp.file_id_derived,
+                 inp.version, revision, self.now, self.version, rid),
+            )
+        return src
+
+    def fast(
+        self, src: SourceReport, data: list[_Table], src_tables: dict[str, set[str]]
+    ) -> bool:
+        """Copy an input whose sessions are all new with plain ``INSERT ... SELECT``.
+
+        Any clash (an id or a unique index) undoes it and returns False, and
+        the input is merged the careful way; so this is only quicker, never
+        different.
+        """
+        con = self.con
+        con.execute("SAVEPOINT fast")
+        try:
+            for t in data:
+                cols = [c for c in t.columns if c in src_tables[t.name]]
+                new = ""
+                if not t.keyed:
+                    same = " AND ".join(f"s.{_q(c)} IS m.{_q(c)}" for c in cols)
+                    new = f" WHERE NOT EXISTS (SELECT 1 FROM main.{_q(t.name)} m WHERE {same})"
+                cur = con.execute(
+                    f"INSERT INTO main.{_q(t.name)} ({_cols(cols)}) "
+                    f"SELECT {_cols(cols, 's.')} FROM src.{_q(t.name)} s{new}"
+                )
+                src.added[COUNTED.get(t.name, "other")] += max(cur.rowcount, 0)
+        except sqlite3.IntegrityError:
+            con.execute("ROLLBACK TO fast")
+            con.execute("RELEASE fast")
+            src.added.clear()
+            return False
+        con.execute("RELEASE fast")
+        return True
+
+    def careful(
+        self, src: SourceReport, data: list[_Table], src_tables: dict[str, set[str]]
+    ) -> None:
+        """Merge an input that may hold records the output holds already."""
+        con = self.con
         # 1. records both hold, with different content
         diffs: list[_Diff] = []
         for t in data:
@@ -677,34 +762,6 @@ class _Merger:
                 total = con.execute(f"SELECT count(*) FROM src.{_q(t.name)}").fetchone()[0]
                 src.duplicates += total - (src.added[label] - before)
 
-        # 5. provenance: carried over, and this file as the source of its sessions
-        for t in self.tables:
-            if t.provenance and t.name in src_tables:
-                cols = [c for c in t.columns if c in src_tables[t.name]]
-                con.execute(
-                    f"INSERT INTO main.{_q(t.name)} ({_cols(cols)}) "
-                    f"SELECT {_cols(cols, 's.')} FROM src.{_q(t.name)} s "
-                    f"WHERE NOT EXISTS (SELECT 1 FROM main.{_q(t.name)} m WHERE m.id = s.id)"
-                )
-        carried: set[str] = set()
-        if "source" in src_tables:
-            carried = {str(r[0]) for r in con.execute("SELECT DISTINCT session_id FROM src.source")}
-        for sid, title in inp.sessions:
-            src.sessions.append({"id": sid, "title": title, "new": sid in new_sessions})
-            if sid in carried:
-                continue
-            revision = inp.revisions.get(sid, "")
-            rid = str(uuid.uuid5(NAMESPACE, f"source/{inp.file_id}/{sid}/{revision}"))
-            con.execute(
-                "INSERT INTO main.source (id, session_id, created_at, updated_at, file_name, "
-                "file_id, file_id_derived, schema_version, session_revision, merged_at, "
-                "coworkshop_version) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? "
-                "WHERE NOT EXISTS (SELECT 1 FROM main.source WHERE id = ?)",
-                (rid, sid, self.now, self.now, inp.path.name, inp.file_id, inp.file_id_derived,
-                 inp.version, revision, self.now, self.version, rid),
-            )
-        return src
-
     def displaced(self, d: _Diff, kind: str, src: SourceReport) -> None:
         """The output's version of ``d`` gave way to the input's: keep it aside."""
         if self.keep_version(d.table.name, d.existing, kind, self.sources_of(d.session_id)):
@@ -777,16 +834,22 @@ def _strip(con: sqlite3.Connection, tables: list[_Table]) -> None:
 
 
 def _new_output(path: Path) -> None:
+    """An empty session file: the models' tables, ``meta`` with a new ``file_id``."""
     from .models import new_id
-    from .store import Store
+    from .probe import APP_ID
+    from .store import schema_sql
 
-    store = Store.create(path)
-    store.close()
     con = sqlite3.connect(path)
     try:
+        # A work file: it is synced once, whole, before it is moved into place.
+        con.execute("PRAGMA journal_mode=MEMORY")
+        con.execute("PRAGMA synchronous=OFF")
         with con:
-            con.execute(
-                "INSERT OR IGNORE INTO meta (key, value) VALUES ('file_id', ?)", (new_id(),)
+            for sql in schema_sql():
+                con.execute(sql)
+            con.executemany(
+                "INSERT INTO meta (key, value) VALUES (?, ?)",
+                [("app", APP_ID), ("schema_version", str(SCHEMA_VERSION)), ("file_id", new_id())],
             )
     finally:
         con.close()
@@ -904,7 +967,9 @@ def merge_files(
                     except (sqlite3.DatabaseError, SessionFileError) as exc:
                         message = str(exc)
                         if isinstance(exc, sqlite3.DatabaseError):
-                            message = f"{inp.path}: could not be merged ({exc})"
+                            message = (
+                                f"{inp.path}: the session file is damaged or unreadable ({exc})"
+                            )
                         if not skip_bad:
                             raise SessionFileError(message) from exc
                         report.skipped.append((str(inp.path), message))

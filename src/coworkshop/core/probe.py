@@ -84,15 +84,20 @@ def file_meta(con: sqlite3.Connection) -> dict[str, str]:
     return {str(k): str(v) for k, v in con.execute("SELECT key, value FROM meta").fetchall()}
 
 
-def check_connection(con: sqlite3.Connection, path: Path) -> int:
+def check_connection(con: sqlite3.Connection, path: Path, integrity: bool = True) -> int:
     """:func:`check_file` on an open connection (read-only, or a private copy).
 
     Returns the schema version; raises :class:`SessionFileError` naming
     ``path``. May raise :class:`sqlite3.DatabaseError` on a damaged file.
+    ``integrity=False`` skips SQLite's ``quick_check`` (for callers that read
+    every row anyway and handle the error SQLite raises on a damaged page).
     """
-    ok = con.execute("PRAGMA quick_check(1)").fetchone()
-    if not ok or ok[0] != "ok":
-        raise SessionFileError(f"{path}: the session file is damaged ({ok[0] if ok else '?'})")
+    if integrity:
+        ok = con.execute("PRAGMA quick_check(1)").fetchone()
+        if not ok or ok[0] != "ok":
+            raise SessionFileError(
+                f"{path}: the session file is damaged ({ok[0] if ok else '?'})"
+            )
     tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     if "meta" not in tables:
         raise SessionFileError(f"{path}: an SQLite database, but not a coworkshop session file")

@@ -125,6 +125,25 @@ class Store:
         self.engine.dispose()
 
 
+def schema_sql() -> list[str]:
+    """The SQLite ``CREATE`` statements of every table and index the models declare.
+
+    What ``SQLModel.metadata.create_all`` runs, for bulk paths that build a file
+    with the standard ``sqlite3`` module in one transaction (``create_all``
+    through an engine costs a third of a second).
+    """
+    from sqlalchemy.dialects import sqlite
+    from sqlalchemy.schema import CreateIndex, CreateTable
+
+    dialect = sqlite.dialect()
+    out: list[str] = []
+    for table in SQLModel.metadata.sorted_tables:
+        out.append(str(CreateTable(table).compile(dialect=dialect)).strip())
+        for index in sorted(table.indexes, key=lambda i: str(i.name)):
+            out.append(str(CreateIndex(index).compile(dialect=dialect)).strip())
+    return out
+
+
 def _migrate(path: Path, version: int) -> None:
     con = sqlite3.connect(str(path))
     try:
