@@ -266,3 +266,65 @@ def test_strip_names_keeps_groups_and_pseudonymous_ids_only(tmp_path: Path, two)
     assert "Change in Bulgaria" in cards
     raw = out.read_bytes()
     assert b"Person 0" not in raw and b"phone" not in raw
+
+
+def test_the_merged_file_has_the_schema_the_store_creates(tmp_path: Path, two) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "all.cws"
+    merge_files([two[0]], out)
+    Store.create(tmp_path / "fresh.cws").close()
+
+    def schema(path: Path) -> set[tuple[str, str]]:
+        con = ro(path)
+        try:
+            return set(con.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL"))
+        finally:
+            con.close()
+
+    assert schema(out) == schema(tmp_path / "fresh.cws")
+    con = ro(out)
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] != "wal"
+    con.close()
+
+
+def test_an_older_file_is_migrated_in_a_copy_and_left_as_it_was(
+    tmp_path: Path, two, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Pretend this coworkshop is one schema ahead of the files it made."""
+    from coworkshop.core import merge, probe, store
+
+    ahead = probe.SCHEMA_VERSION + 1
+
+    def migration(con: sqlite3.Connection) -> None:
+        con.execute("UPDATE session SET sector = 'migrated'")
+
+    for module in (merge, probe, store):
+        monkeypatch.setattr(module, "SCHEMA_VERSION", ahead)
+    monkeypatch.setitem(store.MIGRATIONS, ahead, migration)
+    before = fingerprint(two[0].parent)
+    out = tmp_path / "all.cws"
+    report = merge_files(list(two), out)
+    assert fingerprint(two[0].parent) == before
+    assert [s.migrated for s in report.sources] == [True, True]
+    assert [s.schema_version for s in report.sources] == [ahead - 1] * 2
+    con = ro(out)
+    sectors = {r[0] for r in con.execute("SELECT sector FROM session")}
+    version = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+    con.close()
+    assert sectors == {"migrated"} and version == str(ahead)
+
+
+def test_a_damaged_file_is_named_and_nothing_is_written(tmp_path: Path, two) -> None:  # type: ignore[no-untyped-def]
+    damaged = tmp_path / "in" / "damaged.cws"
+    data = bytearray(two[0].read_bytes())
+    page = 4096
+    for start in range(2 * page, len(data), page):  # every page but the schema's
+        data[start : start + page] = b"\xff" * page
+    damaged.write_bytes(bytes(data))
+    out = tmp_path / "all.cws"
+    with pytest.raises(SessionFileError, match="damaged") as info:
+        merge_files([two[1], damaged], out)
+    assert str(damaged) in str(info.value)
+    assert not out.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+    report = merge_files([two[1], damaged], out, skip_bad=True)
+    assert [f for f, _ in report.skipped] == [str(damaged)]
+    assert report.sessions_in_output == 1 and not report.conflicts
