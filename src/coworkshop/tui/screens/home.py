@@ -51,7 +51,8 @@ class HomeScreen(Screen[None]):
         "Left: the session files in the sessions folder, newest first. Enter opens one. "
         "Right: the workshop templates. Enter (or n) starts a new session from the "
         "highlighted template; d creates a demo session to explore. Tab moves between "
-        "the two lists."
+        "the two lists. Coordinators: space marks session files (space again unmarks), m "
+        "merges the marked files into one new file and shows its sessions overview."
     )
     AUTO_FOCUS = "#sessions"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -70,6 +71,20 @@ class HomeScreen(Screen[None]):
             tooltip="Create a demo workshop in progress, to explore the app.",
         ),
         Binding(
+            "space",
+            "mark",
+            "Mark",
+            id="home.mark",
+            tooltip="Mark the highlighted session file for merging (space again unmarks).",
+        ),
+        Binding(
+            "m",
+            "merge",
+            "Merge",
+            id="home.merge",
+            tooltip="Merge the marked session files into one new file, then show its sessions.",
+        ),
+        Binding(
             "r",
             "refresh",
             "Refresh",
@@ -83,6 +98,7 @@ class HomeScreen(Screen[None]):
         super().__init__()
         self.session_rows: list[SessionRow] = []
         self.template_entries: list[TemplateEntry] = []
+        self.marked: set[Path] = set()
         self._resumed = False
 
     @property
@@ -146,13 +162,15 @@ class HomeScreen(Screen[None]):
     def _show_lists(self, rows: list[SessionRow], entries: list[TemplateEntry]) -> None:
         self.session_rows = rows
         self.template_entries = entries
+        self.marked &= {row.path for row in rows if row.info is not None}
         options: list[Option] = []
         for row in rows:
-            options.append(Option(self._session_prompt(row), id=str(row.path)))
+            options.append(Option(self._session_prompt(row, row.path in self.marked),
+                                  id=str(row.path)))
         self._fill(self.query_one("#sessions", OptionList), options)
         hint = self.query_one("#sessions-hint", Static)
         if rows:
-            hint.update("enter: open")
+            self._show_marks_hint()
         else:
             hint.update(
                 "No session files yet. Press n to create one from a template, "
@@ -166,8 +184,18 @@ class HomeScreen(Screen[None]):
         else:
             thint.update(f"No templates (*.toml) in {self.cw_app.templates_dir}.")
 
+    def _show_marks_hint(self) -> None:
+        hint = self.query_one("#sessions-hint", Static)
+        if self.marked:
+            hint.update(f"{len(self.marked)} marked · m: merge them · space: unmark")
+        else:
+            hint.update("enter: open · space: mark files to merge")
+
     @staticmethod
-    def _session_prompt(row: SessionRow) -> Text:
+    def _session_prompt(row: SessionRow, marked: bool = False) -> Text:
+        if marked:
+            text = HomeScreen._session_prompt(row)
+            return Text.assemble(("● ", "bold green"), text)
         if row.info is None:
             return Text.assemble(
                 ("⚠ ", "bold red"), (row.path.name, "bold"),
@@ -286,8 +314,54 @@ class HomeScreen(Screen[None]):
         store.close()
         self.app.call_from_thread(self._session_created, path)
 
+    # ------------------------------------------------------------ merging
+
+    def action_mark(self) -> None:
+        """Mark or unmark the highlighted session file."""
+        option_list = self.query_one("#sessions", OptionList)
+        if self.focused is not option_list:
+            return
+        option = option_list.highlighted_option
+        if option is None or not option.id:
+            return
+        path = Path(option.id)
+        row = next((r for r in self.session_rows if r.path == path), None)
+        if row is None:
+            return
+        if row.info is None:
+            self.notify(f"{path.name}: {row.error}", title="Cannot be merged",
+                        severity="error", timeout=10)
+            return
+        self.marked ^= {path}
+        option_list.replace_option_prompt(option.id, self._session_prompt(row, path in self.marked))
+        option_list.action_cursor_down()
+        self._show_marks_hint()
+
+    def action_merge(self) -> None:
+        from ..coordinator.merge_screen import MergeScreen
+
+        files = [r.path for r in self.session_rows if r.path in self.marked]
+        if not files:
+            self.notify("Mark the session files to merge with space, then press m.",
+                        title="Nothing marked")
+            return
+        self.app.push_screen(MergeScreen(files, self.cw_app.sessions_dir), self._merged)
+
+    def _merged(self, path: Path | None) -> None:
+        self.refresh_lists()
+        if path is None:
+            return
+        from ..coordinator.overview import SessionsOverviewScreen
+
+        self.marked.clear()
+        self.app.push_screen(SessionsOverviewScreen(path))
+
     def palette_entries(self) -> list[tuple[str, str, Any]]:
         return [
+            ("sessions: merge", "Merge the marked session files into one new file",
+             self.action_merge),
+            ("sessions: mark for merging", "Mark or unmark the highlighted session file",
+             self.action_mark),
             ("session: new", "Create a session from the highlighted template",
              self.action_new_session),
             ("session: open demo", "Create a demo workshop in progress and open it",
