@@ -272,15 +272,16 @@ def merge_cmd(
 def _print_merge(report: Any) -> None:
     from rich.markup import escape
 
-    from .core.merge import COUNTED
+    from .core.merge import COUNTED, count
 
     kinds = list(COUNTED.values())
 
     def counts(added: dict[str, int], dup: int, upd: int, conflicts: int) -> str:
-        parts = [f"{added[k]} {k}" for k in kinds] + [f"{added['other']} other records"]
+        parts = [count(added[k], k) for k in kinds] + [count(added["other"], "other records")]
         return (
             "added " + ", ".join(parts)
-            + f"; {dup} duplicates skipped, {upd} updated, {conflicts} conflicts"
+            + f"; {count(dup, 'duplicates')} skipped, {upd} updated, "
+            + count(conflicts, "conflicts")
         )
 
     out.print(f"[bold]Merged into {escape(str(report.output))}[/]")
@@ -296,7 +297,7 @@ def _print_merge(report: Any) -> None:
     out.print(
         "[bold]Total:[/] "
         + counts(t, t["duplicates"] + t["older"], t["updated"], t["conflicts"])
-        + f". {report.sessions_in_output} sessions in {escape(str(report.output))}.",
+        + f". {count(report.sessions_in_output, 'sessions')} in {escape(str(report.output))}.",
         soft_wrap=True,
     )
     if report.conflicts:

@@ -75,7 +75,7 @@ async def test_mark_merge_and_see_the_sessions_overview_at_80x24(
         await settle(pilot)
         shown = flat(screen_text(app))
         assert "2 sessions in two-countries.cws: added 2 sessions, 5 participants" in shown
-        assert "sofia.cws +1 sessions, 3 participants (0 duplicates)" in shown
+        assert "sofia.cws +1 session, 3 participants (0 duplicates)" in shown
         assert dialog.report is not None and dialog.report.totals()["conflicts"] == 0
 
         await pilot.press("enter")  # the focused "Open overview" button

@@ -139,6 +139,25 @@ COUNTED = {
     "card": "cards",
 }
 
+#: Singular forms, for "1 session" rather than "1 sessions".
+SINGULAR = {
+    "sessions": "session",
+    "participants": "participant",
+    "ballots": "ballot",
+    "tallies": "tally",
+    "cards": "card",
+    "other records": "other record",
+    "duplicates": "duplicate",
+    "conflicts": "conflict",
+    "files": "file",
+}
+
+
+def count(n: int, plural: str) -> str:
+    """``3 ballots``, ``1 ballot``."""
+    return f"{n} {SINGULAR.get(plural, plural) if n == 1 else plural}"
+
+
 Progress = Callable[[int, int, str], None]
 
 

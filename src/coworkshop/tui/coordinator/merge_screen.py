@@ -50,27 +50,27 @@ def output_path(folder: Path, name: str) -> Path:
 
 def summary_text(report: MergeReport) -> Text:
     """The CLI's summary, for the dialog."""
-    from ...core.merge import COUNTED
+    from ...core.merge import COUNTED, count
 
     text = Text()
     kinds = list(COUNTED.values())
     for s in report.sources:
         d = s.to_dict()
-        added = ", ".join(f"{d['added'][k]} {k}" for k in kinds if d["added"][k])
+        added = ", ".join(count(d["added"][k], k) for k in kinds if d["added"][k])
         text.append(s.file, style="bold")
         text.append(f"  +{added or 'nothing new'}")
-        extra = [f"{s.duplicates + s.older} duplicates"]
+        extra = [count(s.duplicates + s.older, "duplicates")]
         if s.updated:
             extra.append(f"{s.updated} updated")
         if s.conflicts:
-            extra.append(f"{s.conflicts} conflicts")
+            extra.append(count(s.conflicts, "conflicts"))
         text.append("  (" + ", ".join(extra) + ")\n", style="dim")
     t = report.totals()
     text.append(
-        f"\n{report.sessions_in_output} sessions in {report.output.name}: added "
-        + ", ".join(f"{t[k]} {k}" for k in kinds)
-        + f"; {t['duplicates'] + t['older']} duplicates skipped, {t['updated']} updated, "
-        f"{t['conflicts']} conflicts.",
+        f"\n{count(report.sessions_in_output, 'sessions')} in {report.output.name}: added "
+        + ", ".join(count(t[k], k) for k in kinds)
+        + f"; {count(t['duplicates'] + t['older'], 'duplicates')} skipped, "
+        f"{t['updated']} updated, {count(t['conflicts'], 'conflicts')}.",
         style="bold",
     )
     if report.conflicts:
