@@ -82,11 +82,12 @@ async def test_mark_merge_and_see_the_sessions_overview_at_80x24(
         await settle(pilot)
         assert isinstance(app.screen, SessionsOverviewScreen)
         shown = flat(screen_text(app))
-        assert "2025-05-20 Helsinki Finland agri-food 2: Policy 1 · Industry 1" in shown
-        assert "2025-06-12 Sofia Bulgaria construc" in shown  # the sector column is narrow
-        assert "3: Policy 2 · Industry 1" in shown
+        assert "Date Place Country Sector Policy Industry People Done" in shown
+        assert "2025-05-20 Helsinki Finland agri-food 1 1 2 0/5" in shown
+        assert "2025-06-12 Sofia Bulgaria construction 2 1 3 0/5" in shown
         assert "2 sessions · 5 participants (Policy 3 · Industry 2) · 2 countries" in shown
-        assert "from helsinki.cws" in shown  # provenance of the highlighted session
+        # the highlighted session: its title, where it came from, its groups in full
+        assert "Helsinki validation · from helsinki.cws · Policy makers 1, Industry 1" in shown
 
         await pilot.press("escape")
         await settle(pilot)

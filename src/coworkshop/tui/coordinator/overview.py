@@ -14,16 +14,18 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from ...core.errors import UserError
-from ...core.overview import Overview, SessionLine, read_overview
+from ...core.overview import Overview, read_overview
 from ..widgets.footer import KeysFooter
 
-COLUMNS = ("Date", "Place", "Country", "Sector", "Participants by group", "Done", "Session")
+SECTOR_WIDTH = 12
 
 
 def short_label(label: str) -> str:
-    """The first word of a stakeholder group's label: "Policy makers" -> "Policy"."""
-    word = label.split()[0] if label.split() else label
-    return word.rstrip(",;:")
+    """A column header for a stakeholder group: "Policy makers" -> "Policy",
+    "Educational providers" -> "Educa."."""
+    words = label.split()
+    word = (words[0] if words else label).rstrip(",;:")
+    return word if len(word) <= 8 else word[:5] + "."
 
 
 def groups_text(by_group: list[tuple[str, int]]) -> str:
@@ -31,28 +33,31 @@ def groups_text(by_group: list[tuple[str, int]]) -> str:
 
 
 class SessionsTable(DataTable[Any]):
-    """One row per session; the cursor moves by row."""
+    """One row per session, one column per stakeholder group; the cursor moves by row."""
 
     def show(self, overview: Overview) -> None:
         self.clear(columns=True)
         self.cursor_type = "row"
         self.zebra_stripes = True
-        for name in COLUMNS:
-            self.add_column(name, key=name.lower())
+        groups = [label for label, _n in overview.by_group()]
+        self.add_column("Date", key="date")
+        self.add_column("Place", key="place")
+        self.add_column("Country", key="country")
+        self.add_column("Sector", key="sector", width=SECTOR_WIDTH)
+        for label in groups:
+            self.add_column(short_label(label), key=f"group:{label}")
+        self.add_column("People", key="people")
+        self.add_column("Done", key="done")
         for s in overview.sessions:
-            self.add_row(*self.cells(s), key=s.id)
-
-    @staticmethod
-    def cells(s: SessionLine) -> list[Text | str]:
-        return [
-            s.date or "-",
-            s.place or "-",
-            s.country or "-",
-            s.sector or "-",
-            f"{s.participants}: {groups_text(s.by_group)}" if s.participants else "0",
-            Text(f"{s.activities_done}/{s.activities}", justify="right"),
-            s.title,
-        ]
+            counts = dict(s.by_group)
+            row: list[Text | str] = [s.date or "-", s.place or "-", s.country or "-",
+                                     s.sector or "-"]
+            row += [Text(str(counts.get(label, 0)), justify="right") for label in groups]
+            row += [
+                Text(str(s.participants), justify="right", style="bold"),
+                Text(f"{s.activities_done}/{s.activities}", justify="right"),
+            ]
+            self.add_row(*row, key=s.id)
 
 
 class SessionsOverviewScreen(Screen[None]):
@@ -61,9 +66,10 @@ class SessionsOverviewScreen(Screen[None]):
     HELP_TITLE = "Sessions overview"
     HOW_TO = (
         "One row per session of the file: its date, place, country and sector, how many "
-        "participants came from each stakeholder group, and how many agenda activities were "
-        "done (of all). The line below the table names the source files of the highlighted "
-        "session. Escape goes back."
+        "participants came from each stakeholder group (one column per group) and in all, "
+        "and how many agenda activities were done (of all). Below the table: the highlighted "
+        "session's title, the files it was merged from, its activities done and its groups "
+        "in full. Escape goes back."
     )
     AUTO_FOCUS = "#overview-table"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -122,8 +128,9 @@ class SessionsOverviewScreen(Screen[None]):
         s = self.overview.sessions[row]
         done = ", ".join(s.done_titles) or "none yet"
         sources = ", ".join(s.sources) or "this file"
+        people = ", ".join(f"{label} {n}" for label, n in s.by_group) or "no participants"
         self.query_one("#overview-detail", Static).update(
-            f"{s.title} · from {sources} · done: {done}"
+            Text.assemble((s.title, "bold"), f" · from {sources} · {people} · done: {done}")
         )
 
     def action_back(self) -> None:

@@ -340,7 +340,8 @@ class HomeScreen(Screen[None]):
     def action_merge(self) -> None:
         from ..coordinator.merge_screen import MergeScreen
 
-        files = [r.path for r in self.session_rows if r.path in self.marked]
+        # Oldest first, as they were received: an updated copy then shows what it adds.
+        files = [r.path for r in reversed(self.session_rows) if r.path in self.marked]
         if not files:
             self.notify("Mark the session files to merge with space, then press m.",
                         title="Nothing marked")
