@@ -328,3 +328,23 @@ def test_a_damaged_file_is_named_and_nothing_is_written(tmp_path: Path, two) -> 
     report = merge_files([two[1], damaged], out, skip_bad=True)
     assert [f for f, _ in report.skipped] == [str(damaged)]
     assert report.sessions_in_output == 1 and not report.conflicts
+
+
+def test_records_or_fields_this_version_does_not_know_are_refused_not_dropped(
+    tmp_path: Path, two
+) -> None:  # type: ignore[no-untyped-def]
+    for n, sql in enumerate((
+        "CREATE TABLE wishlist (id TEXT PRIMARY KEY, session_id TEXT); "
+        "INSERT INTO wishlist VALUES ('w1', 's1')",
+        "ALTER TABLE card ADD COLUMN colour TEXT",
+    )):
+        other = tmp_path / "in" / f"other{n}.cws"
+        other.write_bytes(two[0].read_bytes())
+        con = sqlite3.connect(other)
+        con.executescript(sql)
+        con.close()
+        with pytest.raises(SessionFileError, match="does not know") as info:
+            merge_files([two[1], other], tmp_path / "all.cws")
+        assert str(other) in str(info.value) and ("wishlist" in str(info.value)
+                                                  or "card.colour" in str(info.value))
+        assert not (tmp_path / "all.cws").exists()

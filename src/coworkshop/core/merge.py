@@ -617,6 +617,15 @@ class _Merger:
                 f"{inp.path}: holds records this coworkshop does not know "
                 f"({', '.join(unknown)}); update coworkshop to merge it"
             )
+        extra = sorted(
+            f"{t.name}.{c}" for t in self.tables if t.name in src_tables
+            for c in src_tables[t.name] - set(t.columns)
+        )
+        if extra:
+            raise SessionFileError(
+                f"{inp.path}: holds fields this coworkshop does not know "
+                f"({', '.join(extra)}); update coworkshop to merge it"
+            )
         data = [t for t in self.tables if t.name in src_tables and not t.provenance]
         new_sessions = {
             str(r[0]) for r in con.execute(
