@@ -16,7 +16,7 @@ Then, in one run, on the same files:
   src.t`` for every table, one transaction per file, the same PRAGMAs as the
   merge (``journal_mode=MEMORY``, ``synchronous=OFF``), in this process.
 
-    python benchmarks/merge_report.py [--files 100] [--participants 50] [--polls 30]
+    python benchmarks/merge_report.py [--files 100] [--participants 50] [--polls 30] [--runs 3]
 
 The report is a list of steps (:data:`STEPS`): to time another command over
 the same files (a consolidated report, say), add a function that takes the
@@ -32,6 +32,7 @@ import platform
 import random
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -86,9 +87,6 @@ class Bench:
     rows: int  # rows in all files (all tables but meta)
     ballots: int
     results: list[Timing] = field(default_factory=list)
-
-    def timing(self, label: str) -> Timing:
-        return next(t for t in self.results if t.label == label)
 
 
 def _db_time(offset: float = 0.0) -> str:
@@ -277,6 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--files", type=int, default=100)
     parser.add_argument("--participants", type=int, default=50)
     parser.add_argument("--polls", type=int, default=30)
+    parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="build the files here and keep them")
     args = parser.parse_args(argv)
     tmp = None
@@ -294,13 +293,20 @@ def main(argv: list[str] | None = None) -> int:
             f"in {time.perf_counter() - started:.1f} s",
             flush=True,
         )
-        for step in STEPS:
-            timing = step(bench)
-            bench.results.append(timing)
-            rss = f", peak RSS {timing.peak_rss_mib:.0f} MiB" if timing.peak_rss_mib else ""
-            print(f"{timing.label}: {timing.seconds:.2f} s{rss}  ({timing.note})", flush=True)
-        ratio = bench.timing("merge").seconds / bench.timing("baseline").seconds
-        print(f"merge / baseline: {ratio:.2f}x (aim: within 3x)")
+        for _run in range(args.runs):  # alternate, so machine noise hits every step alike
+            for step in STEPS:
+                timing = step(bench)
+                bench.results.append(timing)
+                rss = f", peak RSS {timing.peak_rss_mib:.0f} MiB" if timing.peak_rss_mib else ""
+                print(f"{timing.label}: {timing.seconds:.2f} s{rss}  ({timing.note})", flush=True)
+        medians = {
+            label: statistics.median(t.seconds for t in bench.results if t.label == label)
+            for label in dict.fromkeys(t.label for t in bench.results)
+        }
+        for label, seconds in medians.items():
+            print(f"median {label}: {seconds:.2f} s")
+        ratio = medians["merge"] / medians["baseline"]
+        print(f"merge / baseline (medians of {args.runs} runs): {ratio:.2f}x (aim: within 3x)")
         print(f"machine: {machine()}")
     finally:
         if tmp is not None:
