@@ -51,21 +51,6 @@ def check_file(path: Path) -> int:
     Returns its schema version. Raises :class:`SessionFileError` with a one-line
     message otherwise. Never writes to the file.
     """
-    check_header(path)
-    try:
-        con = _ro_connect(path)
-        try:
-            return check_connection(con, path)
-        finally:
-            con.close()
-    except sqlite3.DatabaseError as exc:
-        raise SessionFileError(
-            f"{path}: the session file is damaged or unreadable ({exc})"
-        ) from exc
-
-
-def check_header(path: Path) -> None:
-    """Refuse a missing path, a folder, or a file that is no SQLite database."""
     if not path.exists():
         raise SessionFileError(f"{path}: no such session file")
     if path.is_dir():
@@ -77,31 +62,28 @@ def check_header(path: Path) -> None:
         raise SessionFileError(f"{path}: cannot be read ({exc.strerror})") from exc
     if head != SQLITE_MAGIC:
         raise SessionFileError(f"{path}: not a coworkshop session file (not an SQLite database)")
-
-
-def file_meta(con: sqlite3.Connection) -> dict[str, str]:
-    """The ``meta`` table of an open session file, as a dict."""
-    return {str(k): str(v) for k, v in con.execute("SELECT key, value FROM meta").fetchall()}
-
-
-def check_connection(con: sqlite3.Connection, path: Path, integrity: bool = True) -> int:
-    """:func:`check_file` on an open connection (read-only, or a private copy).
-
-    Returns the schema version; raises :class:`SessionFileError` naming
-    ``path``. May raise :class:`sqlite3.DatabaseError` on a damaged file.
-    ``integrity=False`` skips SQLite's ``quick_check`` (for callers that read
-    every row anyway and handle the error SQLite raises on a damaged page).
-    """
-    if integrity:
-        ok = con.execute("PRAGMA quick_check(1)").fetchone()
-        if not ok or ok[0] != "ok":
-            raise SessionFileError(
-                f"{path}: the session file is damaged ({ok[0] if ok else '?'})"
-            )
-    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    if "meta" not in tables:
-        raise SessionFileError(f"{path}: an SQLite database, but not a coworkshop session file")
-    meta = file_meta(con)
+    try:
+        con = _ro_connect(path)
+        try:
+            ok = con.execute("PRAGMA quick_check(1)").fetchone()
+            if not ok or ok[0] != "ok":
+                raise SessionFileError(
+                    f"{path}: the session file is damaged ({ok[0] if ok else '?'})"
+                )
+            tables = {
+                r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            if "meta" not in tables:
+                raise SessionFileError(
+                    f"{path}: an SQLite database, but not a coworkshop session file"
+                )
+            meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise SessionFileError(
+            f"{path}: the session file is damaged or unreadable ({exc})"
+        ) from exc
     if meta.get("app") != APP_ID:
         raise SessionFileError(f"{path}: an SQLite database, but not a coworkshop session file")
     try:
@@ -146,3 +128,60 @@ def list_session_files(folder: Path) -> list[Path]:
         return []
     files = [p for p in folder.iterdir() if p.suffix == SESSION_SUFFIX and p.is_file()]
     return sorted(files, key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+# ---------------------------------------------------------------- for bulk readers
+# ``coworkshop merge`` opens inputs itself (immutable, or a private copy of a
+# file with a write-ahead log) and checks them on that connection.
+
+
+def check_header(path: Path) -> None:
+    """Refuse a missing path, a folder, or a file that is no SQLite database."""
+    if not path.exists():
+        raise SessionFileError(f"{path}: no such session file")
+    if path.is_dir():
+        raise SessionFileError(f"{path}: is a folder, not a session file")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise SessionFileError(f"{path}: cannot be read ({exc.strerror})") from exc
+    if head != SQLITE_MAGIC:
+        raise SessionFileError(f"{path}: not a coworkshop session file (not an SQLite database)")
+
+
+def file_meta(con: sqlite3.Connection) -> dict[str, str]:
+    """The ``meta`` table of an open session file, as a dict."""
+    return {str(k): str(v) for k, v in con.execute("SELECT key, value FROM meta").fetchall()}
+
+
+def check_connection(con: sqlite3.Connection, path: Path, integrity: bool = True) -> int:
+    """:func:`check_file` on an open connection; returns the schema version.
+
+    Raises :class:`SessionFileError` naming ``path``; may raise
+    :class:`sqlite3.DatabaseError` on a damaged file. ``integrity=False``
+    skips SQLite's ``quick_check`` (for callers that read every row anyway
+    and report the error SQLite raises on a damaged page).
+    """
+    if integrity:
+        ok = con.execute("PRAGMA quick_check(1)").fetchone()
+        if not ok or ok[0] != "ok":
+            raise SessionFileError(
+                f"{path}: the session file is damaged ({ok[0] if ok else '?'})"
+            )
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if "meta" not in tables:
+        raise SessionFileError(f"{path}: an SQLite database, but not a coworkshop session file")
+    meta = file_meta(con)
+    if meta.get("app") != APP_ID:
+        raise SessionFileError(f"{path}: an SQLite database, but not a coworkshop session file")
+    try:
+        version = int(meta.get("schema_version", ""))
+    except ValueError as exc:
+        raise SessionFileError(f"{path}: the session file has no valid schema version") from exc
+    if version > SCHEMA_VERSION:
+        raise SessionFileError(
+            f"{path}: made by a newer coworkshop (file schema {version}, this version reads "
+            f"up to {SCHEMA_VERSION}); update coworkshop to open it"
+        )
+    return version

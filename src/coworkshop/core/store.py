@@ -125,6 +125,17 @@ class Store:
         self.engine.dispose()
 
 
+def _migrate(path: Path, version: int) -> None:
+    con = sqlite3.connect(str(path))
+    try:
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            with con:
+                MIGRATIONS[target](con)
+                con.execute("UPDATE meta SET value=? WHERE key='schema_version'", (str(target),))
+    finally:
+        con.close()
+
+
 def schema_sql() -> list[str]:
     """The SQLite ``CREATE`` statements of every table and index the models declare.
 
@@ -142,14 +153,3 @@ def schema_sql() -> list[str]:
         for index in sorted(table.indexes, key=lambda i: str(i.name)):
             out.append(str(CreateIndex(index).compile(dialect=dialect)).strip())
     return out
-
-
-def _migrate(path: Path, version: int) -> None:
-    con = sqlite3.connect(str(path))
-    try:
-        for target in range(version + 1, SCHEMA_VERSION + 1):
-            with con:
-                MIGRATIONS[target](con)
-                con.execute("UPDATE meta SET value=? WHERE key='schema_version'", (str(target),))
-    finally:
-        con.close()
