@@ -46,7 +46,9 @@ MAX_BATCH = 300
 class RoomEvent:
     """Something a phone did; given to the facilitator's app.
 
-    ``kind`` is ``joined``, ``ballot``, ``qa_posted`` or ``qa_upvoted``.
+    ``kind`` is ``joined``, ``ballot``, ``qa_posted``, ``qa_upvoted``, or
+    ``codes_locked``: too many wrong join codes from the network, the room
+    takes no code until the facilitator gives a new one (or the lockout ends).
     """
 
     kind: str
@@ -69,6 +71,12 @@ class Limits:
     bad_code_per_minute: float = 6
     streams_per_device: int = 3  # live connections of one device
     streams_total: int = 2000
+    #: Wrong join codes per minute from all addresses together; past it the
+    #: room takes no code for ``lockout_seconds`` and the facilitator is warned.
+    bad_codes_room_per_minute: float = 30
+    lockout_seconds: float = 300
+    idle_timeout: float = 20  # seconds before a silent or idle connection is closed
+    connections_per_address: int = 64
 
 
 class Buckets:
@@ -92,6 +100,18 @@ class Buckets:
         while len(self._b) > self.max_keys:
             self._b.popitem(last=False)
         return wait
+
+    def waiting(self, key: str, now: float | None = None) -> float:
+        """Like :meth:`take` without taking: 0 if a request would be allowed."""
+        now = time.monotonic() if now is None else now
+        tokens, last = self._b.get(key, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - last) * self.rate)
+        if tokens >= 1:
+            return 0.0
+        return (1 - tokens) / self.rate if self.rate else 60.0
+
+    def clear(self) -> None:
+        self._b.clear()
 
 
 class Room:
@@ -117,6 +137,9 @@ class Room:
         self.join_buckets = Buckets(self.limits.joins_burst, self.limits.joins_per_minute / 60)
         self.code_buckets = Buckets(self.limits.bad_code_burst,
                                     self.limits.bad_code_per_minute / 60)
+        self.room_code_bucket = Buckets(self.limits.bad_codes_room_per_minute,
+                                        self.limits.bad_codes_room_per_minute / 60)
+        self.codes_locked_until = 0.0  # time.monotonic() until which no code is taken
         self._streams_of: dict[str, int] = {}
         self._voters: OrderedDict[str, voting.Voter] = OrderedDict()
         self._mine: dict[str, dict[str, Any]] = {}
@@ -131,6 +154,35 @@ class Room:
         self._tasks: list[asyncio.Task[None]] = []
         self._fingerprint: tuple[Any, ...] = ()
         self._loop: asyncio.AbstractEventLoop | None = None
+
+    # ------------------------------------------------------------ join code
+
+    def codes_locked(self) -> float:
+        """Seconds until the room takes join codes again (0: it takes them)."""
+        return max(0.0, self.codes_locked_until - time.monotonic())
+
+    def wrong_code(self, address: str) -> float:
+        """Count a wrong code from ``address``; the seconds it must wait, if any.
+
+        Past the room's ceiling the room stops taking codes for a while and
+        the facilitator is told (a ``codes_locked`` event).
+        """
+        wait = self.code_buckets.take(address)
+        if self.room_code_bucket.take("room"):
+            self.codes_locked_until = time.monotonic() + self.limits.lockout_seconds
+            log.warning("too many wrong join codes: the room takes no code for %d s",
+                        self.limits.lockout_seconds)
+            self.emit(RoomEvent("codes_locked"))
+            return self.limits.lockout_seconds
+        return wait
+
+    def new_code(self) -> str:
+        """A new join code: the old one stops working and any lockout ends."""
+        self.code = voting.new_join_code()
+        self.codes_locked_until = 0.0
+        self.room_code_bucket.clear()
+        self.code_buckets.clear()
+        return self.code
 
     # ------------------------------------------------------------ lifecycle
 
@@ -334,7 +386,8 @@ class Room:
                   for g in self.session.plan.get("stakeholder_groups", [])]
         state = {"title": self.session.title, "groups": groups, "polls": shown,
                  "last_results": last}
-        text = json.dumps(state, ensure_ascii=False, separators=(",", ":"))
+        # readable(): a file may hold text stored before invalid text was refused
+        text = voting.readable(json.dumps(state, ensure_ascii=False, separators=(",", ":")))
         if text != self.public_json:
             self.public_json = text
             self._fingerprint = self._read_fingerprint()
@@ -359,7 +412,7 @@ class Room:
         me = json.dumps({"mine": mine, "upvoted": upvoted, "v": self.version,
                          "group": voter.stakeholder_group if voter else ""},
                         ensure_ascii=False, separators=(",", ":"))
-        return '{"room":' + self.public_json + ',"me":' + me + "}"
+        return '{"room":' + self.public_json + ',"me":' + voting.readable(me) + "}"
 
     # ------------------------------------------------------------ voters
 
