@@ -134,7 +134,7 @@ async def _body(request: web.Request) -> dict[str, Any]:
     """The request's JSON object; every way a body can be wrong is a 4xx."""
     charset = (request.charset or "utf-8").lower()
     if charset not in ("utf-8", "utf8"):
-        raise Refused(415, "send JSON in UTF-8")
+        raise Refused(400, "send JSON in UTF-8")
     try:
         async with asyncio.timeout(BODY_TIMEOUT):
             raw = await request.read()
@@ -262,8 +262,9 @@ async def join(request: web.Request) -> web.Response:
     group, name = data.get("group", ""), data.get("name", "")
     if not isinstance(group, str) or not isinstance(name, str) or not group:
         raise Refused(400, "choose your stakeholder group")
-    agent = request.headers.get("User-Agent", "")[:200]
-    joined = await room.run(voting.join, room.store, room.session, group, name, agent)
+    # No user agent is stored: the workshop does not need it (README, "What a
+    # session file holds about a person").
+    joined = await room.run(voting.join, room.store, room.session, group, name)
     room.remember(voting.hash_token(joined.token), joined.voter)
     room.emit(RoomEvent("joined", participant_id=joined.voter.participant_id,
                         stakeholder_group=joined.voter.stakeholder_group))
@@ -280,7 +281,7 @@ async def join(request: web.Request) -> web.Response:
 async def state(request: web.Request) -> web.Response:
     room = request.app[ROOM]
     voter = await _voter(request)
-    await room.load_personal(voter)
+    await room.load_personal(voter, _token(request))
     return web.Response(text=room.state_for(voter), content_type="application/json",
                         headers={"Cache-Control": "no-store"})
 
@@ -293,7 +294,7 @@ async def events(request: web.Request) -> web.StreamResponse:
         raise Refused(429, "too many open connections", 5)
     response: web.StreamResponse | None = None
     try:
-        await room.load_personal(voter)
+        await room.load_personal(voter, _token(request))
         response = web.StreamResponse(headers={
             "Content-Type": "text/event-stream", "Cache-Control": "no-store",
             "X-Accel-Buffering": "no"})
@@ -333,10 +334,11 @@ async def ballot(request: web.Request) -> web.Response:
     room, voter, poll = await _open_poll(request)
     data = await _body(request)
     value = data.get("values") if poll.type == "scale_statements" else data.get("value")
-    result = await room.cast(poll, voter, value)
+    who = room.ballot_voter(voter, _token(request), poll)
+    result = await room.cast(poll, who, value)
     room.record_answer(voter, poll.id, result.value)
     if result.changed:
-        room.emit(RoomEvent("ballot", poll.id, voter.participant_id, voter.stakeholder_group))
+        room.emit(RoomEvent("ballot", poll.id, who.participant_id, who.stakeholder_group))
         if poll.results_visible:
             room.changed()
     return web.json_response({"ok": True, "value": result.value, "changed": result.changed},
@@ -346,8 +348,9 @@ async def ballot(request: web.Request) -> web.Response:
 async def qa_post(request: web.Request) -> web.Response:
     room, voter, poll = await _open_poll(request)
     data = await _body(request)
-    item = await room.run(voting.qa_submit, room.store, poll, voter, data.get("text"))
-    room.emit(RoomEvent("qa_posted", poll.id, voter.participant_id, voter.stakeholder_group))
+    who = room.ballot_voter(voter, _token(request), poll)
+    item = await room.run(voting.qa_submit, room.store, poll, who, data.get("text"))
+    room.emit(RoomEvent("qa_posted", poll.id, who.participant_id, who.stakeholder_group))
     room.changed()
     return web.json_response({"ok": True, "id": item.id})
 
@@ -360,9 +363,13 @@ async def qa_upvote(request: web.Request) -> web.Response:
     up = data.get("up", True)
     if not isinstance(up, bool):
         raise Refused(400, "up must be true or false")
-    count = await room.run(voting.qa_upvote, room.store, item_id, voter, up)
+    poll = await room.poll(await room.run(room.poll_of_item, item_id))
+    if poll is None:
+        raise Refused(404, "no such item")
+    who = room.ballot_voter(voter, _token(request), poll)
+    count = await room.run(voting.qa_upvote, room.store, item_id, who, up)
     room.record_upvote(voter, item_id, up)
-    room.emit(RoomEvent("qa_upvoted", "", voter.participant_id, voter.stakeholder_group))
+    room.emit(RoomEvent("qa_upvoted", poll.id, who.participant_id, who.stakeholder_group))
     room.changed()
     return web.json_response({"ok": True, "upvotes": count, "up": up})
 

@@ -48,6 +48,13 @@ class RateLimited(logging.Filter):
             self.dropped += 1
             return False
         self.tokens -= 1
+        if record.name == "asyncio" and record.exc_info:
+            # "socket.accept() out of system resource" when a flood of
+            # connections uses up the file handles: one line, not a traceback.
+            exc = record.exc_info[1]
+            text = " ".join(record.getMessage().split())
+            record.msg = f"{text} ({type(exc).__name__}: {exc})"
+            record.args, record.exc_info, record.exc_text = None, None, None
         if self.dropped:
             record.msg = f"{record.getMessage()} ({self.dropped} similar lines not logged)"
             record.args = None

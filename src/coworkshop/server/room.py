@@ -19,6 +19,8 @@ commands) are noticed through SQLite's ``data_version`` within a second.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import json
 import logging
 import sqlite3
@@ -434,15 +436,51 @@ class Room:
         while len(self._voters) > 10_000:
             self._voters.popitem(last=False)
 
-    async def load_personal(self, voter: voting.Voter) -> None:
+    # ------------------------------------------------------------ anonymity
+    # An anonymous question's ballots, Q&A items and upvotes are stored against
+    # a pseudonym, not the participant: HMAC-SHA256 keyed by the device's
+    # token, which only the phone holds (the file keeps its SHA-256). Nothing
+    # in the file links a pseudonym to a participant, a device or a name; the
+    # server recomputes it from the token the phone sends.
+
+    def pseudonym(self, token: str) -> str:
+        """The pseudonym of the device holding ``token`` in this session."""
+        digest = hmac.new(token.encode("utf-8", "replace"),
+                          f"voter:{self.session_id}".encode(), hashlib.sha256)
+        return "anon-" + digest.hexdigest()[:32]
+
+    def ballot_voter(self, voter: voting.Voter, token: str,
+                     poll: voting.PollInfo) -> voting.Voter:
+        """Who the core records for ``poll``: the pseudonym if it is anonymous."""
+        if not poll.question.anonymous:
+            return voter
+        return voting.Voter(self.pseudonym(token), voter.stakeholder_group, "")
+
+    def poll_of_item(self, item_id: str) -> str:
+        """(DB thread) The poll of a Q&A item of this session, or ""."""
+        with self.store.engine.connect() as conn:
+            found = conn.exec_driver_sql(
+                "SELECT poll_id FROM qaitem WHERE id = ? AND session_id = ?",
+                (item_id, self.session_id)).scalar()
+        return str(found or "")
+
+    async def load_personal(self, voter: voting.Voter, token: str) -> None:
         """Fetch a participant's answers and upvotes once (then kept up to date)."""
         pid = voter.participant_id
         if pid in self._mine:
             return
+        anon = self.pseudonym(token)
+
         def load() -> tuple[dict[str, Any], set[str]]:
             polls = list(self.polls.values())
-            return (voting.answers_for(self.store, pid, polls),
-                    voting.upvoted_by(self.store, pid, [p.id for p in polls if p.type == "qa"]))
+            answers: dict[str, Any] = {}
+            upvoted: set[str] = set()
+            for who, anonymous in ((pid, False), (anon, True)):
+                mine = [p for p in polls if p.question.anonymous == anonymous]
+                answers |= voting.answers_for(self.store, who, mine)
+                upvoted |= voting.upvoted_by(self.store, who,
+                                             [p.id for p in mine if p.type == "qa"])
+            return answers, upvoted
         answers, upvoted = await self.run(load)
         self._mine.setdefault(pid, answers)
         self._upvoted.setdefault(pid, upvoted)
