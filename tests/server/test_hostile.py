@@ -16,8 +16,8 @@ import pytest
 
 from coworkshop.core import sessions, voting
 from coworkshop.core.models import Ballot, Device, Participant, QAItem
-from coworkshop.core.store import Store
-from coworkshop.server import VotingServer, app as server_app
+from coworkshop.server import VotingServer
+from coworkshop.server import app as server_app
 from coworkshop.server.protocol import RateLimited
 from coworkshop.server.room import Limits, Room, RoomEvent
 
