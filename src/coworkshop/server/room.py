@@ -376,18 +376,10 @@ class Room:
             if p.results_visible and p.type != "qa":
                 item["results"] = voting.public_results(voting.results(self.store, p.id))
             shown.append(item)
-        last: dict[str, Any] | None = None
-        if not shown:
-            closed = [p for p in polls if p.state == "closed" and p.results_visible
-                      and p.closed_at is not None and p.type != "qa"]
-            if closed:
-                latest = max(closed, key=lambda p: p.closed_at)  # type: ignore[arg-type,return-value]
-                last = latest.public()
-                last["results"] = voting.public_results(voting.results(self.store, latest.id))
         groups = [{"key": g["key"], "label": g["label"]}
                   for g in self.session.plan.get("stakeholder_groups", [])]
-        state = {"title": self.session.title, "groups": groups, "polls": shown,
-                 "last_results": last}
+        # Nothing open: phones show the waiting message, not an old poll's results.
+        state = {"title": self.session.title, "groups": groups, "polls": shown}
         # readable(): a file may hold text stored before invalid text was refused
         text = voting.readable(json.dumps(state, ensure_ascii=False, separators=(",", ":")))
         if text != self.public_json:
