@@ -76,7 +76,7 @@ async def test_the_room_stops_taking_codes_past_its_ceiling_until_a_new_code(
     from coworkshop.server.app import create_app
 
     store, session, _ = build(tmp_path / "r.cws")
-    limits = Limits(bad_code_burst=1000, bad_code_per_minute=1000, bad_codes_room_per_minute=5)
+    limits = Limits(bad_code_burst=1000, bad_code_per_minute=1000, bad_codes_room_burst=5)
     room = Room(store, session.id, code=CODE, limits=limits)
     events: list[RoomEvent] = []
     room.subscribe(events.append)
@@ -413,3 +413,26 @@ async def test_live_voting_listens_on_the_chosen_address_and_loopback_only(
         await server.stop()
         store.close()
 
+
+
+async def test_the_idle_timeout_does_not_cut_a_live_stream(tmp_path: Path) -> None:
+    from aiohttp import ClientSession
+
+    store, session, polls = build(tmp_path / "i.cws")
+    server = VotingServer(store, session.id, code=CODE, limits=Limits(idle_timeout=0.3))
+    await server.start("127.0.0.1", 0)
+    try:
+        async with ClientSession(f"http://127.0.0.1:{server.port}") as http:
+            joined = await (await http.post("/api/join", json={"code": CODE,
+                                                               "group": "policy"})).json()
+            headers = {"Authorization": f"Bearer {joined['token']}"}
+            stream = await http.get("/api/events", headers=headers)
+            await read_event(stream)
+            await asyncio.sleep(1.0)  # three idle timeouts with nothing sent
+            server.open_poll(polls["pick"].id)
+            state = await read_event(stream)
+            assert [p["ref"] for p in state["room"]["polls"]] == ["poll/pick"]
+            stream.close()
+    finally:
+        await server.stop()
+        store.close()

@@ -29,7 +29,8 @@ from e2e.serving import CODE, make_file
 
 WIDE = Limits(device_burst=1e9, device_rate=1e9, address_burst=1e9, address_rate=1e9,
               joins_burst=1e9, joins_per_minute=1e9, bad_code_burst=1e9,
-              bad_code_per_minute=1e9, bad_codes_room_per_minute=1e9, streams_per_device=1000)
+              bad_code_per_minute=1e9, bad_codes_room_burst=1e9,
+              bad_codes_room_per_minute=1e9, streams_per_device=1000)
 
 
 class Collect(logging.Handler):

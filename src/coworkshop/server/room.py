@@ -75,7 +75,8 @@ class Limits:
     streams_total: int = 2000
     #: Wrong join codes per minute from all addresses together; past it the
     #: room takes no code for ``lockout_seconds`` and the facilitator is warned.
-    bad_codes_room_per_minute: float = 30
+    bad_codes_room_burst: float = 20
+    bad_codes_room_per_minute: float = 10
     lockout_seconds: float = 300
     idle_timeout: float = 20  # seconds before a silent or idle connection is closed
     connections_per_address: int = 64
@@ -139,7 +140,7 @@ class Room:
         self.join_buckets = Buckets(self.limits.joins_burst, self.limits.joins_per_minute / 60)
         self.code_buckets = Buckets(self.limits.bad_code_burst,
                                     self.limits.bad_code_per_minute / 60)
-        self.room_code_bucket = Buckets(self.limits.bad_codes_room_per_minute,
+        self.room_code_bucket = Buckets(self.limits.bad_codes_room_burst,
                                         self.limits.bad_codes_room_per_minute / 60)
         self.codes_locked_until = 0.0  # time.monotonic() until which no code is taken
         self._streams_of: dict[str, int] = {}
