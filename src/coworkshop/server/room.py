@@ -82,6 +82,13 @@ class Limits:
     connections_per_address: int = 64
 
 
+def pseudonym(token: str, session_id: str) -> str:
+    """What anonymous ballots are stored against (see ``Room.ballot_voter``)."""
+    digest = hmac.new(token.encode("utf-8", "replace"), f"voter:{session_id}".encode(),
+                      hashlib.sha256)
+    return "anon-" + digest.hexdigest()[:32]
+
+
 class Buckets:
     """Token buckets keyed by device or address, bounded in memory."""
 
@@ -438,9 +445,7 @@ class Room:
 
     def pseudonym(self, token: str) -> str:
         """The pseudonym of the device holding ``token`` in this session."""
-        digest = hmac.new(token.encode("utf-8", "replace"),
-                          f"voter:{self.session_id}".encode(), hashlib.sha256)
-        return "anon-" + digest.hexdigest()[:32]
+        return pseudonym(token, self.session_id)
 
     def ballot_voter(self, voter: voting.Voter, token: str,
                      poll: voting.PollInfo) -> voting.Voter:
