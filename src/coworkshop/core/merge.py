@@ -71,9 +71,12 @@ Inputs are never modified
 Inputs are opened read-only (``mode=ro``, plus ``immutable=1`` when no
 ``-wal`` file exists, so no ``-shm`` appears either). An input with a
 non-empty ``-wal`` (an app still has it open, or it crashed) is first copied
-consistently into a private temporary folder (SQLite's backup API when its
-``-shm`` exists, else a copy of the file and its WAL, replayed in the copy),
-and so is an input of an older schema, which is migrated there with the
+consistently into a private temporary folder: when its ``-shm`` exists (the
+app is running) with SQLite's backup API through a ``mode=ro`` connection,
+which leaves the file and its ``-wal`` unchanged but, like every reader of a
+live file, uses the ``-shm`` index the app keeps; else (nobody has it open)
+the file and its ``-wal`` are copied and the log replayed in the copy. So is
+an input of an older schema, which is migrated there with the
 store's migrations. A newer, corrupt or foreign input is refused with one
 line naming it: by default nothing is written; with ``skip_bad`` the others
 are merged and the skipped files are listed.
