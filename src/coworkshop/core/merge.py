@@ -92,7 +92,9 @@ sessions (title, date, place, country, sector, template), stakeholder groups,
 participants as pseudonymous ids with their stakeholder group, country and
 breakout group, every card, comment, poll, ballot, tally, Q&A item and vote
 (free text stays as typed), and the provenance tables. It blanks participants'
-``name`` and ``organisation`` and the session's ``facilitator``, deletes every
+``name`` and ``organisation``, the session's ``facilitator``, a stakeholder
+register entry's ``name`` (its organisation and group stay) and a checklist
+action's ``owner``, deletes every
 ``device`` row (token hashes, browsers' user agents) and blanks ``device_id``
 wherever it appears, in the tables and in the versions kept in
 ``merge_conflict``; the file is then rebuilt (``VACUUM``) so that no deleted
@@ -130,6 +132,10 @@ PROVENANCE = ("source", "merge_conflict")
 STRIP: dict[str, dict[str, str]] = {
     "participant": {"name": "", "organisation": ""},
     "session": {"facilitator": ""},
+    # The stakeholder register and checklist (when the file has them): a
+    # register entry may name a person; an action's owner is one.
+    "stakeholder": {"name": ""},
+    "checklistentry": {"owner": ""},
 }
 STRIP_TABLES = ("device",)
 STRIP_EVERYWHERE = {"device_id": ""}
