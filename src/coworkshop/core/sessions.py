@@ -15,7 +15,9 @@ from sqlmodel import col, select
 
 from . import templates
 from .errors import RuleError, UserError
-from .models import Activity, Participant, Session, utcnow
+from .models import Activity, Participant, Poll, Session, utcnow
+from .polls.polls import freeze
+from .polls.scales import resolve_scale
 from .probe import SESSION_SUFFIX
 from .store import Store
 
@@ -69,12 +71,20 @@ def default_path(folder: Path, details: SessionDetails) -> Path:
 
 
 def plan_of(template: templates.Template) -> dict[str, Any]:
-    """The parts of a template every activity may refer to."""
+    """The parts of a template every activity may refer to. Standard scales the
+    template names are copied in, so the file stays self-contained."""
     data = template.model_dump(mode="json")
+    scales = dict(data["scales"])
+    for act in template.agenda:
+        for q in act.questions:
+            if q.scale and q.scale not in scales:
+                scales[q.scale] = {
+                    k: v for k, v in resolve_scale(q.scale, data).items() if k != "key"
+                }
     return {
         "template": data["template"],
         "stakeholder_groups": data["stakeholder_groups"],
-        "scales": data["scales"],
+        "scales": scales,
         "crosspoints": data["crosspoints"],
     }
 
@@ -107,17 +117,25 @@ def create_session(
         for i, act in enumerate(template.agenda):
             config = act.model_dump(mode="json", exclude_defaults=True)
             config.update({"kind": act.kind, "key": act.key, "title": act.title})
-            db.add(
-                Activity(
-                    session_id=session.id,
-                    position=i,
-                    key=act.key,
-                    kind=act.kind,
-                    title=act.title,
-                    timebox_minutes=act.timebox,
-                    config=config,
-                )
+            row = Activity(
+                session_id=session.id,
+                position=i,
+                key=act.key,
+                kind=act.kind,
+                title=act.title,
+                timebox_minutes=act.timebox,
+                config=config,
             )
+            db.add(row)
+            for q in act.questions:  # a poll is made with its question
+                db.add(
+                    Poll(
+                        session_id=session.id,
+                        activity_id=row.id,
+                        question_key=q.key,
+                        definition=freeze(act.key, q, plan),
+                    )
+                )
         db.commit()
     return session
 
