@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from . import templates
+from . import rules, templates
 from .errors import RuleError, UserError
 from .models import Activity, Participant, Poll, Session, utcnow
 from .polls.polls import freeze
@@ -22,7 +22,7 @@ from .probe import SESSION_SUFFIX
 from .store import Store
 
 ACTIVITY_STATUSES = ("pending", "running", "done")
-MAX_FIELD = 200
+MAX_FIELD = rules.MAX_FIELD
 
 
 @dataclass
@@ -115,8 +115,7 @@ def create_session(
     with store.db() as db:
         db.add(session)
         for i, act in enumerate(template.agenda):
-            config = act.model_dump(mode="json", exclude_defaults=True)
-            config.update({"kind": act.kind, "key": act.key, "title": act.title})
+            config = act.model_dump(mode="json")  # defaults stored: no reader restates them
             row = Activity(
                 session_id=session.id,
                 position=i,
@@ -275,9 +274,7 @@ def remaining_seconds(act: Activity, now: datetime | None = None) -> int | None:
 
 def set_activity_group(store: Store, activity_id: str, group: str) -> Activity:
     """Assign the breakout group that owns a canvas."""
-    group = group.strip()
-    if len(group) > 60:
-        raise UserError("group: at most 60 characters")
+    group = rules.group_name(group)
     with store.db() as db:
         act = db.get(Activity, activity_id)
         if act is None:
@@ -325,6 +322,8 @@ def _check_participant(session: Session, fields: dict[str, str]) -> dict[str, st
     for name, value in out.items():
         if len(value) > MAX_FIELD:
             raise UserError(f"{name}: at most {MAX_FIELD} characters")
+    if "breakout_group" in out:
+        out["breakout_group"] = rules.group_name(out["breakout_group"])
     return out
 
 

@@ -13,7 +13,7 @@ import re
 import tomllib
 import unicodedata
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -24,26 +24,25 @@ from pydantic import (
     model_validator,
 )
 
+from . import rules
 from .catalog import TemplateEntry, list_templates, resolve
 from .errors import TemplateError
 
 __all__ = ["TemplateEntry", "list_templates", "resolve"]
 
 KEY = r"^[a-z0-9][a-z0-9_-]*$"
-Key = Annotated[str, Field(pattern=KEY, max_length=60)]
-Text = Annotated[str, Field(min_length=1, max_length=2000)]
+Key = Annotated[str, Field(pattern=KEY, max_length=rules.MAX_KEY)]
+Text = Annotated[str, Field(min_length=1, max_length=rules.MAX_TEXT)]
 
-ACTIVITY_KINDS = ("canvas", "poll", "stakeholder_map", "checklist")
-QUESTION_TYPES = (
-    "single",  # one option
-    "multiple",  # several options, up to max_choices
-    "scale",  # one labelled scale
-    "scale_statements",  # the same scale applied to several statements
-    "ranking",  # order the options
-    "open",  # free text
-    "wordcloud",  # a few words
-    "qa",  # questions/ideas submitted and upvoted
-)
+ACTIVITY_KINDS = rules.ACTIVITY_KINDS
+QUESTION_TYPES = rules.QUESTION_TYPES
+ActivityKind = Literal["canvas", "poll", "stakeholder_map", "checklist"]
+QuestionType = Literal[
+    "single", "multiple", "scale", "scale_statements", "ranking", "open", "wordcloud", "qa"
+]
+# the Literals above are how pydantic checks them; they must say the same as rules
+assert get_args(ActivityKind) == rules.ACTIVITY_KINDS
+assert get_args(QuestionType) == rules.QUESTION_TYPES
 
 
 class Strict(BaseModel):
@@ -176,9 +175,7 @@ class CrossPoint(Strict):
 
 class Question(Strict):
     key: Key
-    type: Literal[
-        "single", "multiple", "scale", "scale_statements", "ranking", "open", "wordcloud", "qa"
-    ]
+    type: QuestionType
     text: Text
     options: list[Option] = Field(default_factory=list)
     scale: str = ""  # name of a scale in [scales] or of a standard scale
@@ -240,7 +237,7 @@ class MappingQuestion(Strict):
 
 class Activity(Strict):
     key: Key
-    kind: Literal["canvas", "poll", "stakeholder_map", "checklist"]
+    kind: ActivityKind
     title: Text
     timebox: int = Field(default=0, ge=0, le=600, description="minutes")
     description: str = ""
@@ -248,7 +245,9 @@ class Activity(Strict):
     shape: Literal["toc", "grid"] = "toc"
     crosspoint: str = ""
     prompts: dict[str, str] = Field(default_factory=dict)
-    max_changes: int = Field(default=2, ge=1, le=10)
+    max_changes: int = Field(
+        default=rules.DEFAULT_MAX_CHANGES, ge=rules.MIN_MAX_CHANGES, le=rules.MAX_MAX_CHANGES
+    )
     levels: list[Level] = Field(default_factory=list)
     timeframes: list[Level] = Field(default_factory=list)
     # poll
@@ -265,6 +264,13 @@ class Activity(Strict):
 
     @model_validator(mode="after")
     def _shape(self) -> Activity:
+        _unique_keys("questions", [q.key for q in self.questions])
+        for field in ("knowledge_questions", "influence_questions", "support_questions"):
+            _unique_keys(field, [q.key for q in getattr(self, field)])
+        _unique_keys("levels", [x.key for x in self.levels])
+        _unique_keys("timeframes", [x.key for x in self.timeframes])
+        _unique_keys("stages", [x.key for x in self.stages])
+        _unique_keys("items", [x.key for x in self.items])
         if self.kind == "canvas":
             if self.shape == "grid" and not (self.levels and self.timeframes):
                 raise ValueError("a grid canvas needs levels and timeframes")
@@ -320,16 +326,22 @@ class Template(Strict):
 
 
 class _RefError(ValueError):
-    def __init__(self, loc: tuple[Any, ...], msg: str) -> None:
+    """An error at ``loc``: from the template's root, or (``relative``) from the
+    model whose validator raised it."""
+
+    def __init__(self, loc: tuple[Any, ...], msg: str, relative: bool = False) -> None:
         super().__init__(msg)
         self.loc = loc
+        self.relative = relative
 
 
 def _unique_keys(where: str, keys: list[str]) -> None:
+    """Refuse a list whose items share a key; the error names the item, relative
+    to the model being validated (see :func:`validate`)."""
     seen: set[str] = set()
-    for k in keys:
+    for i, k in enumerate(keys):
         if k in seen:
-            raise ValueError(f"{where}: duplicate key {k!r}")
+            raise _RefError((where, i, "key"), f"duplicate key {k!r}", relative=True)
         seen.add(k)
 
 
@@ -368,7 +380,7 @@ def validate(data: dict[str, Any], text: str = "", source: str = "<template>") -
         msg = err["msg"]
         ctx = err.get("ctx") or {}
         if isinstance(ctx.get("error"), _RefError):
-            loc = ctx["error"].loc
+            loc = (loc if ctx["error"].relative else ()) + ctx["error"].loc
             msg = str(ctx["error"])
         msg = msg.removeprefix("Value error, ")
         line = locate(text, loc) if text else None
@@ -462,6 +474,26 @@ def _drop_empty(value: Any) -> Any:
     if isinstance(value, list):
         return [_drop_empty(v) for v in value]
     return value
+
+
+def activity_config(act: Any) -> Activity:
+    """An agenda step's configuration, typed: the one way to read it.
+
+    ``act`` is a session's activity row (``key``, ``kind``, ``title``,
+    ``timebox_minutes``, ``config``). Sessions store every field with its
+    default; files from before that get the defaults here.
+    """
+    data = dict(act.config or {})
+    data.update({"key": act.key, "kind": act.kind, "title": act.title})
+    data.setdefault("timebox", act.timebox_minutes)
+    try:
+        return Activity.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise TemplateError(
+            f"activity {act.key}: field {_dotted(tuple(err['loc']))}: "
+            f"{str(err['msg']).removeprefix('Value error, ')}"
+        ) from exc
 
 
 def crosspoint_statements(template_plan: dict[str, Any]) -> list[dict[str, str]]:

@@ -47,7 +47,7 @@ from pydantic import ValidationError
 from sqlalchemy import Connection, func, insert, update
 from sqlmodel import col, select
 
-from . import sessions, templates
+from . import rules, sessions, templates
 from .errors import RuleError, UserError
 from .models import (
     Activity,
@@ -74,7 +74,7 @@ POLL_STATES = ("draft", "open", "closed")
 TALLY_SOURCES = ("hands", "paper")
 #: Question types that can be counted by show of hands or on paper.
 TALLY_TYPES = ("single", "multiple", "scale", "scale_statements")
-MAX_NAME = 60
+MAX_NAME = rules.MAX_NAME
 MAX_QA_ITEMS_PER_PARTICIPANT = 10
 MAX_TALLY = 100_000
 JOIN_CODE_DIGITS = 6
@@ -158,16 +158,9 @@ def _plan(db: Any, session_id: str) -> dict[str, Any]:
 
 
 def _questions(act: Activity) -> list[templates.Question]:
-    out = []
-    for raw in act.config.get("questions", []):
-        try:
-            out.append(templates.Question.model_validate(raw))
-        except ValidationError as exc:  # a hand-edited file: show the rest
-            raise UserError(
-                f"activity {act.key}: question {raw.get('key', '?')!r} is invalid "
-                f"({exc.errors()[0]['msg']})"
-            ) from exc
-    return out
+    if not act.config.get("questions"):  # an ad-hoc poll before its first question
+        return []
+    return templates.activity_config(act).questions
 
 
 def _info(poll: Poll, act: Activity, index: int) -> PollInfo:

@@ -39,6 +39,13 @@ class ActivityInfo(VerticalScroll):
     def config(self) -> dict[str, Any]:
         return dict(self.activity.config)
 
+    @property
+    def typed(self) -> Any:
+        """The activity's configuration through the core's typed accessor."""
+        from ...core.templates import activity_config
+
+        return activity_config(self.activity)
+
     def description(self) -> Text | None:
         desc = str(self.config.get("description", "")).strip()
         if not desc:
