@@ -40,7 +40,8 @@ from typing import Any
 
 import aiohttp
 
-from coworkshop.core import sessions, templates, voting
+from coworkshop.core import polls as voting
+from coworkshop.core import sessions, templates
 from coworkshop.core.store import Store
 
 CODE = "246810"

@@ -215,7 +215,7 @@ def demo_cmd(
     ] = None,
 ) -> None:
     """Create a lived-in demo session to explore the app."""
-    from .core.demo import build_demo
+    from .demo import build_demo
 
     if output is None:
         folder = paths.sessions_dir(sessions_dir)
@@ -307,7 +307,7 @@ def serve_cmd(
 
     from rich.markup import escape
 
-    from .core import voting
+    from .core import polls as voting
     from .core.store import Store
     from .server import Limits, qr_text_lines
     from .server import serve as run_server

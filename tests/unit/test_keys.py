@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from coworkshop.core import sessions, templates, voting
+from coworkshop.core import polls as voting
+from coworkshop.core import sessions, templates
 from coworkshop.core.errors import TemplateError, UserError
 from coworkshop.core.models import Activity, Ballot, Poll, Tally
 from coworkshop.core.polls.scales import STANDARD_SCALES, normalise_scale, resolve_scale

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import jinja2
 from aiohttp import web
 
-from ..core import voting
+from ..core import polls as voting
 from ..core.errors import RuleError, UserError
 from . import i18n
 from .room import Room, RoomEvent

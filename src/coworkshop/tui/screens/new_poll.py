@@ -17,7 +17,7 @@ from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
-from ...core import voting
+from ...core import polls as voting
 from ...core.errors import UserError
 from ..widgets.poll_view import TYPE_NAMES
 

@@ -30,7 +30,8 @@ from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...core import sessions, voting
+from ...core import polls as voting
+from ...core import sessions
 from ...core.errors import UserError
 from ..colors import group_color
 from ..live import (
