@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlmodel import col, select
 
-from .. import sessions, templates
+from .. import rules, sessions, templates
 from ..errors import RuleError, UserError
 from ..models import Activity, Poll, Session, utcnow
 from ..store import Store
@@ -334,8 +334,8 @@ def add_poll_activity(
     """Add an ad-hoc poll activity at the end of the agenda with its first
     question, in one transaction (nothing is added if the question is refused)."""
     title = title.strip()
-    if not title or len(title) > 200:
-        raise UserError("title: a poll needs a title of at most 200 characters")
+    if not title or len(title) > rules.MAX_FIELD:
+        raise UserError(f"title: a poll needs a title of at most {rules.MAX_FIELD} characters")
     try:
         q = templates.Question.model_validate(dict(question))
     except ValidationError as exc:

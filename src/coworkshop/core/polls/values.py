@@ -29,6 +29,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def text_value(value: Any, limit: int, one_line: bool) -> str:
+    """A typed answer, refused when empty, too long or holding control characters
+    (and, for ``one_line``, line breaks or tabs). Kept exactly as typed."""
     if not isinstance(value, str):
         raise UserError("the answer must be text")
     if not value.strip():
@@ -42,6 +44,7 @@ def text_value(value: Any, limit: int, one_line: bool) -> str:
 
 
 def position(value: Any, size: int) -> int:
+    """A choice's position (0 = first of ``size``), refused when not one."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise UserError("the answer must be the number of a choice")
     if not 0 <= value < size:
