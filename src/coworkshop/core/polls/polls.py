@@ -66,6 +66,7 @@ def question_of(definition: dict[str, Any]) -> templates.Question:
             "options": definition.get("options", []),
             "scale": scale.get("key", ""),
             "statements": definition.get("statements", []),
+            "statements_from": definition.get("statements_from", ""),
             "max_choices": definition.get("max_choices", 0),
             "max_length": definition.get("max_length", 280),
             "anonymous": definition.get("anonymous", True),

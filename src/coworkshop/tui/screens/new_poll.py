@@ -19,7 +19,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static, Text
 
 from ...core import polls as voting
 from ...core.errors import UserError
-from ..widgets.poll_view import TYPE_NAMES
+from ..widgets.poll_text import TYPE_NAMES
 
 if TYPE_CHECKING:
     from ...core.models import Activity, Session
