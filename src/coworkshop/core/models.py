@@ -55,7 +55,7 @@ def id_stream() -> Iterator[str]:
     """Ids of the form of :func:`new_id` (UUIDv7), ascending, for one bulk write.
 
     new_id asks the system for random bits for every id, and each of those
-    calls hands the GIL over (see ``voting._Batch``): a batch of statement
+    calls hands the GIL over (see ``polls.ballots._Batch``): a batch of statement
     ballots needs hundreds. This asks once for 64 ids.
     """
     ms, seq = time.time_ns() // 1_000_000, 0

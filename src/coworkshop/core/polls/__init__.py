@@ -64,6 +64,7 @@ attributes ``polls`` and ``results`` are the functions of those names.
 from __future__ import annotations
 
 from ..errors import RuleError, UserError
+from ..rules import readable, text_problem
 from .ballots import (
     BallotRequest,
     CastResult,
@@ -167,11 +168,13 @@ __all__ = [
     "qa_set",
     "qa_submit",
     "qa_upvote",
+    "readable",
     "resolve_scale",
     "results",
     "set_results_visible",
     "set_tally",
     "tallies",
+    "text_problem",
     "to_keys",
     "to_positions",
     "upvoted_by",

@@ -7,7 +7,6 @@ participant with a device, and gets a token of which only a hash is stored.
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 from dataclasses import dataclass
 
@@ -20,7 +19,6 @@ from ..store import Store
 
 MAX_NAME = rules.MAX_NAME
 JOIN_CODE_DIGITS = 6
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -57,8 +55,11 @@ def join(
     name = name.strip()
     if len(name) > MAX_NAME:
         raise UserError(f"name: at most {MAX_NAME} characters")
-    if _CONTROL.search(name):
-        raise UserError("name: control characters are not allowed")
+    problem = rules.text_problem(name, one_line=True) or rules.text_problem(
+        stakeholder_group, one_line=True
+    )
+    if problem:
+        raise UserError(f"name: {problem}")
     participant = sessions.add_participant(store, session, stakeholder_group, name=name)
     token = secrets.token_urlsafe(24)
     device = Device(

@@ -13,6 +13,7 @@ from sqlmodel import col, select
 from .. import sql
 from ..errors import RuleError, UserError
 from ..models import Poll, QAItem, QAVote, new_id, utcnow
+from ..rules import readable
 from ..store import Store
 from .devices import Voter
 from .polls import PollInfo
@@ -179,7 +180,7 @@ def qa_items(store: Store, poll_id: str, include_hidden: bool = False) -> list[Q
     views = [
         QAView(
             r.id,
-            r.text,
+            readable(r.text),
             r.stakeholder_group,
             int(votes.get(r.id, 0)),
             r.highlighted,

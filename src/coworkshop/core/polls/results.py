@@ -28,6 +28,7 @@ from sqlmodel import col, select
 
 from .. import sessions
 from ..models import Ballot, Session, Tally
+from ..rules import readable
 from ..store import Store
 from .polls import PollInfo, get_poll
 from .qa import QAView, qa_items
@@ -242,7 +243,7 @@ def compute(
         res.rows = rows
     elif poll.type == "open":
         res.texts = [
-            TextAnswer(b.value, b.stakeholder_group, b.first_at)
+            TextAnswer(readable(str(b.value)), b.stakeholder_group, b.first_at)
             for b in counted
             for _ in range(b.count)
         ]
@@ -250,9 +251,10 @@ def compute(
         words: dict[str, Counter[str]] = defaultdict(Counter)
         spelling: dict[str, Counter[str]] = defaultdict(Counter)
         for b in counted:
-            key = normalise_word(b.value)
+            word = readable(str(b.value))
+            key = normalise_word(word)
             words[key][b.stakeholder_group] += b.count
-            spelling[key][_SPACES.sub(" ", b.value.strip())] += b.count
+            spelling[key][_SPACES.sub(" ", word.strip())] += b.count
         rows = []
         for key, by in words.items():
             total = sum(by.values())

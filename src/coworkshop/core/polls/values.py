@@ -17,15 +17,13 @@ qa                 not a ballot: Q&A items and upvotes (:mod:`.qa`)
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from ..errors import UserError
 from ..models import Ballot
+from ..rules import text_problem
 from .polls import PollInfo
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def text_value(value: Any, limit: int, one_line: bool) -> str:
@@ -37,8 +35,7 @@ def text_value(value: Any, limit: int, one_line: bool) -> str:
         raise UserError("the answer is empty")
     if len(value) > limit:
         raise UserError(f"the answer is too long: at most {limit} characters")
-    bad = _CONTROL.search(value)
-    if bad or (one_line and ("\n" in value or "\t" in value)):
+    if text_problem(value, one_line=one_line):
         raise UserError("the answer contains characters that are not allowed")
     return value
 
@@ -84,7 +81,7 @@ def check_value(poll: PollInfo, value: Any) -> Any:
             raise UserError("rate at least one statement")
         out: dict[int, int] = {}
         for k, v in value.items():
-            if isinstance(k, str) and k.isdigit() and len(k) < 4:
+            if isinstance(k, str) and k.isascii() and k.isdigit() and len(k) < 4:  # not "²"
                 k = int(k)
             if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k < len(poll.statements):
                 raise UserError(f"there is no statement {k!r}")
