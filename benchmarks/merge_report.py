@@ -97,7 +97,8 @@ def _db_time(offset: float = 0.0) -> str:
 
 def build_base(path: Path, polls: int) -> None:
     """One session with ``polls`` open single-choice questions, made by the core."""
-    from coworkshop.core import sessions, templates, voting
+    from coworkshop.core import polls as voting
+    from coworkshop.core import sessions, templates
     from coworkshop.core.store import Store
 
     questions = "".join(
@@ -114,6 +115,7 @@ def build_base(path: Path, polls: int) -> None:
 
 
 def build_files(folder: Path, n: int, participants: int, polls: int) -> Bench:
+    from coworkshop.core import sql
     from coworkshop.core.models import id_stream
 
     ids = id_stream()
@@ -156,19 +158,22 @@ def build_files(folder: Path, n: int, participants: int, polls: int) -> Bench:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             people,
         )
+        choices = {
+            pid: [o["key"] for o in json.loads(d)["options"]]
+            for pid, d in con.execute("SELECT id, definition FROM poll")
+        }
         rows = []
         for poll_id, act, key in new_polls:
             for p in people:
                 rows.append(
-                    (next(ids), sid, now, now, poll_id, act, key, 0,
-                     json.dumps(rng.randrange(4)), p[0], p[5], "", None)
+                    sql.ballot_row(
+                        id=next(ids), session_id=sid, created_at=now, updated_at=now,
+                        poll_id=poll_id, activity_id=act, question_key=key, statement_key="",
+                        value=json.dumps(rng.choice(choices[poll_id])), participant_id=p[0],
+                        stakeholder_group=p[5], device_id="", replaced_by=None,
+                    )
                 )
-        con.executemany(
-            "INSERT INTO ballot (id, session_id, created_at, updated_at, poll_id, activity_id, "
-            "question_key, statement, value, participant_id, stakeholder_group, device_id, "
-            "replaced_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
+        con.executemany(sql.insert_ballots(1), rows)
         ballots += len(rows)
         con.execute("DELETE FROM meta WHERE key = 'file_id'")
         con.execute("INSERT INTO meta (key, value) VALUES ('file_id', ?)", (next(ids),))

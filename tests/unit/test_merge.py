@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from coworkshop.core import canvas, sessions, voting
+from coworkshop.core import canvas, sessions
+from coworkshop.core import polls as voting
 from coworkshop.core.errors import SessionFileError, UserError
 from coworkshop.core.merge import merge_files
+from coworkshop.core.probe import SCHEMA_VERSION
 from coworkshop.core.store import Store
 
 from .helpers import activity, make_session
@@ -64,7 +66,8 @@ def test_merge_keeps_every_session_and_row_with_provenance(tmp_path: Path, two) 
     ).fetchall()
     meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
     con.close()
-    assert [r[:3] for r in rows] == [("Bulgaria", "sofia.cws", 1), ("Finland", "helsinki.cws", 1)]
+    v = SCHEMA_VERSION
+    assert [r[:3] for r in rows] == [("Bulgaria", "sofia.cws", v), ("Finland", "helsinki.cws", v)]
     assert all(r[3] for r in rows)
     assert meta["app"] == "coworkshop" and meta["file_id"]
     # the merged file opens in the app like any other
@@ -202,7 +205,8 @@ def test_two_live_ballots_of_one_person_keep_the_later_and_list_the_other(tmp_pa
     assert content(ab) == content(ba)
     assert [c.table for c in report.conflicts] == ["ballot"]
     merged = Store.open(ab)
-    assert [b.value for b in voting.live_ballots(merged, poll.id)] == [1]
+    live = voting.live_ballots(merged, poll.id)
+    assert [voting.ballot_positions(poll, b)[1] for b in live] == [1]
     merged.close()
     assert len(ids(ab, "merge_conflict")) == 1
 
@@ -348,3 +352,35 @@ def test_records_or_fields_this_version_does_not_know_are_refused_not_dropped(
         assert str(other) in str(info.value) and ("wishlist" in str(info.value)
                                                   or "card.colour" in str(info.value))
         assert not (tmp_path / "all.cws").exists()
+
+
+def test_a_schema1_file_merges_through_a_migrated_copy_and_reports_the_same(
+    tmp_path: Path, two
+) -> None:  # type: ignore[no-untyped-def]
+    """The released schema-1 file (tests/fixtures) is read, never changed, and
+    merging it again adds nothing: the migration gives the same rows each time."""
+    import shutil
+
+    from .test_migration import EXPECTED, SCHEMA1, summary
+
+    old = tmp_path / "in" / "released.cws"
+    shutil.copyfile(SCHEMA1, old)
+    before = fingerprint(old.parent)
+    out, other = tmp_path / "all.cws", tmp_path / "other.cws"
+    report = merge_files([old, two[0]], out)
+    assert fingerprint(old.parent) == before
+    assert (report.sources[0].schema_version, report.sources[0].migrated) == (1, True)
+    again = merge_files([old], out, into=True)
+    assert again.totals()["duplicates"] > 0
+    assert sum(again.totals()[k] for k in ("sessions", "ballots", "cards", "other")) == 0
+    assert not again.conflicts and again.totals()["updated"] == 0
+    merge_files([two[0], old], other)
+    assert content(other) == content(out)
+    merged = Store.open(out)
+    try:
+        [session] = [s for s in merged.sessions() if s.title != "Sofia"]
+        found = {p.ref: p for p in voting.polls(merged, session.id)}
+        for ref, expected in EXPECTED.items():
+            assert summary(voting.results(merged, found[ref].id)) == expected, ref
+    finally:
+        merged.close()

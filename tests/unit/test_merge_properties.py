@@ -14,6 +14,7 @@ polls' results, its canvas's pathways).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import shutil
@@ -27,7 +28,8 @@ from typing import Any
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from coworkshop.core import canvas, sessions, voting
+from coworkshop.core import canvas, sessions
+from coworkshop.core import polls as voting
 from coworkshop.core.errors import UserError
 from coworkshop.core.merge import merge_files
 from coworkshop.core.store import Store
@@ -160,11 +162,7 @@ def reading(path: Path, session_id: str) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for poll in voting.polls(store, session_id):
             res = voting.results(store, poll.id)
-            out[poll.ref] = json.dumps(
-                [voting.public_results(res), [(t.text, t.stakeholder_group) for t in res.texts],
-                 [(i.text, i.upvotes) for i in res.items]],
-                sort_keys=True, default=str,
-            )
+            out[poll.ref] = json.dumps(dataclasses.asdict(res), sort_keys=True, default=str)
         for act in sessions.activities(store, session_id):
             if act.kind != "canvas" or canvas.is_grid(act):
                 continue
