@@ -114,10 +114,11 @@ def _read(db: DB, path: Path) -> Previous:
             latest: dict[str, ChecklistEntry] = {}
             for entry in cl._rows(db, act_id):
                 latest[entry.item_key] = entry
-            prev.checklists[key] = {
-                k: {"status": e.status, "note": e.note, "owner": e.owner, "due": e.due}
-                for k, e in latest.items()
-            }
+            if latest:
+                prev.checklists[key] = {
+                    k: {"status": e.status, "note": e.note, "owner": e.owner, "due": e.due}
+                    for k, e in latest.items()
+                }
     return prev
 
 
