@@ -102,7 +102,10 @@ class Progress:
 
 
 def progress(states: list[ItemState], questions_only: bool = True) -> Progress:
-    """Counts over the questions (or every item): "7 of 11 yes"."""
+    """Counts over the questions (or every item, also when there are no
+    questions): "7 of 11 yes"."""
+    if not any(s.item.is_question for s in states):
+        questions_only = False
     chosen = [s for s in states if s.item.is_question or not questions_only]
     p = Progress(total=len(chosen))
     for s in chosen:
@@ -136,10 +139,11 @@ def state(db: DB, session: Session, activity: Activity, with_evidence: bool = Tr
     hints = evidence(db, session, activity) if with_evidence else {}
     out = []
     for it in items(activity):
-        row = current.get(it.key)
+        latest = current.get(it.key)
         st = ItemState(it)
-        if row is not None:
-            st.status, st.note, st.owner, st.due = row.status, row.note, row.owner, row.due
+        if latest is not None:
+            st.status, st.note, st.owner, st.due = (latest.status, latest.note, latest.owner,
+                                                    latest.due)
         if it.key in carried:
             st.previous = carried[it.key].status
         st.evidence = hints.get(it.key, [])
@@ -174,7 +178,7 @@ def set_entry(db: DB, activity: Activity, item_key: str, *, status: str | None =
             try:
                 date.fromisoformat(due)
             except ValueError:
-                raise UserError(f"due date: {due!r} is not a date like 2026-03-31")
+                raise UserError(f"due date: {due!r} is not a date like 2026-03-31") from None
     last = None
     for row in _rows(db, activity.id):
         if row.item_key == item_key:

@@ -42,7 +42,8 @@ def _xy(power: int, interest: int) -> tuple[float, float]:
 def _shape(kind: str, x: float, y: float, fill: str, extra: str = "") -> str:
     r = 11
     if kind == "low":
-        pts = f"{x:.1f},{y - r:.1f} {x + r:.1f},{y + r * 0.8:.1f} {x - r:.1f},{y + r * 0.8:.1f}"
+        pts = (f"{x:.1f},{y - r:.1f} {x + r:.1f},{y + r * 0.8:.1f} "
+               f"{x - r:.1f},{y + r * 0.8:.1f}")
         return f'<polygon points="{pts}" fill="{fill}" {extra}/>'
     if kind == "medium":
         return (f'<rect x="{x - r:.1f}" y="{y - r * 0.8:.1f}" width="{2 * r}" '
@@ -78,7 +79,8 @@ def map_svg(data: MapData) -> str:
     """The map as an SVG document (a string)."""
     names = data.axis_names
     legend_x = LEFT + GRID + 30
-    height = max(TOP + GRID + 60, TOP + 40 + 18 * (len(data.entries) + len(data.groups) + len(data.movements) + 12))
+    lines = len(data.entries) + len(data.groups) + len(data.movements) + 12
+    height = max(TOP + GRID + 60, TOP + 40 + 18 * lines)
     width = legend_x + 300
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '

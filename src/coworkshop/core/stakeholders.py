@@ -119,7 +119,8 @@ def check_rating(value: Any, axis: str = "rating") -> int:
         try:
             value = int(str(value).strip())
         except ValueError:
-            raise UserError(f"{axis}: a rating is a whole number from 1 to 5, not {value!r}")
+            raise UserError(
+                f"{axis}: a rating is a whole number from 1 to 5, not {value!r}") from None
     if not LOW <= value <= HIGH:
         raise UserError(f"{axis}: a rating is from 1 to 5, not {value}")
     return value
@@ -459,7 +460,7 @@ def new_round(db: DB, activity: Activity, on: str = "", note: str = "") -> Mappi
         try:
             date.fromisoformat(on)
         except ValueError:
-            raise UserError(f"date: {on!r} is not a date like 2025-06-12")
+            raise UserError(f"date: {on!r} is not a date like 2025-06-12") from None
     last = current_round(db, activity.id)
     r = MappingRound(
         session_id=activity.session_id, activity_id=activity.id,

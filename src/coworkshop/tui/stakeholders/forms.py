@@ -178,7 +178,7 @@ class QuestionnaireForm(ModalScreen[dict[str, int | None] | None]):
         return f"{value + 1}/{q.n_points}", "bold cyan"
 
     def refresh_view(self) -> None:
-        rows = max(3, self.app.size.height - 13)
+        rows = max(3, self.app.size.height - 16)
         lines = Text()
         width = max(30, min(84, self.app.size.width - 4) - 16)
         number = {"influence": 0, "support": 0, "knowledge": 0}

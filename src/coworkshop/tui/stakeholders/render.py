@@ -138,11 +138,11 @@ def entry_line(e: sh.MapEntry, selected: bool, width: int, text_symbols: bool = 
 
 
 def detail(e: sh.MapEntry, data: sh.MapData) -> Text:
-    """The selected stakeholder in one line."""
+    """The chosen stakeholder in one line: ratings first, then the group."""
     names = data.axis_names
     text = Text()
-    text.append(f"{e.number} {e.name}", style=f"bold {group_color(e.color)}")
-    text.append(f" · {e.group_label}", style="dim")
+    name = e.name if len(e.name) <= 26 else e.name[:25] + "…"
+    text.append(f"{e.number} {name}", style=f"bold {group_color(e.color)}")
     if e.placed:
         assert e.power is not None and e.interest is not None
         for axis, v in (("power", e.power), ("interest", e.interest)):
@@ -154,4 +154,5 @@ def detail(e: sh.MapEntry, data: sh.MapData) -> Text:
         text.append(" · not placed yet", style="italic")
     if e.understanding:
         text.append(f" · understanding {e.understanding}")
+    text.append(f" · {e.group_label}", style="dim")
     return text
