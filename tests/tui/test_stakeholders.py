@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from coworkshop.core import checklist as cl
 from coworkshop.core import sessions
@@ -12,6 +12,7 @@ from coworkshop.core import stakeholders as sh
 from coworkshop.core.models import MappingAnswer
 from coworkshop.core.sessions import SessionDetails, create_session_file
 from coworkshop.core.store import Store
+from coworkshop.tui.screens.help import HelpScreen
 from coworkshop.tui.screens.pick import PickScreen
 from coworkshop.tui.screens.prompt import PromptScreen
 from coworkshop.tui.stakeholders.forms import QuestionnaireForm, StakeholderForm
@@ -103,6 +104,15 @@ async def test_map_three_stakeholders_move_and_repeat_the_round(
             assert binding.id and binding.tooltip  # type: ignore[union-attr]
         names = [name for name, _h, _c in app.screen.palette_entries()]
         assert "stakeholders: add" in names and "map: new round" in names
+
+        # the help names the rules: what 3 means, what 2 yes of 4 means
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        how_to = str(app.screen.query_one("#help-howto", Static).render())
+        assert "3 is the middle, drawn on the line and counted as low" in how_to
+        assert "2 yes of 4 is a tie: on the line, counted as low" in how_to
+        assert "4-6 low, 7-9 medium, 10-12 high" in how_to
 
 
 async def test_saccord_questionnaire_refuses_half_filled_then_places(

@@ -305,3 +305,37 @@ def test_partial_score_shows_what_is_known_so_far() -> None:
     inf = [q.key for q in qs if q.part == "influence"]
     s = sh.score(qs, {inf[0]: 1, inf[1]: 1, inf[2]: 1, inf[3]: 0})
     assert s.levels == {"influence": "high"} and not s.complete and s.understanding == ""
+
+
+def test_a_starting_register_with_an_unknown_group_names_file_line_and_field() -> None:
+    text = """
+[template]
+name = "t"
+title = "T"
+
+[[stakeholder_groups]]
+key = "policy"
+label = "Policy makers"
+
+[[agenda]]
+key = "map"
+kind = "stakeholder_map"
+title = "Map"
+method = "saccord"
+
+[[agenda.stakeholders]]
+name = "Ministry"
+group = "policy"
+
+[[agenda.stakeholders]]
+name = "Guild"
+group = "guilds"
+"""
+    with pytest.raises(templates.TemplateError,
+                       match=r"t.toml:22: field agenda\[0\]\.stakeholders\[1\]\.group: "
+                             r"unknown stakeholder group 'guilds'"):
+        templates.parse_text(text, "t.toml")
+    ok = templates.parse_text(text.replace('"guilds"', '"policy"'), "t.toml")
+    assert [e.name for e in ok.agenda[0].stakeholders] == ["Ministry", "Guild"]
+    assert templates.parse_text(templates.dump(ok)).agenda[0].stakeholders == (
+        ok.agenda[0].stakeholders)
