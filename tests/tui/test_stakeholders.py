@@ -213,3 +213,65 @@ async def test_checklist_status_note_owner_due(
         assert "checklist: set status" in names
         for binding in view.BINDINGS:
             assert binding.id and binding.tooltip  # type: ignore[union-attr]
+
+
+async def test_a_long_register_scrolls_and_the_map_still_shows_everyone(
+    sessions_dir: Path, templates_dir: Path, session_file: Path
+) -> None:
+    store = Store.open(session_file)
+    session = store.only_session()
+    act = next(a for a in sessions.activities(store, session.id) if a.kind == "stakeholder_map")
+    with store.db() as db:
+        for n in range(1, 21):
+            s = sh.add_stakeholder(db, session, f"Actor {n:02d}", "industry")
+            sh.rate(db, act, s.id, 5, 5)  # all in one cell
+        db.commit()
+    store.close()
+    app = make_app(sessions_dir, templates_dir, session_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await open_activity(pilot, "Power and interest")
+        text = flat(region_text(app, view))
+        assert "20 of ≤8 to start" in text  # more than the method advises
+        assert "Actor 01" in text and "Actor 20" not in text
+        assert "↓" in text and "more" in text
+        # the shared cell shows the first marks and how many more
+        grid = flat(region_text(app, view.query_one("#map-grid")))
+        assert "•1" in grid and "+" in grid
+        for _ in range(19):
+            await pilot.press("down")
+        await pilot.pause()
+        text = flat(region_text(app, view))
+        assert "Actor 20" in text and "Actor 01 " not in text
+        assert "20 Actor 20 · power 5 · interest 5 · manage closely" in text
+
+
+async def test_carry_the_register_from_a_previous_session_in_the_map(
+    sessions_dir: Path, templates_dir: Path, session_file: Path
+) -> None:
+    old = sessions_dir / "earlier.cws"
+    store, first = create_session_file(old, templates_dir / "tui-test.toml",
+                                       SessionDetails(title="Earlier", date="2025-03-01"))
+    act = next(a for a in sessions.activities(store, first.id) if a.kind == "stakeholder_map")
+    with store.db() as db:
+        s = sh.add_stakeholder(db, first, "Regional agency", "policy")
+        sh.rate(db, act, s.id, 2, 2)
+        db.commit()
+    store.close()
+    app = make_app(sessions_dir, templates_dir, session_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await open_activity(pilot, "Power and interest")
+        await pilot.press("i")
+        await pilot.pause()
+        pick = app.screen
+        assert isinstance(pick, PickScreen)
+        assert "Previous session earlier.cws" in flat(region_text(app, pick))
+        await pilot.press("enter")  # no template register here: the file comes first
+        await settle(pilot)
+        assert ("carried from 'Earlier' (2025-03-01): 1 stakeholders, 1 places on the map"
+                in notifications(app))
+        text = flat(region_text(app, view))
+        assert "round 0" in text and "Regional agency" in text
+        await pilot.press("shift+up", "shift+up", "shift+up")
+        await settle(pilot)
+        assert ("Moved since round 0: Regional agency: monitor → keep satisfied"
+                in flat(region_text(app, view)))

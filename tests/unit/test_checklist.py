@@ -179,3 +179,26 @@ def test_carry_from_a_file_that_is_not_a_session(tmp_path: Path) -> None:
     bad.write_text("hello")
     with pytest.raises(UserError, match="not a coworkshop session file"):
         carry.read_previous(bad)
+
+
+def test_map_and_checklist_as_plain_data_for_reports() -> None:
+    import json
+
+    store, session = make()
+    the_map, check = kind(store, session, "stakeholder_map"), kind(store, session, "checklist")
+    with store.db() as db:
+        s = sh.add_stakeholder(db, session, "Ministry", "policy")
+        sh.rate(db, the_map, s.id, 2, 5)
+        sh.new_round(db, the_map)
+        sh.rate(db, the_map, s.id, 5, 5)
+        cl.set_entry(db, check, "q08-coordinator", status="partly", owner="Ana")
+        db.commit()
+        data = json.loads(json.dumps(sh.map_data(db, session, the_map).as_dict()))
+        states = json.loads(json.dumps(cl.as_dict(cl.state(db, session, check))))
+    assert data["round_number"] == 2 and [r["number"] for r in data["rounds"]] == [1, 2]
+    assert data["entries"][0]["quadrant"] == "manage"
+    assert data["movements"][0]["text"] == "Ministry: keep informed → manage closely (power ↑2→5)"
+    assert data["quadrants"]["manage"]["strategy"] == "manage closely"
+    assert states["progress_text"] == "0 of 11 yes · 1 partly · 10 open"
+    item = next(i for i in states["items"] if i["key"] == "q08-coordinator")
+    assert (item["status"], item["owner"], item["changed"]) == ("partly", "Ana", False)

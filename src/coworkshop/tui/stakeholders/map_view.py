@@ -200,6 +200,7 @@ class MapView(Widget, can_focus=True):
         self.query_one("#map-foot", Static).update(self.foot(data))
 
     def foot(self, data: sh.MapData) -> Text:
+        """Who moved; else the method's guidance that applies; then the legend."""
         text = Text()
         if data.movements:
             text.append(f"Moved since round {data.previous_round}: ", style="bold")
@@ -211,9 +212,20 @@ class MapView(Widget, can_focus=True):
         if data.previous_round is not None:
             text.append(f"Nobody changed quadrant since round {data.previous_round}. ",
                         style="dim")
+        promoters = [str(e.number) for e in data.entries if e.quadrant == "manage"]
+        placed = [e for e in data.entries if e.placed]
+        if promoters:
+            text.append("Promoters (high power and interest), manage closely first: ",
+                        style="bold")
+            text.append(", ".join(promoters) + ". ")
+        if placed and len(placed) == len(data.entries) and data.previous_round is None:
+            text.append("Repeat the mapping at later meetings (n) to see who moves.",
+                        style="italic")
+        if text.plain:
+            text.append("\n")
         shapes = (("L", "M", "H") if self.text_symbols else ("▲", "■", "●"))
-        text.append(f"Understanding {shapes[0]} low {shapes[1]} medium {shapes[2]} high "
-                    f"{render.UNKNOWN} not known · ∘ last round · ~ rated 3, on the line",
+        text.append(f"{shapes[0]} low {shapes[1]} medium {shapes[2]} high "
+                    f"{render.UNKNOWN} unknown understanding · ∘ last round · ~ on the line (3)",
                     style="dim")
         return text
 
