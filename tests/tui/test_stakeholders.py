@@ -275,3 +275,34 @@ async def test_carry_the_register_from_a_previous_session_in_the_map(
         await settle(pilot)
         assert ("Moved since round 0: Regional agency: monitor → keep satisfied"
                 in flat(region_text(app, view)))
+
+
+async def test_checklist_shows_what_changed_since_last_session(
+    sessions_dir: Path, templates_dir: Path, session_file: Path
+) -> None:
+    from coworkshop.core import carry
+
+    old = sessions_dir / "earlier.cws"
+    store, first = create_session_file(old, templates_dir / "tui-test.toml",
+                                       SessionDetails(title="Earlier", date="2025-03-01"))
+    act = next(a for a in sessions.activities(store, first.id) if a.kind == "checklist")
+    with store.db() as db:
+        cl.set_entry(db, act, "stage1/coordinator", status="no", note="nobody yet")
+        db.commit()
+    store.close()
+    store = Store.open(session_file)
+    with store.db() as db:
+        carry.carry_into(db, store.only_session(), carry.read_previous(old))
+        db.commit()
+    store.close()
+    app = make_app(sessions_dir, templates_dir, session_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await open_activity(pilot, "Group checklist")
+        text = flat(region_text(app, view))
+        assert "0 of 1 yes · 1 no · 0 changed since last time" in text
+        assert "note: nobody yet last time: no" in text
+        await pilot.press("y")
+        await settle(pilot)
+        text = flat(region_text(app, view))
+        assert "1 of 1 yes · 1 changed since last time" in text
+        assert "Appoint a coordinator was no" in text
