@@ -339,3 +339,19 @@ group = "guilds"
     assert [e.name for e in ok.agenda[0].stakeholders] == ["Ministry", "Guild"]
     assert templates.parse_text(templates.dump(ok)).agenda[0].stakeholders == (
         ok.agenda[0].stakeholders)
+
+
+def test_the_demo_holds_two_rounds_with_one_move_and_checklist_answers(tmp_path: Path) -> None:
+    from coworkshop.core import checklist as cl
+    from coworkshop.core.demo import build_demo
+
+    store = build_demo(tmp_path / "demo.cws", REPO / "canvases")
+    session = store.only_session()
+    acts = {a.kind: a for a in sessions.activities(store, session.id)}
+    with store.db() as db:
+        data = sh.map_data(db, session, acts["stakeholder_map"])
+        states = cl.state(db, session, acts["checklist"])
+    store.close()
+    assert len(data.entries) == 8 and data.round_number == 2
+    assert [m.name for m in data.movements] == ["Employment Agency"]
+    assert cl.progress(states).text() == "1 of 11 yes · 1 partly · 1 no · 8 open"
