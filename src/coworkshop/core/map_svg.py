@@ -39,8 +39,7 @@ def _xy(power: int, interest: int) -> tuple[float, float]:
     return x, y
 
 
-def _shape(kind: str, x: float, y: float, fill: str, extra: str = "") -> str:
-    r = 11
+def _shape(kind: str, x: float, y: float, fill: str, extra: str = "", r: float = 11) -> str:
     if kind == "low":
         pts = (f"{x:.1f},{y - r:.1f} {x + r:.1f},{y + r * 0.8:.1f} "
                f"{x - r:.1f},{y + r * 0.8:.1f}")
@@ -81,7 +80,7 @@ def map_svg(data: MapData) -> str:
     legend_x = LEFT + GRID + 30
     lines = len(data.entries) + len(data.groups) + len(data.movements) + 12
     height = max(TOP + GRID + 60, TOP + 40 + 18 * lines)
-    width = legend_x + 300
+    width = legend_x + 520
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12" '
@@ -102,13 +101,16 @@ def map_svg(data: MapData) -> str:
                           "inform": (1, 1)}.items():
         q = QUADRANTS[key]
         x, y = LEFT + qx * half, TOP + qy * half
-        label = q.name if data.method == "power_interest" else f"scenario {q.scenario}"
+        lines = [q.name] if data.method == "power_interest" else [
+            f"scenario {q.scenario}", q.scenario_name]
+        if q.strategy not in lines:
+            lines.append(q.strategy)
         out.append(f'<rect class="quadrant" data-quadrant="{key}" x="{x}" y="{y}" '
                    f'width="{half}" height="{half}" fill="{tints[key]}"/>')
-        out.append(f'<text x="{x + 6}" y="{y + 16}" font-weight="bold" fill="#555">'
-                   f'{escape(label)}</text>')
-        out.append(f'<text x="{x + 6}" y="{y + 30}" fill="#555" font-style="italic">'
-                   f'{escape(q.strategy)}</text>')
+        for n, line in enumerate(lines):
+            style = 'font-weight="bold"' if n == 0 else 'font-style="italic"'
+            out.append(f'<text x="{x + 6}" y="{y + 16 + 14 * n}" fill="#555" {style}>'
+                       f'{escape(line)}</text>')
     out.append(f'<rect x="{LEFT}" y="{TOP}" width="{GRID}" height="{GRID}" fill="none" '
                'stroke="#999"/>')
     mid = LEFT + half
@@ -161,7 +163,7 @@ def map_svg(data: MapData) -> str:
     for kind, label in (("low", "low"), ("medium", "medium"), ("high", "high"),
                         ("", "not known")):
         y += 18
-        out.append(_shape(kind, legend_x + 6, y - 4, "#777") +
+        out.append(_shape(kind, legend_x + 6, y - 4, "#777", r=6) +
                    f'<text x="{legend_x + 22}" y="{y}">{label}</text>')
     y += 26
     out.append(f'<text x="{legend_x}" y="{y}" font-weight="bold">Stakeholders</text>')
