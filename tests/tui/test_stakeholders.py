@@ -306,3 +306,12 @@ async def test_checklist_shows_what_changed_since_last_session(
         text = flat(region_text(app, view))
         assert "1 of 1 yes · 1 changed since last time" in text
         assert "Appoint a coordinator was no" in text
+
+
+def test_every_binding_of_the_forms_has_an_id_a_tooltip_and_a_description() -> None:
+    from coworkshop.tui.checklist.checklist_view import ChecklistView
+    from coworkshop.tui.stakeholders.map_view import MapView
+
+    for cls in (MapView, ChecklistView, QuestionnaireForm, StakeholderForm):
+        for binding in cls.BINDINGS:
+            assert binding.id and binding.tooltip and binding.description, (cls, binding)  # type: ignore[union-attr]

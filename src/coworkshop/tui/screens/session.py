@@ -68,6 +68,7 @@ class SessionScreen(Screen[None]):
         "p opens the participants, t saves this session's plan as a new template, z hides the "
         "agenda to give the canvas the whole screen. l starts live voting (phones join with "
         "a code or QR code) and shows the join screen; it runs until you leave the session. "
+        "In a stakeholder map or a checklist, ? lists its own keys and rules. "
         "Escape on the agenda goes back home."
     )
 
