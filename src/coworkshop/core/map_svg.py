@@ -78,8 +78,8 @@ def map_svg(data: MapData) -> str:
     """The map as an SVG document (a string)."""
     names = data.axis_names
     legend_x = LEFT + GRID + 30
-    lines = len(data.entries) + len(data.groups) + len(data.movements) + 12
-    height = max(TOP + GRID + 60, TOP + 40 + 18 * lines)
+    rows = len(data.entries) + len(data.groups) + len(data.movements) + 12
+    height = max(TOP + GRID + 60, TOP + 40 + 18 * rows)
     width = legend_x + 520
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '

@@ -11,14 +11,11 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
 from ...core import checklist as cl
-from ...core.errors import UserError
-from ..screens.pick import PickScreen
-from ..screens.prompt import Field, PromptScreen
-from ..stakeholders.messages import ChecklistChanged
 from ..stakeholders.render import window
 
 if TYPE_CHECKING:
@@ -174,6 +171,36 @@ class ChecklistView(Widget, can_focus=True):
             text.append(f" ({ev.source})", style="dim")
         return text
 
+    # ------------------------------------------------------------ requests
+    # The view presents and asks; the screen saves (see stakeholders.actions).
+
+    class Requested(Message):
+        """The facilitator asked for something on the checklist (base class)."""
+
+        def __init__(self, view: ChecklistView, state: cl.ItemState | None) -> None:
+            super().__init__()
+            self.view = view
+            self.state = state
+
+    class StatusRequested(Requested):
+        """Set the chosen item's status (``None``: ask which)."""
+
+        def __init__(self, view: ChecklistView, state: cl.ItemState, status: str | None
+                     ) -> None:
+            super().__init__(view, state)
+            self.state: cl.ItemState = state
+            self.status = status
+
+    class EditRequested(Requested):
+        """Edit the chosen item's note, owner and due date."""
+
+        def __init__(self, view: ChecklistView, state: cl.ItemState) -> None:
+            super().__init__(view, state)
+            self.state: cl.ItemState = state
+
+    class CarryRequested(Requested):
+        """Start from a previous session's checklist."""
+
     # ------------------------------------------------------------ actions
 
     def action_cursor(self, step: int) -> None:
@@ -181,83 +208,23 @@ class ChecklistView(Widget, can_focus=True):
             self.cursor = max(0, min(len(self.states) - 1, self.cursor + step))
             self.refresh_view()
 
-    def set_status(self, status: str) -> None:
-        s = self.current()
-        if s is None:
-            return
-        try:
-            with self.store.db() as db:
-                cl.set_entry(db, self.activity, s.item.key, status=status)
-                db.commit()
-        except UserError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.reload()
-        self.post_message(ChecklistChanged(s.item.key))
-
     def action_status(self, status: str) -> None:
-        self.set_status(status)
+        s = self.current()
+        if s is not None:
+            self.post_message(self.StatusRequested(self, s, status))
 
     def action_pick_status(self) -> None:
         s = self.current()
-        if s is None:
-            return
-
-        def chosen(status: str | None) -> None:
-            if status is not None:
-                self.set_status("" if status == "open" else status)
-
-        self.app.push_screen(PickScreen(
-            f"Status: {s.item.text}",
-            [(k or "open", f"{cl.MARKS[k]} {cl.LABELS[k]}") for k in ("yes", "partly", "no",
-                                                                     "na", "")],
-            highlight=s.status or "open"), chosen)
+        if s is not None:
+            self.post_message(self.StatusRequested(self, s, None))
 
     def action_edit(self) -> None:
         s = self.current()
-        if s is None:
-            return
-        key = s.item.key
-
-        def submit(values: dict[str, str]) -> None:
-            with self.store.db() as db:
-                cl.set_entry(db, self.activity, key, note=values["note"],
-                             owner=values["owner"], due=values["due"])
-                db.commit()
-
-        def done(values: dict[str, str] | None) -> None:
-            if values is not None:
-                self.reload()
-                self.post_message(ChecklistChanged(key))
-
-        self.app.push_screen(PromptScreen(
-            s.item.text,
-            [Field("note", "Note", s.note, "what is done, what is missing"),
-             Field("owner", "Owner", s.owner, "who takes it forward"),
-             Field("due", "Due date", s.due, "YYYY-MM-DD")],
-            submit, ok="Save"), done)
+        if s is not None:
+            self.post_message(self.EditRequested(self, s))
 
     def action_carry(self) -> None:
-        from pathlib import Path
-
-        from ...core import carry
-        from ..stakeholders.carry import choose_source
-
-        def chosen(source: str | Path) -> None:
-            try:
-                prev = carry.read_previous(Path(source))
-                with self.store.db() as db:
-                    text = carry.carry_into(db, self.session, prev).text()
-                    db.commit()
-            except UserError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self.notify(text)
-            self.reload()
-            self.post_message(ChecklistChanged())
-
-        choose_source(self.app, self.store.path, "Carry the checklist from a previous session",
-                      0, chosen)
+        self.post_message(self.CarryRequested(self, self.current()))
 
     def palette_entries(self) -> list[PaletteEntry]:
         return [

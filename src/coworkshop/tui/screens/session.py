@@ -25,6 +25,7 @@ from textual.widgets import Static
 from ...core.errors import UserError
 from ..colors import breakout_color
 from ..live import LiveVoting, PollActivityAdded, PollChanged
+from ..stakeholders.actions import ChecklistActions, MapActions
 from ..stakeholders.messages import ChecklistChanged, MapChanged
 from ..widgets.footer import KeysFooter
 from .prompt import Field, PromptScreen
@@ -57,7 +58,7 @@ def _load(path: Path) -> tuple[Store, Session, list[Activity]]:
     return store, session, acts
 
 
-class SessionScreen(Screen[None]):
+class SessionScreen(MapActions, ChecklistActions, Screen[None]):
     """One workshop: agenda on the left, the highlighted activity on the right."""
 
     HELP_TITLE = "Session"

@@ -16,25 +16,12 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
-from ...core import sessions
 from ...core import stakeholders as sh
-from ...core.errors import UserError
-from ..screens.pick import PickScreen
-from ..screens.prompt import Field, PromptScreen
 from . import render
-from .forms import StakeholderForm
-from .messages import (
-    QuestionnaireFilled,
-    RegisterCarried,
-    RoundStarted,
-    StakeholderAdded,
-    StakeholderDeleted,
-    StakeholderEdited,
-    StakeholderMoved,
-)
 
 if TYPE_CHECKING:
     from ...core.models import Activity, Session
@@ -229,29 +216,67 @@ class MapView(Widget, can_focus=True):
                     style="dim")
         return text
 
-    # ------------------------------------------------------------ helpers
+    # ------------------------------------------------------------ requests
+    # The view presents and asks; the screen decides, pushes the forms, saves
+    # through the core and calls reload() (see actions.MapActions).
 
-    def _saved(self, message: Any) -> None:
-        self.reload()
-        self.post_message(message)
+    class Requested(Message):
+        """The facilitator asked for something on the map (base class)."""
 
-    def _groups(self) -> list[tuple[str, str]]:
-        return [(g["label"], g["key"]) for g in sessions.stakeholder_groups(self.session)]
+        def __init__(self, view: MapView, entry: sh.MapEntry | None) -> None:
+            super().__init__()
+            self.view = view
+            self.entry = entry
 
-    def _participants(self) -> list[tuple[str, str]]:
-        out = []
-        for p in sessions.participants(self.store, self.session.id):
-            label = p.name or "(not named)"
-            if p.organisation:
-                label += f", {p.organisation}"
-            out.append((label, p.id))
-        return out
+    class AddRequested(Requested):
+        """Add a stakeholder."""
+
+    class EditRequested(Requested):
+        """Edit the chosen stakeholder."""
+
+    class RemoveRequested(Requested):
+        """Remove the chosen stakeholder."""
+
+    class QuestionnaireRequested(Requested):
+        """Fill the questionnaire for the chosen stakeholder."""
+
+    class UnderstandingRequested(Requested):
+        """Set the chosen stakeholder's understanding by hand."""
+
+    class NewRoundRequested(Requested):
+        """Start the next round."""
+
+    class MovementsRequested(Requested):
+        """List who changed quadrant."""
+
+    class CarryRequested(Requested):
+        """Take the template's or a previous session's register."""
+
+    class MoveRequested(Requested):
+        """Move the chosen stakeholder one step."""
+
+        def __init__(self, view: MapView, entry: sh.MapEntry | None, d_power: int,
+                     d_interest: int) -> None:
+            super().__init__(view, entry)
+            self.d_power = d_power
+            self.d_interest = d_interest
 
     def _need_entry(self) -> sh.MapEntry | None:
         e = self.entry()
         if e is None:
             self.notify("Add a stakeholder first (a).", severity="warning")
         return e
+
+    def _ask(self, kind: type[Requested], need_entry: bool = True) -> None:
+        entry = self._need_entry() if need_entry else self.entry()
+        if need_entry and entry is None:
+            return
+        self.post_message(kind(self, entry))
+
+    def select(self, stakeholder_id: str) -> None:
+        """Choose a stakeholder (after adding it, or from the movements)."""
+        self.selected = stakeholder_id
+        self.refresh_view()
 
     # ------------------------------------------------------------ actions
 
@@ -267,16 +292,8 @@ class MapView(Widget, can_focus=True):
 
     def action_nudge(self, d_power: int, d_interest: int) -> None:
         e = self._need_entry()
-        if e is None:
-            return
-        try:
-            with self.store.db() as db:
-                sh.nudge(db, self.activity, e.id, d_power, d_interest)
-                db.commit()
-        except UserError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self._saved(StakeholderMoved(e.id))
+        if e is not None:
+            self.post_message(self.MoveRequested(self, e, d_power, d_interest))
 
     def action_toggle_move(self) -> None:
         if self._need_entry() is None:
@@ -298,184 +315,28 @@ class MapView(Widget, can_focus=True):
         self.refresh_view()
 
     def action_add(self) -> None:
-        added: list[str] = []
-
-        def submit(values: dict[str, str]) -> None:
-            with self.store.db() as db:
-                s = sh.add_stakeholder(db, self.session, values["name"],
-                                       values["stakeholder_group"], values["organisation"],
-                                       values["notes"], values.get("participant_id") or None)
-                db.commit()
-            added.append(s.id)
-
-        def done(values: dict[str, str] | None) -> None:
-            if values is None or not added:
-                return
-            self.selected = added[0]
-            self._saved(StakeholderAdded(added[0]))
-            assert self.data is not None
-            if len(self.data.entries) > self.data.max_actors:
-                self.notify(f"{len(self.data.entries)} stakeholders: the method advises to "
-                            f"start with at most {self.data.max_actors} and extend later.",
-                            severity="warning")
-
-        self.app.push_screen(StakeholderForm(
-            "Add a stakeholder", self._groups(), self._participants(), {}, submit), done)
+        self._ask(self.AddRequested, need_entry=False)
 
     def action_edit(self) -> None:
-        e = self._need_entry()
-        if e is None:
-            return
-
-        def submit(values: dict[str, str]) -> None:
-            fields: dict[str, Any] = dict(values)
-            if "participant_id" in fields:
-                fields["participant_id"] = fields["participant_id"] or None
-            with self.store.db() as db:
-                sh.update_stakeholder(db, self.session, e.id, **fields)
-                db.commit()
-
-        def done(values: dict[str, str] | None) -> None:
-            if values is not None:
-                self._saved(StakeholderEdited(e.id))
-
-        values = {"name": e.name, "stakeholder_group": e.group,
-                  "organisation": e.organisation, "notes": e.notes,
-                  "participant_id": e.participant_id or ""}
-        self.app.push_screen(StakeholderForm(
-            f"Edit {e.name}", self._groups(), self._participants(), values, submit), done)
+        self._ask(self.EditRequested)
 
     def action_delete(self) -> None:
-        e = self._need_entry()
-        if e is None:
-            return
-
-        def chosen(key: str | None) -> None:
-            if key != "delete":
-                return
-            with self.store.db() as db:
-                sh.delete_stakeholder(db, e.id)
-                db.commit()
-            self.notify(f"Removed {e.name} from the register; its ratings stay in the file.")
-            self._saved(StakeholderDeleted(e.id))
-
-        self.app.push_screen(PickScreen(f"Remove {e.name}?", [
-            ("keep", "Keep it"), ("delete", f"Remove {e.name} from the register")]), chosen)
+        self._ask(self.RemoveRequested)
 
     def action_understanding(self) -> None:
-        e = self._need_entry()
-        if e is None:
-            return
-
-        def chosen(level: str | None) -> None:
-            if level is None:
-                return
-            with self.store.db() as db:
-                sh.set_understanding(db, self.activity, e.id, level)
-                db.commit()
-            self._saved(StakeholderMoved(e.id))
-
-        self.app.push_screen(PickScreen(
-            f"Understanding of micro-credentials: {e.name}",
-            [(k, f"{sh.SHAPES[k]} {k}") for k in ("low", "medium", "high")],
-            highlight=e.understanding or None), chosen)
+        self._ask(self.UnderstandingRequested)
 
     def action_questionnaire(self) -> None:
-        e = self._need_entry()
-        if e is None:
-            return
-        from .forms import QuestionnaireForm
-
-        qs = sh.questions(self.session, self.activity)
-        if not qs:
-            self.notify("This map has no questionnaire: move stakeholders with shift+arrows "
-                        "(or enter, then the arrows).", severity="warning")
-            return
-        with self.store.db() as db:
-            before: dict[str, int | None] = dict(sh.last_answers(db, self.activity.id, e.id))
-        result: list[sh.Score] = []
-
-        def submit(answers: dict[str, int | None]) -> None:
-            with self.store.db() as db:
-                result.append(sh.submit_questionnaire(db, self.session, self.activity, e.id,
-                                                      answers))
-                db.commit()
-
-        def done(answers: dict[str, int | None] | None) -> None:
-            if answers is None or not result:
-                return
-            self._saved(QuestionnaireFilled(e.id))
-            self.notify(f"{e.name}: {result[0].summary()}")
-
-        self.app.push_screen(QuestionnaireForm(f"Questions about {e.name}", qs, before, submit),
-                             done)
+        self._ask(self.QuestionnaireRequested)
 
     def action_new_round(self) -> None:
-        from datetime import date
-
-        made: list[int] = []
-
-        def submit(values: dict[str, str]) -> None:
-            with self.store.db() as db:
-                r = sh.new_round(db, self.activity, values["date"].strip(), values["note"])
-                db.commit()
-            made.append(r.number)
-
-        def done(values: dict[str, str] | None) -> None:
-            if values is not None and made:
-                self._saved(RoundStarted())
-                self.notify(f"Round {made[0]} started from the last places: move whoever "
-                            "changed.")
-
-        self.app.push_screen(PromptScreen(
-            "Start a new mapping round",
-            [Field("date", "Date", date.today().isoformat(), "YYYY-MM-DD"),
-             Field("note", "Note", "", "e.g. second meeting of the group")],
-            submit, note="Everyone keeps their place until you move them; the map then shows "
-                         "who changed quadrant.", ok="Start"), done)
+        self._ask(self.NewRoundRequested, need_entry=False)
 
     def action_movements(self) -> None:
-        data = self.data
-        if data is None or data.previous_round is None:
-            self.notify("One round so far: start a new round (n) to see who moves.")
-            return
-        if not data.movements:
-            self.notify(f"Nobody changed quadrant since round {data.previous_round}.")
-            return
-
-        def chosen(sid: str | None) -> None:
-            if sid is not None:
-                self.selected = sid
-                self.refresh_view()
-
-        self.app.push_screen(PickScreen(
-            f"Moved since round {data.previous_round}",
-            [(m.stakeholder_id, m.text(data.method)) for m in data.movements]), chosen)
+        self._ask(self.MovementsRequested, need_entry=False)
 
     def action_carry(self) -> None:
-        from pathlib import Path
-
-        from ...core import carry
-        from .carry import TEMPLATE, choose_source
-
-        def chosen(source: str | Path) -> None:
-            try:
-                with self.store.db() as db:
-                    if source == TEMPLATE:
-                        added = sh.add_template_register(db, self.session, self.activity)
-                        text = f"Added {len(added)} stakeholders from the template"
-                    else:
-                        prev = carry.read_previous(Path(source))
-                        text = carry.carry_into(db, self.session, prev).text()
-                    db.commit()
-            except UserError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self.notify(text)
-            self._saved(RegisterCarried())
-
-        choose_source(self.app, self.store.path, "Carry stakeholders into this map",
-                      len(sh.template_register(self.activity)), chosen)
+        self._ask(self.CarryRequested, need_entry=False)
 
     def palette_entries(self) -> list[PaletteEntry]:
         return [
