@@ -202,3 +202,13 @@ def test_map_and_checklist_as_plain_data_for_reports() -> None:
     assert states["progress_text"] == "0 of 11 yes · 1 partly · 10 open"
     item = next(i for i in states["items"] if i["key"] == "q08-coordinator")
     assert (item["status"], item["owner"], item["changed"]) == ("partly", "Ana", False)
+
+
+def test_setting_the_same_status_again_writes_no_new_row() -> None:
+    store, session = make()
+    act = kind(store, session, "checklist")
+    with store.db() as db:
+        first = cl.set_entry(db, act, "q01-identified", status="yes")
+        again = cl.set_entry(db, act, "q01-identified", status="yes")
+        db.commit()
+        assert again.id == first.id and len(cl._rows(db, act.id)) == 1

@@ -190,6 +190,10 @@ def set_entry(db: DB, activity: Activity, item_key: str, *, status: str | None =
         owner=owner if owner is not None else (last.owner if last else ""),
         due=due if due is not None else (last.due if last else ""),
     )
+    if last is not None and not last.carried and (
+        last.status, last.note, last.owner, last.due
+    ) == (entry.status, entry.note, entry.owner, entry.due):
+        return last  # nothing changed: no new row
     db.add(entry)
     db.flush()
     return entry
