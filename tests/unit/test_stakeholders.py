@@ -276,6 +276,10 @@ def test_saccord_questionnaire_places_the_stakeholder_and_sets_its_shape() -> No
         assert (e.power, e.interest, e.understanding, e.quadrant) == (3, 4, "medium", "inform")
         assert e.on_the_line == ["power"]
         assert len(sh.last_answers(db, act.id, s.id)) == 13
+        rows = db.exec(__import__("sqlmodel").select(MappingAnswer)).all()
+        keys = {r.question_key: r.answer_key for r in rows}
+        assert keys["i1-resources"] == "yes" and keys["i3-information"] == "no"
+        assert keys["k4-mc"] == "Heard of them, need to know more"  # the point (its key)
 
 
 def test_a_half_filled_questionnaire_is_refused_and_nothing_is_saved() -> None:
@@ -355,3 +359,17 @@ def test_the_demo_holds_two_rounds_with_one_move_and_checklist_answers(tmp_path:
     assert len(data.entries) == 8 and data.round_number == 2
     assert [m.name for m in data.movements] == ["Employment Agency"]
     assert cl.progress(states).text() == "1 of 11 yes · 1 partly · 1 no · 8 open"
+
+
+def test_keyed_scale_points_give_their_keys_to_the_answers() -> None:
+    from coworkshop.core.models import Activity
+
+    session = Session(session_id="s", title="x", plan={"scales": {"mc": {
+        "label": "Awareness", "points": [{"key": "never", "label": "Never heard"},
+                                         {"key": "heard", "label": "Heard of them"},
+                                         {"key": "know", "label": "Know them"}]}}})
+    act = Activity(session_id="s", key="m", kind="stakeholder_map", title="m", config={
+        "method": "saccord", "knowledge_questions": [{"key": "k", "text": "?", "scale": "mc"}]})
+    (q,) = sh.questions(session, act)
+    assert q.points == ("Never heard", "Heard of them", "Know them")
+    assert (q.answer_key(1), sh.answer_level(1, q.n_points)) == ("heard", 2)

@@ -314,6 +314,7 @@ class MappingAnswer(Record, table=True):
     part: str  # knowledge | influence | support
     question_key: str
     value: int
+    answer_key: str = ""  # stable: the scale point's key, or yes / no
 
 
 class ChecklistEntry(Record, table=True):

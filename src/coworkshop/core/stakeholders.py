@@ -210,6 +210,13 @@ class MapQuestion:
     key: str
     text: str
     points: tuple[str, ...] = ()  # empty: yes/no
+    point_keys: tuple[str, ...] = ()  # the scale points' stable keys (labels if none)
+
+    def answer_key(self, value: int) -> str:
+        """The stable key of an answer: the point's key, or yes/no."""
+        if not self.points:
+            return "yes" if value else "no"
+        return self.point_keys[value] if value < len(self.point_keys) else self.points[value]
 
     @property
     def n_points(self) -> int:
@@ -219,11 +226,18 @@ class MapQuestion:
         return self.points or ("no", "yes")
 
 
-def _points(scale: Any) -> tuple[str, ...]:
-    out = []
+def _points(scale: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Labels and keys of a scale's points (plain strings, or {key, label})."""
+    labels, keys = [], []
     for p in (scale or {}).get("points", []):
-        out.append(str(p.get("label", p.get("text", ""))) if isinstance(p, dict) else str(p))
-    return tuple(out)
+        if isinstance(p, dict):
+            label = str(p.get("label", p.get("text", "")))
+            labels.append(label)
+            keys.append(str(p.get("key") or label))
+        else:
+            labels.append(str(p))
+            keys.append(str(p))
+    return tuple(labels), tuple(keys)
 
 
 def questions(session: Session, activity: Activity) -> list[MapQuestion]:
@@ -234,7 +248,8 @@ def questions(session: Session, activity: Activity) -> list[MapQuestion]:
     for part in ("influence", "support", "knowledge"):
         for q in cfg.get(f"{part}_questions", []):
             scale = scales.get(q.get("scale", "")) if q.get("scale") else None
-            out.append(MapQuestion(part, str(q["key"]), str(q.get("text", "")), _points(scale)))
+            labels, keys = _points(scale)
+            out.append(MapQuestion(part, str(q["key"]), str(q.get("text", "")), labels, keys))
     return out
 
 
@@ -613,7 +628,7 @@ def submit_questionnaire(db: DB, session: Session, activity: Activity, stakehold
         db.add(MappingAnswer(
             session_id=activity.session_id, activity_id=activity.id, round_id=rnd.id,
             stakeholder_id=stakeholder_id, submission_id=submission, part=q.part,
-            question_key=q.key, value=value,
+            question_key=q.key, value=value, answer_key=q.answer_key(value),
         ))
     for part, axis in (("influence", "power"), ("support", "interest")):
         if s.counts.get(part):
