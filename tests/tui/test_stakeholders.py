@@ -209,8 +209,13 @@ async def test_checklist_status_note_owner_due(
         state = stored_checklist(session_file)[0]
         assert (state.status, state.owner, state.due) == ("yes", "Mariya", "2026-12-31")
         assert "owner: Mariya due: 2026-12-31" in flat(region_text(app, view))
-        names = [name for name, _h, _c in app.screen.palette_entries()]
-        assert "checklist: set status" in names
+        entries = {name: run for name, _h, run in app.screen.palette_entries()}
+        entries["checklist: set status"]()
+        await pilot.pause()
+        assert isinstance(app.screen, PickScreen)
+        await pilot.press("down", "down", "enter")  # yes -> partly -> no
+        await settle(pilot)
+        assert [s.status for s in stored_checklist(session_file)] == ["no"]
         for binding in view.BINDINGS:
             assert binding.id and binding.tooltip  # type: ignore[union-attr]
 
