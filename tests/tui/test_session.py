@@ -84,7 +84,7 @@ async def test_poll_map_and_checklist_show_their_plan(
         await pilot.press("escape")
         view = await open_activity(pilot, "Power and interest")
         text = flat(region_text(app, view))
-        assert "Power/interest · no round yet · 0 of ≤8 to start" in text
+        assert "Power/interest ↑power →interest · no round yet · 0 of ≤8 to start" in text
         assert "keep satisfied manage closely" in text
         assert "monitor keep informed" in text
         assert "No stakeholders yet: a adds one." in text

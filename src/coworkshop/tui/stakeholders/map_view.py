@@ -21,6 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from ...core import stakeholders as sh
+from ..colors import group_color
 from . import render
 
 if TYPE_CHECKING:
@@ -137,7 +138,9 @@ class MapView(Widget, can_focus=True):
         if data is None or not self.is_mounted:
             return
         n = len(data.entries)
-        head = Text.assemble((METHOD_NAMES.get(data.method, "Stakeholder map"), "bold"))
+        names = data.axis_names
+        head = Text.assemble((METHOD_NAMES.get(data.method, "Stakeholder map"), "bold"),
+                             f" ↑{names['power']} →{names['interest']}")
         if data.round_number is not None:
             head.append(f" · round {data.round_number} · {data.round_date}")
         else:
@@ -187,7 +190,7 @@ class MapView(Widget, can_focus=True):
         self.query_one("#map-foot", Static).update(self.foot(data))
 
     def foot(self, data: sh.MapData) -> Text:
-        """Who moved; else the method's guidance that applies; then the legend."""
+        """Who moved, or the method's guidance that applies; then the legend."""
         text = Text()
         if data.movements:
             text.append(f"Moved since round {data.previous_round}: ", style="bold")
@@ -195,26 +198,30 @@ class MapView(Widget, can_focus=True):
             text.append("; ".join(m.text(data.method) for m in shown))
             if len(data.movements) > len(shown):
                 text.append(f"; and {len(data.movements) - len(shown)} more (m)", style="dim")
-            return text
-        if data.previous_round is not None:
-            text.append(f"Nobody changed quadrant since round {data.previous_round}. ",
-                        style="dim")
-        promoters = [str(e.number) for e in data.entries if e.quadrant == "manage"]
-        placed = [e for e in data.entries if e.placed]
-        if promoters:
-            text.append("Promoters (high power and interest), manage closely first: ",
-                        style="bold")
-            text.append(", ".join(promoters) + ". ")
-        if placed and len(placed) == len(data.entries) and data.previous_round is None:
-            text.append("Repeat the mapping at later meetings (n) to see who moves.",
-                        style="italic")
+        else:
+            if data.previous_round is not None:
+                text.append(f"Nobody changed quadrant since round {data.previous_round}. ",
+                            style="dim")
+            promoters = [str(e.number) for e in data.entries if e.quadrant == "manage"]
+            placed = [e for e in data.entries if e.placed]
+            if promoters:
+                text.append("Promoters (high power and interest), manage closely first: ",
+                            style="bold")
+                text.append(", ".join(promoters) + ". ")
+            if placed and len(placed) == len(data.entries) and data.previous_round is None:
+                text.append("Repeat the mapping at later meetings (n) to see who moves.",
+                            style="italic")
+        legend = Text()
+        for g in data.groups:
+            legend.append("■", style=group_color(str(g.get("color", ""))))
+            legend.append(f"{str(g.get('label', g.get('key', ''))).split()[0].rstrip(',')} ")
+        shapes = (("L", "M", "H") if self.text_symbols else ("▲", "■", "●"))
+        legend.append(f"· {shapes[0]} low {shapes[1]} medium {shapes[2]} high understanding",
+                      style="dim")
+        legend.truncate(max(20, self.size.width - 2), overflow="ellipsis")
         if text.plain:
             text.append("\n")
-        shapes = (("L", "M", "H") if self.text_symbols else ("▲", "■", "●"))
-        text.append(f"{shapes[0]} low {shapes[1]} medium {shapes[2]} high "
-                    f"{render.UNKNOWN} unknown understanding · ∘ last round · ~ on the line (3)",
-                    style="dim")
-        return text
+        return text + legend
 
     # ------------------------------------------------------------ requests
     # The view presents and asks; the screen decides, pushes the forms, saves

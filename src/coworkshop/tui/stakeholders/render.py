@@ -56,7 +56,8 @@ def _pack(tokens: list[tuple[str, str]], width: int, lines: int) -> list[list[tu
 
 
 def grid(data: sh.MapData, selected: str | None = None, text_symbols: bool = False) -> Text:
-    """The grid as Rich text, about 32 columns by 14 lines."""
+    """The grid as Rich text, 32 columns by 13 lines (the axes are named in
+    the map's head)."""
     cells: dict[tuple[int, int], list[tuple[str, str]]] = {}
     for e in data.entries:
         if e.before is not None and e.placed and e.before != (e.power, e.interest):
@@ -71,7 +72,6 @@ def grid(data: sh.MapData, selected: str | None = None, text_symbols: bool = Fal
             style += " reverse"
         marks.setdefault((e.power, e.interest), []).append(
             (f"{shape(e.understanding, text_symbols)}{e.number}", style))
-    names = data.axis_names
     q = sh.QUADRANTS
     out = Text()
     width = CELL_W * 5
@@ -104,8 +104,6 @@ def grid(data: sh.MapData, selected: str | None = None, text_symbols: bool = Fal
     out.append("\n  ")
     for v in range(sh.LOW, sh.HIGH + 1):
         out.append(f"{v}".center(CELL_W), style="dim")
-    out.append("\n")
-    out.append(f"↑ {names['power']}  → {names['interest']}", style="italic")
     return out
 
 
@@ -149,7 +147,12 @@ def detail(e: sh.MapEntry, data: sh.MapData) -> Text:
             text.append(f" · {names[axis]} {v}")
             if v == sh.MIDDLE:
                 text.append(" (on the line)", style="italic")
-        text.append(f" · {sh.QUADRANTS[e.quadrant].strategy}", style="bold")
+        q = sh.QUADRANTS[e.quadrant]
+        text.append(f" · {q.strategy}", style="bold")
+        if data.method == "saccord":
+            text.append(f" (scenario {q.scenario})", style="dim")
+        elif q.key == "manage":
+            text.append(" (promoter)", style="dim")
     else:
         text.append(" · not placed yet", style="italic")
     if e.understanding:
