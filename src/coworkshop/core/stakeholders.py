@@ -496,15 +496,26 @@ def _working_round(db: DB, activity: Activity) -> MappingRound:
     return r
 
 
-def _ratings(db: DB, activity_id: str) -> list[tuple[int, StakeholderRating]]:
-    numbers = {r.id: r.number for r in rounds(db, activity_id)}
-    stmt = select(StakeholderRating).where(
-        StakeholderRating.activity_id == activity_id,
-        col(StakeholderRating.deleted_at).is_(None),
-    )
-    rows = [(numbers[r.round_id], r) for r in db.exec(stmt) if r.round_id in numbers]
-    rows.sort(key=lambda t: (t[0], t[1].created_at, t[1].id))
-    return rows
+Rating = tuple[int, Any, str, str, str, int]  # round, created_at, id, stakeholder, axis, value
+
+
+def _ratings(db: DB, activity_id: str, stakeholder_id: str | None = None) -> list[Rating]:
+    """Every rating of a map in the order it was given (rounds first).
+
+    Plain columns, not ORM objects: a map read after every arrow key reads
+    them all, and building objects would cost most of the time.
+    """
+    numbers = {rnd.id: rnd.number for rnd in rounds(db, activity_id)}
+    r = StakeholderRating
+    # six columns: more than sqlmodel's typed select() overloads know
+    stmt = select(  # type: ignore[call-overload]
+        r.round_id, r.created_at, r.id, r.stakeholder_id, r.axis, r.value
+    ).where(r.activity_id == activity_id, col(r.deleted_at).is_(None))
+    if stakeholder_id is not None:
+        stmt = stmt.where(r.stakeholder_id == stakeholder_id)
+    rows = [(numbers[row[0]], *row[1:]) for row in db.exec(stmt) if row[0] in numbers]
+    rows.sort(key=lambda t: (t[0], t[1], t[2]))
+    return rows  # type: ignore[return-value]
 
 
 @dataclass
@@ -519,16 +530,22 @@ class Place:
         return self.power is not None and self.interest is not None
 
 
-def places(db: DB, activity_id: str, number: int | None = None) -> dict[str, Place]:
-    """Each stakeholder's place as of round ``number`` (default: the latest)."""
+def _fold(rows: list[Rating], number: int | None) -> dict[str, Place]:
     out: dict[str, Place] = {}
-    for n, r in _ratings(db, activity_id):
+    for n, _at, _id, sid, axis, value in rows:
         if number is not None and n > number:
             break
-        p = out.setdefault(r.stakeholder_id, Place())
-        setattr(p, r.axis, r.value)
+        p = out.setdefault(sid, Place())
+        setattr(p, axis, value)
         p.rated_in = n
     return out
+
+
+def places(db: DB, activity_id: str, number: int | None = None,
+           stakeholder_id: str | None = None) -> dict[str, Place]:
+    """Each stakeholder's place as of round ``number`` (default: the latest),
+    or only the one of ``stakeholder_id``."""
+    return _fold(_ratings(db, activity_id, stakeholder_id), number)
 
 
 def _write(db: DB, activity: Activity, rnd: MappingRound, stakeholder_id: str, axis: str,
@@ -563,14 +580,14 @@ def rate(db: DB, activity: Activity, stakeholder_id: str, power: Any = None,
     for axis, v in values.items():
         _write(db, activity, rnd, stakeholder_id, axis, v, "direct")
     db.flush()
-    return places(db, activity.id)[stakeholder_id]
+    return places(db, activity.id, stakeholder_id=stakeholder_id)[stakeholder_id]
 
 
 def nudge(db: DB, activity: Activity, stakeholder_id: str, d_power: int = 0,
           d_interest: int = 0) -> Place:
     """Move a stakeholder one step (arrow keys). An unplaced stakeholder starts
     in the middle (3, 3); a step past the edge of the grid changes nothing."""
-    current = places(db, activity.id).get(stakeholder_id, Place())
+    current = places(db, activity.id, stakeholder_id=stakeholder_id).get(stakeholder_id, Place())
     if not current.placed:
         power = min(HIGH, max(LOW, MIDDLE + d_power))
         interest = min(HIGH, max(LOW, MIDDLE + d_interest))
@@ -598,7 +615,7 @@ def set_understanding(db: DB, activity: Activity, stakeholder_id: str, value: st
     _write(db, activity, rnd, stakeholder_id, "understanding", UNDERSTANDING_VALUE[value],
            "direct")
     db.flush()
-    return places(db, activity.id)[stakeholder_id]
+    return places(db, activity.id, stakeholder_id=stakeholder_id)[stakeholder_id]
 
 
 def submit_questionnaire(db: DB, session: Session, activity: Activity, stakeholder_id: str,
@@ -741,10 +758,15 @@ class MapData:
 def movements(db: DB, activity_id: str, before: int, after: int,
               names: dict[str, str] | None = None) -> list[Movement]:
     """Who changed quadrant between round ``before`` and round ``after``."""
-    a, b = places(db, activity_id, before), places(db, activity_id, after)
+    rows = _ratings(db, activity_id)
+    a, b = _fold(rows, before), _fold(rows, after)
     if names is None:
         stmt = select(Stakeholder).where(col(Stakeholder.id).in_(list(b)))
         names = {s.id: s.name for s in db.exec(stmt) if s.deleted_at is None}
+    return _moves(a, b, names)
+
+
+def _moves(a: dict[str, Place], b: dict[str, Place], names: dict[str, str]) -> list[Movement]:
     out = []
     for sid, p1 in b.items():
         p0 = a.get(sid)
@@ -776,8 +798,9 @@ def map_data(db: DB, session: Session, activity: Activity, number: int | None = 
     if rnd is not None:
         earlier = [r for r in all_rounds if r.number < rnd.number]
         prev = earlier[-1] if earlier else None
-    now = places(db, activity.id, rnd.number) if rnd else {}
-    then = places(db, activity.id, prev.number) if prev else {}
+    rows = _ratings(db, activity.id) if rnd else []
+    now = _fold(rows, rnd.number) if rnd else {}
+    then = _fold(rows, prev.number) if prev else {}
     groups = list((session.plan or {}).get("stakeholder_groups", []))
     by_key = {g["key"]: g for g in groups}
     entries = []
@@ -806,7 +829,7 @@ def map_data(db: DB, session: Session, activity: Activity, number: int | None = 
         ))
     moved = []
     if rnd is not None and prev is not None:
-        moved = movements(db, activity.id, prev.number, rnd.number, {s.id: s.name for s in reg})
+        moved = _moves(then, now, {s.id: s.name for s in reg})
     max_actors = int(cfg.get("max_actors", 10))
     guidance = []
     if len(reg) > max_actors:
