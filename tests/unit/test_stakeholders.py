@@ -279,7 +279,7 @@ def test_saccord_questionnaire_places_the_stakeholder_and_sets_its_shape() -> No
         rows = db.exec(__import__("sqlmodel").select(MappingAnswer)).all()
         keys = {r.question_key: r.answer_key for r in rows}
         assert keys["i1-resources"] == "yes" and keys["i3-information"] == "no"
-        assert keys["k4-mc"] == "Heard of them, need to know more"  # the point (its key)
+        assert keys["k4-mc"] == "heard"  # the stable key of "Heard of them, need to know more"
 
 
 def test_a_half_filled_questionnaire_is_refused_and_nothing_is_saved() -> None:
@@ -347,7 +347,7 @@ group = "guilds"
 
 def test_the_demo_holds_two_rounds_with_one_move_and_checklist_answers(tmp_path: Path) -> None:
     from coworkshop.core import checklist as cl
-    from coworkshop.core.demo import build_demo
+    from coworkshop.demo import build_demo
 
     store = build_demo(tmp_path / "demo.cws", REPO / "canvases")
     session = store.only_session()

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import canvas, sessions, templates
-from .store import Store
+from .core import canvas, sessions, templates
+from .core.store import Store
 
 DEMO_TEMPLATE = "mastery-policy-cocreation"
 
@@ -161,8 +161,8 @@ CHECKLIST = [
 
 def add_demo_map_and_checklist(store: Store) -> None:
     """Two rounds of the power/interest map (one actor moves) and a few answers."""
-    from . import checklist as cl
-    from . import stakeholders as sh
+    from .core import checklist as cl
+    from .core import stakeholders as sh
 
     session = store.only_session()
     acts = sessions.activities(store, session.id)
