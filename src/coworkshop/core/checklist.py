@@ -31,6 +31,7 @@ from .models import (
     Session,
     Tally,
 )
+from .templates import activity_config
 
 STATUSES = ("yes", "partly", "no", "na")
 LABELS = {"": "open", "yes": "yes", "partly": "partly", "no": "no", "na": "not applicable"}
@@ -53,14 +54,13 @@ class Item:
 
 def items(activity: Activity) -> list[Item]:
     """The standards of each stage, then the questions, in the template's order."""
-    cfg = activity.config or {}
+    cfg = activity_config(activity)
     out = []
-    for st in cfg.get("stages", []):
-        for it in st.get("items", []):
-            out.append(Item(f"{st['key']}/{it['key']}", str(it.get("text", "")),
-                            str(it.get("help", "")), str(st.get("title", st["key"]))))
-    for it in cfg.get("items", []):
-        out.append(Item(str(it["key"]), str(it.get("text", "")), str(it.get("help", "")), ""))
+    for st in cfg.stages:
+        for it in st.items:
+            out.append(Item(f"{st.key}/{it.key}", it.text, it.help, st.title))
+    for it in cfg.items:
+        out.append(Item(it.key, it.text, it.help, ""))
     return out
 
 
@@ -261,11 +261,10 @@ def _facts(db: DB, session: Session) -> dict[str, list[Evidence]]:
                     f"{len(high)} of {len(placed)} mapped stakeholders have high "
                     f"{data.axis_names['interest']}", f"map '{act.title}'"))
         if act.kind == "poll":
-            questions = act.config.get("questions", [])
-            about_vision = [q for q in questions if q.get("statements_from") == "crosspoints"
-                            or "vision" in str(q.get("text", "")).lower()]
+            about_vision = [q for q in activity_config(act).questions
+                            if q.statements_from == "crosspoints" or "vision" in q.text.lower()]
             if about_vision:
-                keys = [q["key"] for q in about_vision]
+                keys = [q.key for q in about_vision]
                 n = db.exec(select(func.count()).select_from(Ballot).where(
                     Ballot.activity_id == act.id, col(Ballot.question_key).in_(keys),
                     col(Ballot.deleted_at).is_(None))).one()

@@ -53,6 +53,7 @@ from .models import (
     new_id,
     utcnow,
 )
+from .templates import activity_config
 
 LOW, HIGH = 1, 5
 MIDDLE = 3
@@ -242,14 +243,13 @@ def _points(scale: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def questions(session: Session, activity: Activity) -> list[MapQuestion]:
     """The questionnaire of a map: influence, support, then knowledge."""
-    cfg = activity.config or {}
+    cfg = activity_config(activity)
     scales = (session.plan or {}).get("scales", {})
     out: list[MapQuestion] = []
     for part in ("influence", "support", "knowledge"):
-        for q in cfg.get(f"{part}_questions", []):
-            scale = scales.get(q.get("scale", "")) if q.get("scale") else None
-            labels, keys = _points(scale)
-            out.append(MapQuestion(part, str(q["key"]), str(q.get("text", "")), labels, keys))
+        for q in getattr(cfg, f"{part}_questions"):
+            labels, keys = _points(scales.get(q.scale) if q.scale else None)
+            out.append(MapQuestion(part, q.key, q.text, labels, keys))
     return out
 
 
@@ -430,7 +430,7 @@ def delete_stakeholder(db: DB, stakeholder_id: str, restore: bool = False) -> St
 
 def template_register(activity: Activity) -> list[dict[str, str]]:
     """The starting register a template offers for this map (may be empty)."""
-    return [dict(e) for e in (activity.config or {}).get("stakeholders", [])]
+    return [e.model_dump() for e in activity_config(activity).stakeholders]
 
 
 def add_template_register(db: DB, session: Session, activity: Activity) -> list[Stakeholder]:
@@ -568,7 +568,7 @@ def rate(db: DB, activity: Activity, stakeholder_id: str, power: Any = None,
     """Direct ratings (1-5) in the current round; both are checked before
     anything is written."""
     _stakeholder(db, activity, stakeholder_id)
-    names = AXIS_NAMES.get((activity.config or {}).get("method", ""), AXIS_NAMES["power_interest"])
+    names = AXIS_NAMES.get(activity_config(activity).method, AXIS_NAMES["power_interest"])
     values = {}
     if power is not None:
         values["power"] = check_rating(power, names["power"])
@@ -784,8 +784,8 @@ def _moves(a: dict[str, Place], b: dict[str, Place], names: dict[str, str]) -> l
 def map_data(db: DB, session: Session, activity: Activity, number: int | None = None
              ) -> MapData:
     """The map of a round (default: the latest) as plain data."""
-    cfg = activity.config or {}
-    method = str(cfg.get("method", "power_interest")) or "power_interest"
+    cfg = activity_config(activity)
+    method = cfg.method or "power_interest"
     all_rounds = rounds(db, activity.id)
     rnd = None
     if number is None:
@@ -830,7 +830,7 @@ def map_data(db: DB, session: Session, activity: Activity, number: int | None = 
     moved = []
     if rnd is not None and prev is not None:
         moved = _moves(then, now, {s.id: s.name for s in reg})
-    max_actors = int(cfg.get("max_actors", 10))
+    max_actors = cfg.max_actors
     guidance = []
     if len(reg) > max_actors:
         guidance.append(f"{len(reg)} stakeholders: the method advises to start with at most "
