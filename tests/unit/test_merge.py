@@ -384,3 +384,36 @@ def test_a_schema1_file_merges_through_a_migrated_copy_and_reports_the_same(
             assert summary(voting.results(merged, found[ref].id)) == expected, ref
     finally:
         merged.close()
+
+
+def test_the_stakeholder_register_merges_like_any_record_and_loses_names_when_stripped(
+    tmp_path: Path,
+) -> None:
+    """Tables added by other features merge with no code of their own."""
+    from coworkshop.core import stakeholders
+
+    store, session = make_session(tmp_path / "a.cws")
+    with store.db() as db:
+        minister = stakeholders.add_stakeholder(
+            db, session, "Maria Virtanen", stakeholder_group="policy", organisation="Ministry"
+        )
+        db.commit()
+    early = copy_of(store, tmp_path / "early.cws")
+    with store.db() as db:
+        stakeholders.update_stakeholder(db, session, minister.id, notes="promoter")
+        stakeholders.add_stakeholder(db, session, "Chamber of commerce", "industry")
+        db.commit()
+    store.close()
+    out, public = tmp_path / "all.cws", tmp_path / "public.cws"
+    merge_files([early], out)
+    report = merge_files([tmp_path / "a.cws"], out, into=True)
+    assert report.sources[0].added["other"] >= 1 and report.sources[0].updated >= 1
+    assert not report.conflicts
+    merge_files([out], public, strip_names=True)
+    con = ro(public)
+    sql = "SELECT name, organisation, stakeholder_group, notes FROM stakeholder"
+    rows = sorted(con.execute(sql))
+    kept = [r[0] for r in con.execute("SELECT version FROM merge_conflict")]
+    con.close()
+    assert rows == [("", "", "industry", ""), ("", "Ministry", "policy", "promoter")]
+    assert not any("Maria" in v for v in kept)
