@@ -13,6 +13,7 @@ from typing import Annotated, Any, TypeVar, cast
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from . import paths
@@ -89,25 +90,59 @@ def root(
         _run_tui(sessions_dir=folder)
 
 
-def _run_tui(sessions_dir: Path | None = None, session_file: Path | None = None) -> None:
+SessionOption = Annotated[
+    str | None,
+    typer.Option(
+        "--session",
+        help="The session to open in a file holding several: its id or a unique "
+        "start of it (see coworkshop sessions).",
+    ),
+]
+
+
+def _run_tui(
+    sessions_dir: Path | None = None,
+    session_file: Path | None = None,
+    session_id: str | None = None,
+) -> None:
     from .tui.app import build_app
 
     tui = build_app(
         sessions_dir=sessions_dir or paths.sessions_dir(None),
         templates_dir=_templates_dir(),
         session_file=session_file,
+        session_id=session_id,
     )
     tui.run()
 
 
 @app.command("open")
 @user_errors
-def open_cmd(file: Annotated[Path, typer.Argument(help="A session file (.cws).")]) -> None:
-    """Open the app on one session file."""
-    from .core.probe import check_file
+def open_cmd(
+    file: Annotated[Path, typer.Argument(help="A session file (.cws).")],
+    session: SessionOption = None,
+) -> None:
+    """Open the app on one session file (a file holding several opens on a choice)."""
+    from .core.probe import pick_session, read_info
 
-    check_file(file)
-    _run_tui(sessions_dir=file.parent, session_file=file)
+    info = read_info(file, timeout=5)
+    if not info.sessions:
+        raise _fail(f"{file}: holds no session")
+    session_id = pick_session(file, info.sessions, session).id if session else None
+    _run_tui(sessions_dir=file.parent, session_file=file, session_id=session_id)
+
+
+@app.command("pack")
+@user_errors
+def pack_cmd(
+    file: Annotated[Path, typer.Argument(help="A session file (.cws), even one in use.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The copy to write (.cws).")],
+) -> None:
+    """Write one self-contained copy of a session file, safe to send while it is in use."""
+    from .core.store import pack
+
+    pack(file, output)
+    typer.echo(str(output))
 
 
 @app.command("templates")
@@ -168,39 +203,73 @@ def new_cmd(
 @user_errors
 def sessions_cmd(
     folder: Annotated[Path | None, typer.Argument(help="Folder (default ./sessions).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (with file ids).")] = False,
 ) -> None:
-    """List session files and the sessions they hold."""
+    """List session files and the sessions they hold (reading never changes a file)."""
+    import json
+
     from .core.errors import SessionFileError
-    from .core.probe import list_session_files, read_info
+    from .core.probe import SIDE_FILE_NOTICE, FileInfo, list_session_files, read_info, short_ids
 
     folder = paths.sessions_dir(folder)
     if not folder.is_dir():
         raise _fail(f"{folder}: no such folder")
     files = list_session_files(folder)
+    infos: list[tuple[Path, FileInfo | None, str]] = []
+    for f in files:
+        try:
+            infos.append((f, read_info(f), ""))
+        except SessionFileError as exc:
+            infos.append((f, None, str(exc)))
+    if as_json:
+        typer.echo(json.dumps([_file_json(f, info, error) for f, info, error in infos], indent=2))
+        return
     if not files:
         out.print(f"No session files (*.cws) in {folder}. Create one with: coworkshop new")
         return
     table = Table(title=f"Sessions in {folder}", title_justify="left")
-    for col in ("file", "title", "date", "place", "country", "template", "people", "activities"):
+    columns = ("file", "session", "title", "date", "place", "country", "template", "people",
+               "activities")
+    for col in columns:
         table.add_column(col, overflow="fold")
-    for f in files:
-        try:
-            info = read_info(f)
-        except SessionFileError as exc:
-            table.add_row(f.name, f"[red]{exc}[/]", "", "", "", "", "", "")
+    blank = [""] * (len(columns) - 2)
+    for f, info, error in infos:
+        if info is None:
+            table.add_row(f.name, "", f"[red]{escape(error)}[/]", *blank[1:])
             continue
+        if info.pending_side_file:
+            table.add_row(f.name, "", f"[yellow]{SIDE_FILE_NOTICE}[/]", *blank[1:])
+        if not info.sessions:
+            table.add_row(f.name, "", "[dim]holds no session[/]", *blank[1:])
+        short = short_ids([s.id for s in info.sessions])
         for s in info.sessions:
             table.add_row(
                 f.name,
-                s.title,
+                short[s.id],
+                escape(s.title),
                 s.date,
-                s.place,
-                s.country,
-                s.template_name,
+                escape(s.place),
+                escape(s.country),
+                escape(s.template_name),
                 str(s.participants),
                 str(s.activities),
             )
     out.print(table)
+
+
+def _file_json(path: Path, info: Any, error: str) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    if info is None:
+        return {"file": str(path), "error": error}
+    return {
+        "file": str(path),
+        "file_id": info.file_id or None,
+        "schema_version": info.schema_version,
+        "pending_side_file": info.pending_side_file,
+        "sessions": [asdict(s) for s in info.sessions],
+        "error": None,
+    }
 
 
 @app.command("demo")
@@ -237,6 +306,7 @@ def template_save_cmd(
     name: Annotated[str, typer.Option(help="Template name (default: from the file name).")] = "",
     title: Annotated[str, typer.Option(help="Template title.")] = "",
     force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+    session_ref: SessionOption = None,
 ) -> None:
     """Save the plan of a session (agenda, prompts, questions; no results) as a template."""
     from .core import templates
@@ -247,9 +317,9 @@ def template_save_cmd(
         raise _fail(f"{output}: a template file name ends in .toml")
     if output.exists() and not force:
         raise _fail(f"{output}: already exists (use --force to overwrite)")
-    store = Store.open(file)
+    store = Store.open(file, mode="read")
     try:
-        session = store.only_session()
+        session = store.session(session_ref)
         tpl = template_of_session(store, session.id, name or slug(output.stem), title)
     finally:
         store.close()
@@ -300,12 +370,11 @@ def serve_cmd(
     joins_per_minute: Annotated[
         float, typer.Option(help="Joins allowed per minute from one address.")
     ] = 60,
+    session_ref: SessionOption = None,
 ) -> None:
     """Run the participants' voting server without the app (Ctrl+C stops it)."""
     import asyncio
     import logging
-
-    from rich.markup import escape
 
     from .core import voting
     from .core.store import Store
@@ -315,6 +384,9 @@ def serve_cmd(
     if code and not (code.isdigit() and 4 <= len(code) <= 12):
         raise _fail("--code: 4 to 12 digits")
     store = Store.open(file)
+    if store.read_only:
+        store.close()
+        raise _fail(f"{file}: read-only: changes are not possible, so phones cannot vote")
     root = logging.getLogger()
     handler: logging.Handler = (
         logging.FileHandler(log, delay=True) if log else logging.StreamHandler()
@@ -323,7 +395,7 @@ def serve_cmd(
     handler.setLevel(logging.INFO if log else logging.WARNING)
     level = root.level
     try:
-        session = store.only_session()
+        session = store.session(session_ref)
         for ref in open_polls or []:
             for poll in voting.find_polls(store, session.id, ref):
                 voting.open_poll(store, poll.id)
