@@ -232,19 +232,20 @@ def sessions_cmd(
                "activities")
     for col in columns:
         table.add_column(col, overflow="fold")
-    blank = [""] * (len(columns) - 2)
+    notes: list[str] = []  # one line each under the table: a cell would fold them
     for f, info, error in infos:
         if info is None:
-            table.add_row(f.name, "", f"[red]{escape(error)}[/]", *blank[1:])
+            table.add_row(f.name, "", "[red]cannot be opened (see below)[/]")
+            notes.append(f"[red]{escape(error)}[/]")
             continue
         if info.pending_side_file:
-            table.add_row(f.name, "", f"[yellow]{SIDE_FILE_NOTICE}[/]", *blank[1:])
+            notes.append(f"[yellow]{escape(str(f))}: {SIDE_FILE_NOTICE}[/]")
         if not info.sessions:
-            table.add_row(f.name, "", "[dim]holds no session[/]", *blank[1:])
+            table.add_row(f.name, "", "[dim]holds no session[/]")
         short = short_ids([s.id for s in info.sessions])
         for s in info.sessions:
             table.add_row(
-                f.name,
+                f.name + (" [yellow]*[/]" if info.pending_side_file else ""),
                 short[s.id],
                 escape(s.title),
                 s.date,
@@ -255,6 +256,8 @@ def sessions_cmd(
                 str(s.activities),
             )
     out.print(table)
+    for note in notes:
+        out.print(note, soft_wrap=True)
 
 
 def _file_json(path: Path, info: Any, error: str) -> dict[str, Any]:

@@ -42,6 +42,9 @@ from .probe import APP_ID, READ_ONLY_NOTICE
 
 Mode = Literal["work", "read"]
 
+#: How long opening waits for a file another program holds locked.
+OPEN_TIMEOUT = 2.0
+
 # version -> function that brings a file from version-1 to version.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
 
@@ -150,7 +153,7 @@ class Store:
             store = cls._open_read(path)
             store.notice = f"{path.name}: {READ_ONLY_NOTICE}"
             return store
-        version = probe.check_file(path)
+        version = probe.check_file(path, timeout=OPEN_TIMEOUT)
         _check_migrations(path, version)
         backup = None
         if version < probe.SCHEMA_VERSION:
@@ -183,7 +186,7 @@ class Store:
 
     @classmethod
     def _open_read(cls, path: Path) -> Store:
-        version = probe.check_file(path)
+        version = probe.check_file(path, timeout=OPEN_TIMEOUT)
         _check_migrations(path, version)
         if version == probe.SCHEMA_VERSION:
             engine = _read_engine(path)
