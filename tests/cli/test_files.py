@@ -15,9 +15,12 @@ from coworkshop.cli import app
 from coworkshop.core import models, probe, sessions, templates
 from coworkshop.core.store import Store
 
-from unit.helpers import TEMPLATE, make_session  # tests/ is on sys.path
-
 runner = CliRunner()
+BLANK = Path(__file__).resolve().parents[2] / "canvases" / "blank.toml"
+
+
+def make_session(path: Path, title: str = "Sofia") -> tuple[Store, models.Session]:
+    return sessions.create_session_file(path, BLANK, sessions.SessionDetails(title=title))
 
 
 def run(*args: str):  # type: ignore[no-untyped-def]
@@ -134,7 +137,7 @@ def test_every_command_refuses_an_unknown_or_newer_schema_in_one_line(
 def test_open_session_refuses_an_id_the_file_does_not_hold(tmp_path: Path) -> None:
     path = tmp_path / "two.cws"
     store, _ = make_session(path)
-    sessions.create_session(store, templates.parse_text(TEMPLATE, "t.toml"),
+    sessions.create_session(store, templates.load(BLANK),
                             sessions.SessionDetails(title="Leeuwarden"))
     store.close()
     result = run("open", str(path), "--session", "nope")

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from coworkshop.core import models, probe, sessions, store as store_mod, templates
+from coworkshop.core import models, probe, sessions, templates
+from coworkshop.core import store as store_mod
 from coworkshop.core.errors import SessionFileError
 from coworkshop.core.store import ReadOnlyError, Store, pack
 
