@@ -269,8 +269,8 @@ def fold_in(path: Path) -> bool:
     """Checkpoint ``path``'s WAL into the file and leave it in rollback-journal
     mode, with no side files. Returns False when another program still has
     the file open (it is left as it is; the last one out folds it in)."""
-    try:
-        con = sqlite3.connect(str(path), timeout=0.2)
+    try:  # mode=rw: never creates a file that is gone
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=0.2)
     except sqlite3.Error:
         return False
     try:
