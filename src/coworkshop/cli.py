@@ -123,9 +123,9 @@ def open_cmd(
     session: SessionOption = None,
 ) -> None:
     """Open the app on one session file (a file holding several opens on a choice)."""
-    from .core.probe import pick_session, read_info
+    from .core.probe import OPEN_TIMEOUT, pick_session, read_info
 
-    info = read_info(file, timeout=5)
+    info = read_info(file, timeout=OPEN_TIMEOUT)
     if not info.sessions:
         raise _fail(f"{file}: holds no session")
     session_id = pick_session(file, info.sessions, session).id if session else None

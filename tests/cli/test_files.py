@@ -158,3 +158,18 @@ def test_serve_refuses_a_read_only_file(tmp_path: Path, monkeypatch: pytest.Monk
     assert result.output.strip() == (
         f"error: {path}: read-only: changes are not possible, so phones cannot vote"
     )
+
+
+def test_open_says_a_locked_file_is_in_use_not_damaged(tmp_path: Path) -> None:
+    path = _closed(tmp_path / "busy.cws")
+    other = sqlite3.connect(path, isolation_level=None)  # e.g. a database browser
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        result = run("open", str(path))
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert result.exit_code == 1
+    line = result.output.strip()
+    assert line.startswith(f"error: {path}: in use by another program") and "\n" not in line
+    assert "damaged" not in line

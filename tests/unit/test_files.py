@@ -281,7 +281,7 @@ def test_writable_reads_the_real_permissions(here: Path) -> None:
 
 def test_a_locked_file_is_in_use_not_damaged(here: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(store_mod, "OPEN_TIMEOUT", 0.2)
+    monkeypatch.setattr(probe, "OPEN_TIMEOUT", 0.2)
     path = _closed_file(here / "s.cws")
     other = sqlite3.connect(path, isolation_level=None)  # e.g. a database browser
     other.execute("BEGIN EXCLUSIVE")

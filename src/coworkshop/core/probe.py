@@ -33,6 +33,8 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 READ_ONLY_NOTICE = "read-only: changes are not possible"
 #: What ``sessions`` says of a file whose recent changes are in a side file.
 SIDE_FILE_NOTICE = "recent changes are still in a side file: open and quit it, or send both files"
+#: How long opening waits for a file another program holds locked.
+OPEN_TIMEOUT = 2.0
 #: How long a listing waits for a file another program holds locked.
 LIST_TIMEOUT = 0.5
 _BACKUP = re.compile(r"\.schema\d+-backup(-\d+)?$")

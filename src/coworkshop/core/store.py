@@ -42,9 +42,6 @@ from .probe import APP_ID, READ_ONLY_NOTICE
 
 Mode = Literal["work", "read"]
 
-#: How long opening waits for a file another program holds locked.
-OPEN_TIMEOUT = 2.0
-
 # version -> function that brings a file from version-1 to version.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
 
@@ -153,7 +150,7 @@ class Store:
             store = cls._open_read(path)
             store.notice = f"{path.name}: {READ_ONLY_NOTICE}"
             return store
-        version = probe.check_file(path, timeout=OPEN_TIMEOUT)
+        version = probe.check_file(path, timeout=probe.OPEN_TIMEOUT)
         _check_migrations(path, version)
         backup = None
         if version < probe.SCHEMA_VERSION:
@@ -176,6 +173,7 @@ class Store:
                     )
         except Exception as exc:
             engine.dispose()
+            fold_in(path)
             original = getattr(exc, "orig", None)
             if isinstance(original, sqlite3.Error):
                 raise probe.describe_error(path, original) from exc
@@ -186,7 +184,7 @@ class Store:
 
     @classmethod
     def _open_read(cls, path: Path) -> Store:
-        version = probe.check_file(path, timeout=OPEN_TIMEOUT)
+        version = probe.check_file(path, timeout=probe.OPEN_TIMEOUT)
         _check_migrations(path, version)
         if version == probe.SCHEMA_VERSION:
             engine = _read_engine(path)
