@@ -228,6 +228,28 @@ def test_after_a_crash_the_next_open_folds_the_wal_in(here: Path) -> None:
     assert _meta(path, "before the crash") == "kept"
 
 
+def test_a_wal_sent_without_its_shm_is_read_without_leaving_one(here: Path) -> None:
+    path = _closed_file(here / "s.cws")
+    store = Store.open(path)
+    _note(store, "in the wal")
+    sent = here / "sent"
+    sent.mkdir()
+    for suffix in ("", "-wal"):  # what a facilitator attaches: the file and its -wal
+        (sent / f"s.cws{suffix}").write_bytes(Path(f"{path}{suffix}").read_bytes())
+    store.close()
+    copy = sent / "s.cws"
+    before = (_digest(copy), _digest(probe.side_file(copy, "-wal")))
+    assert probe.read_info(copy).pending_side_file
+    reader = Store.open(copy, mode="read")
+    try:
+        with reader.db() as db:
+            assert db.get(models.Meta, "in the wal") is not None
+    finally:
+        reader.close()
+    assert sorted(p.name for p in sent.iterdir()) == ["s.cws", "s.cws-wal"]
+    assert (_digest(copy), _digest(probe.side_file(copy, "-wal"))) == before
+
+
 # ------------------------------------------------------------------ read-only
 
 def test_a_file_opened_for_reading_refuses_changes_in_one_line(here: Path) -> None:

@@ -10,13 +10,16 @@ is in rollback-journal mode, which a ``mode=ro`` reader opens without any; an
 older file still marked as WAL is read ``immutable`` when no ``-wal`` is
 beside it (nobody is working in it then); a file that has a ``-wal`` (open in
 the app right now, or left by a crash) is read through the side files that
-are already there.
+are already there; a ``-wal`` without its ``-shm`` (both files were sent) is
+read from a copy of the pair.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 import sqlite3
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,11 +97,33 @@ def ro_connect(
 ) -> sqlite3.Connection:
     """A connection that cannot write and creates no side file (see module doc)."""
     uri = path.resolve().as_uri()
-    if not side_file(path, "-wal").exists() and _wal_header(path):
+    wal = side_file(path, "-wal")
+    if wal.exists() and not side_file(path, "-shm").exists():
+        # A -wal without its -shm: nobody has the file open (a connection keeps
+        # the -shm), e.g. both files were sent. Reading it in place would leave
+        # a -shm behind, so read a copy of the pair instead.
+        return _read_copy(path, wal, check_same_thread)
+    if not wal.exists() and _wal_header(path):
         uri += "?immutable=1"
     else:
         uri += "?mode=ro"
     return sqlite3.connect(uri, uri=True, timeout=timeout, check_same_thread=check_same_thread)
+
+
+def _read_copy(path: Path, wal: Path, check_same_thread: bool) -> sqlite3.Connection:
+    """The database ``path`` with its ``wal`` applied, in memory (read-only)."""
+    with tempfile.TemporaryDirectory(prefix="coworkshop-") as tmp:
+        copy = Path(tmp) / path.name
+        shutil.copyfile(path, copy)
+        shutil.copyfile(wal, side_file(copy, "-wal"))
+        src = sqlite3.connect(copy)
+        mem = sqlite3.connect(":memory:", check_same_thread=check_same_thread)
+        try:
+            src.backup(mem)
+        finally:
+            src.close()
+    mem.execute("PRAGMA query_only=ON")
+    return mem
 
 
 def describe_error(path: Path, exc: sqlite3.Error) -> SessionFileError:
