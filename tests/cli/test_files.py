@@ -160,7 +160,9 @@ def test_serve_refuses_a_read_only_file(tmp_path: Path, monkeypatch: pytest.Monk
     )
 
 
-def test_open_says_a_locked_file_is_in_use_not_damaged(tmp_path: Path) -> None:
+def test_open_says_a_locked_file_is_in_use_not_damaged(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(probe, "OPEN_TIMEOUT", 0.2)
     path = _closed(tmp_path / "busy.cws")
     other = sqlite3.connect(path, isolation_level=None)  # e.g. a database browser
     other.execute("BEGIN EXCLUSIVE")
