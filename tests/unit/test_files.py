@@ -459,3 +459,55 @@ def test_a_file_holding_two_sessions_never_opens_the_first_silently(here: Path) 
             store.session("nope")
     finally:
         store.close()
+
+
+READ_ONLY_USER = """
+import sys
+from pathlib import Path
+from coworkshop.core import models
+from coworkshop.core.store import ReadOnlyError, Store
+store = Store.open(Path(sys.argv[1]))
+print(store.read_only, store.notice)
+print(store.only_session().title)
+try:
+    with store.db() as db:
+        db.add(models.Meta(key="nope", value="x"))
+        db.commit()
+except ReadOnlyError as exc:
+    print(exc)
+store.close()
+"""
+
+
+def test_a_user_without_write_permission_reads_the_file(tmp_path: Path) -> None:
+    """Real permissions: as root, the check runs as the user nobody."""
+    import shutil
+    import tempfile
+
+    if os.geteuid() == 0:
+        if shutil.which("setpriv") is None:
+            pytest.skip("running as root without setpriv: no other user to be")
+        prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    else:
+        prefix = []
+    shared = Path(tempfile.mkdtemp(prefix="coworkshop-ro-"))  # pytest's tmp is private
+    try:
+        shared.chmod(0o755)
+        path = _closed_file(shared / "s.cws")
+        path.chmod(0o444)
+        shared.chmod(0o555)  # a read-only folder, e.g. a shared drive
+        before = _digest(path)
+        env = {**os.environ, "HOME": str(shared)}
+        run = subprocess.run([*prefix, sys.executable, "-c", READ_ONLY_USER, str(path)],
+                             capture_output=True, text=True, env=env, timeout=60, check=False)
+        assert run.returncode == 0, run.stderr
+        assert run.stdout.splitlines() == [
+            "True s.cws: read-only: changes are not possible",
+            "Sofia",
+            f"{path}: read-only: changes are not possible",
+        ]
+        assert _digest(path) == before
+        assert sorted(p.name for p in shared.iterdir()) == ["s.cws"]
+    finally:
+        shared.chmod(0o755)
+        shutil.rmtree(shared)
