@@ -155,7 +155,14 @@ class Store:
         backup = None
         if version < probe.SCHEMA_VERSION:
             backup = backup_path(path, version)
-            _copy(path, backup)
+            try:
+                _copy(path, backup)
+            except (SessionFileError, OSError) as exc:
+                backup.unlink(missing_ok=True)
+                raise SessionFileError(
+                    f"{path}: made by an older coworkshop; could not keep a backup copy "
+                    f"({backup.name}) before updating it, so nothing was changed: {exc}"
+                ) from exc
             _migrate(path, version)
         engine = _engine(path)
         try:
