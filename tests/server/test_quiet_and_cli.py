@@ -11,8 +11,8 @@ from aiohttp import ClientSession
 from typer.testing import CliRunner
 
 from coworkshop.cli import app
-from coworkshop.core import netinfo, voting
-from coworkshop.server import VotingServer, qr_text_lines
+from coworkshop.core import polls as voting
+from coworkshop.server import VotingServer, netinfo, qr_text_lines
 
 from .conftest import CODE, build
 
@@ -83,6 +83,6 @@ def test_serve_refuses_a_missing_file_and_an_unknown_poll(tmp_path: Path) -> Non
     store, _session, _ = build(tmp_path / "s.cws")
     store.close()
     unknown = runner.invoke(app, ["serve", str(tmp_path / "s.cws"), "--open", "poll/nope"])
-    assert unknown.exit_code == 1 and "no poll 'poll/nope'" in unknown.output
+    assert unknown.exit_code == 1 and "--open poll/nope: no such poll" in unknown.output
     bad_code = runner.invoke(app, ["serve", str(tmp_path / "s.cws"), "--code", "12ab"])
     assert bad_code.exit_code == 1 and "--code" in bad_code.output

@@ -321,19 +321,23 @@ def test_a_locked_file_is_in_use_not_damaged(here: Path,
 
 # ------------------------------------------------------------------ migration
 
+NOW = probe.SCHEMA_VERSION
+
+
 def _older_file(here: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A schema-1 file for a coworkshop whose schema is 2 (migration: a meta row)."""
+    """A file of today's schema for a coworkshop one schema ahead (whose
+    migration adds a meta row), made before files had ids."""
     path = _closed_file(here / "old.cws")
     con = sqlite3.connect(path)
-    con.execute("DELETE FROM meta WHERE key='file_id'")  # made before files had ids
+    con.execute("DELETE FROM meta WHERE key='file_id'")
     con.commit()
     con.close()
 
-    def to_2(con: sqlite3.Connection) -> None:
+    def to_next(con: sqlite3.Connection) -> None:
         con.execute("INSERT INTO meta (key, value) VALUES ('migrated', 'yes')")
 
-    monkeypatch.setattr(probe, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(store_mod, "MIGRATIONS", {2: to_2})
+    monkeypatch.setattr(probe, "SCHEMA_VERSION", NOW + 1)
+    monkeypatch.setattr(store_mod, "MIGRATIONS", {**store_mod.MIGRATIONS, NOW + 1: to_next})
     return path
 
 
@@ -341,7 +345,7 @@ def test_an_older_file_is_read_as_migrated_without_being_modified(
         here: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _older_file(here, monkeypatch)
     before = _digest(path)
-    assert probe.read_info(path).schema_version == 1
+    assert probe.read_info(path).schema_version == NOW
     store = Store.open(path, mode="read")
     try:
         with store.db() as db:
@@ -362,20 +366,50 @@ def test_opening_an_older_file_for_work_migrates_it_after_a_backup(
     path = _older_file(here, monkeypatch)
     store = Store.open(path)
     try:
-        assert store.backup == here / "old.schema1-backup.cws"
+        assert store.backup == here / f"old.schema{NOW}-backup.cws"
         file_id = store.file_id()
         assert uuid.UUID(file_id).version == 7
     finally:
         store.close()
-    assert sorted(p.name for p in here.iterdir()) == ["old.cws", "old.schema1-backup.cws"]
-    assert (_meta(path, "schema_version"), _meta(path, "migrated")) == ("2", "yes")
+    backup = here / f"old.schema{NOW}-backup.cws"
+    assert sorted(p.name for p in here.iterdir()) == ["old.cws", backup.name]
+    assert (_meta(path, "schema_version"), _meta(path, "migrated")) == (str(NOW + 1), "yes")
     assert _meta(path, "file_id") == file_id
-    backup = here / "old.schema1-backup.cws"
-    assert (_meta(backup, "schema_version"), _meta(backup, "migrated")) == ("1", None)
+    assert (_meta(backup, "schema_version"), _meta(backup, "migrated")) == (str(NOW), None)
     assert probe.read_info(backup).sessions[0].title == "Sofia"
     assert probe.list_session_files(here) == [path]  # the backup is not listed
     # a second migration (e.g. of a restored backup) never overwrites the first backup
-    assert store_mod.backup_path(path, 1).name == "old.schema1-backup-2.cws"
+    assert store_mod.backup_path(path, NOW).name == f"old.schema{NOW}-backup-2.cws"
+
+
+SCHEMA1 = Path(__file__).resolve().parents[1] / "fixtures" / "schema1.cws"
+
+
+def test_the_released_schema1_file_is_read_without_change_and_migrated_only_for_work(
+        here: Path) -> None:
+    from coworkshop.core import polls
+
+    path = here / "released.cws"
+    path.write_bytes(SCHEMA1.read_bytes())
+    before = _digest(path)
+    reader = Store.open(path, mode="read")
+    try:
+        session = reader.only_session()
+        read = {p.ref: polls.results(reader, p.id).respondents
+                for p in polls.polls(reader, session.id)}
+    finally:
+        reader.close()
+    assert _digest(path) == before and sorted(p.name for p in here.iterdir()) == [path.name]
+    store = Store.open(path)
+    try:
+        worked = {p.ref: polls.results(store, p.id).respondents
+                  for p in polls.polls(store, store.only_session().id)}
+    finally:
+        store.close()
+    assert read == worked and any(worked.values())
+    assert sorted(p.name for p in here.iterdir()) == [path.name, "released.schema1-backup.cws"]
+    assert probe.check_file(here / "released.schema1-backup.cws") == 1
+    assert probe.check_file(path) == NOW
 
 
 def test_a_schema_without_a_way_to_migrate_is_refused(
@@ -383,7 +417,7 @@ def test_a_schema_without_a_way_to_migrate_is_refused(
     path = _older_file(here, monkeypatch)
     monkeypatch.setattr(store_mod, "MIGRATIONS", {})
     for mode in ("read", "work"):
-        with pytest.raises(SessionFileError, match="unknown file schema 1"):
+        with pytest.raises(SessionFileError, match=f"unknown file schema {NOW}"):
             Store.open(path, mode=mode)  # type: ignore[arg-type]
     assert sorted(p.name for p in here.iterdir()) == ["old.cws"]
 

@@ -42,8 +42,15 @@ from .probe import APP_ID, READ_ONLY_NOTICE
 
 Mode = Literal["work", "read"]
 
-# version -> function that brings a file from version-1 to version.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+
+def _to_schema_2(con: sqlite3.Connection) -> None:
+    from .migrations import to_schema_2  # imports the voting core, which imports the store
+
+    to_schema_2(con)
+
+
+# version -> function that brings a file from version-1 to version (see migrations.py).
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_schema_2}
 
 
 class ReadOnlyError(UserError):
@@ -352,14 +359,26 @@ def pack(source: Path, target: Path) -> None:
 
 
 def _run_migrations(con: sqlite3.Connection, version: int) -> None:
-    for target in range(version + 1, probe.SCHEMA_VERSION + 1):
-        with con:
-            MIGRATIONS[target](con)
-            con.execute("UPDATE meta SET value=? WHERE key='schema_version'", (str(target),))
+    """Bring ``con``'s database from ``version`` up to date, one transaction per step."""
+    # isolation_level=None: this code opens and ends the transaction itself, so
+    # that a step's table changes (DDL) are undone with the rest if it fails.
+    level, con.isolation_level = con.isolation_level, None
+    try:
+        for target in range(version + 1, probe.SCHEMA_VERSION + 1):
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                MIGRATIONS[target](con)
+                con.execute("UPDATE meta SET value=? WHERE key='schema_version'", (str(target),))
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+    finally:
+        con.isolation_level = level
 
 
 def _migrate(path: Path, version: int) -> None:
-    con = sqlite3.connect(str(path))
+    con = sqlite3.connect(str(path), isolation_level=None)
     try:
         _run_migrations(con, version)
     finally:

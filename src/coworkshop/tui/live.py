@@ -22,9 +22,9 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 
 if TYPE_CHECKING:
-    from ..core import voting
-    from ..core.netinfo import Address
+    from ..core import polls as voting
     from ..core.store import Store
+    from ..server.netinfo import Address
     from ..server.room import RoomEvent
     from ..server.runner import VotingServer
 
@@ -57,8 +57,16 @@ class QuestionUpvoted(RoomMessage):
     """A participant upvoted (or withdrew an upvote on) a Q&A item."""
 
 
+class JoinCodesLocked(RoomMessage):
+    """Too many wrong join codes: the room takes none until a new code is given."""
+
+
 class LiveVotingStarted(RoomMessage):
     """The participants' server is listening."""
+
+
+class JoinCodeChanged(RoomMessage):
+    """The facilitator gave the room a new join code."""
 
 
 class LiveVotingStopped(RoomMessage):
@@ -114,14 +122,17 @@ _MESSAGES: dict[str, type[RoomMessage]] = {
     "ballot": BallotReceived,
     "qa_posted": QuestionPosted,
     "qa_upvoted": QuestionUpvoted,
+    "codes_locked": JoinCodesLocked,
 }
 
 
 class LiveVoting:
     """Polls of one session, with or without the participants' server."""
 
-    def __init__(self, store: Store, session_id: str, *, host: str = "0.0.0.0",
+    def __init__(self, store: Store, session_id: str, *, host: str = "",
                  port: int = DEFAULT_PORT) -> None:
+        # host "": the likeliest LAN address and loopback, not every network;
+        # choosing another address moves the server there (choose_address).
         self.store = store
         self.session_id = session_id
         self.host = host
@@ -193,6 +204,24 @@ class LiveVoting:
         """Phones showing the page right now."""
         return self.server.connected() if self.server is not None else 0
 
+    async def choose_address(self, ip: str) -> None:
+        """Show ``ip`` to the room and listen there (raises :class:`UserError` if it cannot)."""
+        if self.server is not None:
+            await self.server.listen_on(ip)
+        self.ip = ip
+
+    def codes_locked(self) -> bool:
+        """True while the room takes no join code (too many wrong ones were tried)."""
+        return self.server is not None and self.server.room.codes_locked() > 0
+
+    def new_code(self) -> str:
+        """Give the room a new join code: the old one stops working, joining resumes."""
+        if self.server is None:
+            return ""
+        code = self.server.room.new_code()
+        self._post(JoinCodeChanged())
+        return code
+
     # ------------------------------------------------------------ polls
 
     def changed(self) -> None:
@@ -204,21 +233,21 @@ class LiveVoting:
         """Open (or reopen) a poll; any other open poll of the session is closed."""
         if self.server is not None:
             return self.server.open_poll(poll_id, close_others=True)
-        from ..core import voting
+        from ..core import polls as voting
 
         return voting.open_poll(self.store, poll_id, close_others=True)
 
     def close_poll(self, poll_id: str) -> voting.PollInfo:
         if self.server is not None:
             return self.server.close_poll(poll_id)
-        from ..core import voting
+        from ..core import polls as voting
 
         return voting.close_poll(self.store, poll_id)
 
     def set_results_visible(self, poll_id: str, visible: bool) -> voting.PollInfo:
         if self.server is not None:
             return self.server.set_results_visible(poll_id, visible)
-        from ..core import voting
+        from ..core import polls as voting
 
         return voting.set_results_visible(self.store, poll_id, visible)
 
@@ -226,7 +255,7 @@ class LiveVoting:
         if self.server is not None:
             self.server.qa_set(item_id, **flags)
         else:
-            from ..core import voting
+            from ..core import polls as voting
 
             voting.qa_set(self.store, item_id, **flags)
 

@@ -204,6 +204,11 @@ class SessionScreen(Screen[None]):
         if self.live is not None and self.live.running:
             # visible on every activity, so nobody forgets the room can vote
             live = Text.assemble(("● LIVE ", "bold red"), (f"code {self.live.code}  ", "bold"))
+            if self.live.codes_locked():
+                # someone is guessing the code: joining is paused until a new one
+                live = Text.assemble(
+                    ("⚠ CODE GUESSING: joining paused, press l then n for a new code  ",
+                     "bold black on yellow"), live)
             text = live + text
         self.query_one("#session-title", Static).update(text)
         if self.store is not None and self.store.read_only:
@@ -316,6 +321,8 @@ class SessionScreen(Screen[None]):
             return
         self.agenda.tick()
         self.update_head()
+        if self.live is not None and self.live.running:
+            self.update_title()  # the warning of code guessing comes and goes
 
     # ------------------------------------------------------------ events
 
@@ -545,7 +552,7 @@ class SessionScreen(Screen[None]):
             self.notify("Live voting stopped. Everything received is saved.")
 
     def action_new_poll(self) -> None:
-        from ...core import voting
+        from ...core import polls as voting
         from .new_poll import NewQuestionScreen
 
         if self.store is None or self.session is None:
