@@ -132,7 +132,7 @@ def open_cmd(
     """Open the app on one session file (a file holding several opens on a choice)."""
     from .core.probe import OPEN_TIMEOUT, pick_session, read_info
 
-    info = read_info(pathchecks.readable_file(file), timeout=OPEN_TIMEOUT)
+    info = read_info(pathchecks.readable_file(file), timeout=OPEN_TIMEOUT, full=True)
     if not info.sessions:
         raise _fail(f"{file}: holds no session")
     session_id = pick_session(file, info.sessions, session).id if session else None
@@ -428,8 +428,16 @@ def serve_cmd(
         pathchecks.log_file(log)
     if host:
         _check_host(host)
-    # Store.open refuses a file it cannot open before writing anything.
-    store = Store.open(pathchecks.readable_file(file))
+    # The session and --open are checked on the file opened for reading:
+    # opening it for work already changes its header (journal mode, counters).
+    refs = list(open_polls or [])
+    reader = Store.open(pathchecks.readable_file(file), mode="read")
+    try:
+        session_id = reader.session(session_ref).id
+        _check_poll_refs(reader, session_id, refs)
+    finally:
+        reader.close()
+    store = Store.open(file)
     if store.read_only:
         store.close()
         raise _fail(f"{file}: read-only: changes are not possible, so phones cannot vote")
@@ -437,9 +445,7 @@ def serve_cmd(
     handler: logging.Handler | None = None
     level = root.level
     try:
-        session = store.session(session_ref)
-        refs = list(open_polls or [])
-        _check_poll_refs(store, session.id, refs)
+        session = store.session(session_id)
         try:
             handler = logging.FileHandler(log) if log else logging.StreamHandler()
         except OSError as exc:

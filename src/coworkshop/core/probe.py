@@ -206,13 +206,13 @@ def _check(path: Path, *, full: bool, timeout: float) -> tuple[int, dict[str, st
     return version, meta
 
 
-def read_info(path: Path, *, timeout: float = LIST_TIMEOUT) -> FileInfo:
+def read_info(path: Path, *, timeout: float = LIST_TIMEOUT, full: bool = False) -> FileInfo:
     """Summaries of the sessions a file holds, read without SQLModel.
 
-    Checks the header and metadata only (no page-by-page check): a listing of
-    many files stays fast, and opening the file checks it fully.
+    A listing checks the header and metadata only (no page-by-page check), so
+    that it stays fast; ``full`` checks every page first (before opening).
     """
-    version, meta = _check(path, full=False, timeout=timeout)
+    version, meta = _check(path, full=full, timeout=timeout)
     try:
         con = ro_connect(path, timeout)
         try:

@@ -84,7 +84,9 @@ class CoworkshopApp(App[None]):
         from ..core.probe import pick_session, read_info
 
         try:
-            info = read_info(path)  # on the event loop: a locked file waits briefly
+            # on the event loop: a locked file waits briefly; every page is
+            # checked, so a damaged file is refused here rather than shown
+            info = read_info(path, full=True)
             if session_id is not None or len(info.sessions) <= 1:
                 session_id = pick_session(path, info.sessions, session_id).id
         except SessionFileError as exc:
