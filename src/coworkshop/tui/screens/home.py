@@ -21,7 +21,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...core.errors import SessionFileError, UserError
-from ...core.probe import FileInfo, list_session_files, read_info
+from ...core.probe import FileInfo, SessionSummary, list_session_files, read_info
 from ..widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
@@ -48,7 +48,8 @@ class HomeScreen(Screen[None]):
 
     HELP_TITLE = "Home"
     HOW_TO = (
-        "Left: the session files in the sessions folder, newest first. Enter opens one. "
+        "Left: the session files in the sessions folder, newest first (a file holding several "
+        "sessions lists each). Enter opens one. "
         "Right: the workshop templates. Enter (or n) starts a new session from the "
         "highlighted template; d creates a demo session to explore. Tab moves between "
         "the two lists. Coordinators: space marks session files (space again unmarks), m "
@@ -99,6 +100,8 @@ class HomeScreen(Screen[None]):
         self.session_rows: list[SessionRow] = []
         self.template_entries: list[TemplateEntry] = []
         self.marked: set[Path] = set()
+        #: option id -> (file, session id or None for a file's only session)
+        self.session_targets: dict[str, tuple[Path, str | None]] = {}
         self._resumed = False
 
     @property
@@ -164,9 +167,17 @@ class HomeScreen(Screen[None]):
         self.template_entries = entries
         self.marked &= {row.path for row in rows if row.info is not None}
         options: list[Option] = []
+        self.session_targets = {}
         for row in rows:
-            options.append(Option(self._session_prompt(row, row.path in self.marked),
-                                  id=str(row.path)))
+            if row.info is not None and len(row.info.sessions) > 1:
+                # each session of a file holding several is listed on its own
+                for summary in row.info.sessions:
+                    key = f"{row.path}?session={summary.id}"
+                    self.session_targets[key] = (row.path, summary.id)
+                    options.append(Option(self._prompt_for(key), id=key))
+                continue
+            self.session_targets[str(row.path)] = (row.path, None)
+            options.append(Option(self._prompt_for(str(row.path)), id=str(row.path)))
         self._fill(self.query_one("#sessions", OptionList), options)
         hint = self.query_one("#sessions-hint", Static)
         if rows:
@@ -191,11 +202,22 @@ class HomeScreen(Screen[None]):
         else:
             hint.update("enter: open · space: mark files to merge")
 
-    @staticmethod
-    def _session_prompt(row: SessionRow, marked: bool = False) -> Text:
-        if marked:
-            text = HomeScreen._session_prompt(row)
+    def _prompt_for(self, key: str) -> Text:
+        """The prompt of a listed file or session, marked when its file is."""
+        path, session_id = self.session_targets[key]
+        row = next(r for r in self.session_rows if r.path == path)
+        if session_id is None or row.info is None:
+            text = self._session_prompt(row)
+        else:
+            found = row.info.sessions
+            n = next(i for i, s in enumerate(found, 1) if s.id == session_id)
+            text = self._summary_prompt(found[n - 1], path, f"{n} of {len(found)} in ")
+        if path in self.marked:
             return Text.assemble(("● ", "bold green"), text)
+        return text
+
+    @staticmethod
+    def _session_prompt(row: SessionRow) -> Text:
         if row.info is None:
             return Text.assemble(
                 ("⚠ ", "bold red"), (row.path.name, "bold"),
@@ -203,14 +225,15 @@ class HomeScreen(Screen[None]):
             )
         if not row.info.sessions:
             return Text.assemble((row.path.name, "bold"), ("\n  holds no session", "dim"))
-        s = row.info.sessions[0]
+        return HomeScreen._summary_prompt(row.info.sessions[0], row.path)
+
+    @staticmethod
+    def _summary_prompt(s: SessionSummary, path: Path, where: str = "") -> Text:
         text = Text.assemble((s.title, "bold"))
         if s.date:
             text.append(f"  {s.date}", style="cyan")
-        if len(row.info.sessions) > 1:
-            text.append(f"  +{len(row.info.sessions) - 1} more", style="dim")
         facts = [", ".join(p for p in (s.place, s.country) if p),
-                 f"{s.participants} people", row.path.name]
+                 f"{s.participants} people", where + path.name]
         text.append("\n  " + " · ".join(f for f in facts if f), style="dim")
         return text
 
@@ -245,13 +268,14 @@ class HomeScreen(Screen[None]):
 
     @on(OptionList.OptionSelected, "#sessions")
     def _open_selected_session(self, event: OptionList.OptionSelected) -> None:
-        path = Path(str(event.option.id))
+        key = str(event.option.id)
+        path, session_id = self.session_targets.get(key, (Path(key), None))
         for row in self.session_rows:
             if row.path == path and row.info is None:
                 self.notify(f"{path.name}: {row.error}", title="Cannot open", severity="error",
                             timeout=10)
                 return
-        self.cw_app.open_session(path)
+        self.cw_app.open_session(path, session_id)
 
     @on(OptionList.OptionSelected, "#templates")
     def _new_from_selected_template(self, event: OptionList.OptionSelected) -> None:
@@ -324,7 +348,7 @@ class HomeScreen(Screen[None]):
         option = option_list.highlighted_option
         if option is None or not option.id:
             return
-        path = Path(option.id)
+        path, _session = self.session_targets.get(option.id, (Path(option.id), None))
         row = next((r for r in self.session_rows if r.path == path), None)
         if row is None:
             return
@@ -333,7 +357,10 @@ class HomeScreen(Screen[None]):
                         severity="error", timeout=10)
             return
         self.marked ^= {path}
-        option_list.replace_option_prompt(option.id, self._session_prompt(row, path in self.marked))
+        # a file holding several sessions is listed once per session: mark them all
+        for key, (target, _sid) in self.session_targets.items():
+            if target == path:
+                option_list.replace_option_prompt(key, self._prompt_for(key))
         option_list.action_cursor_down()
         self._show_marks_hint()
 
