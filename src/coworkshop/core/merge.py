@@ -119,7 +119,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SessionFileError, UserError
-from .probe import SCHEMA_VERSION, check_connection, check_header, file_meta
+from .probe import SCHEMA_VERSION, check_file, describe_error
 
 #: Namespace of the ids merge derives (source and merge_conflict rows, derived file ids).
 NAMESPACE = uuid.UUID("6f1c3f0e-5b0a-4d7e-9a55-0c0ffee0cc11")
@@ -429,7 +429,10 @@ def _private_copy(path: Path, target: Path) -> None:
 
 def _prepare(path: Path, tmp: Path, n: int) -> _Input:
     """Check one input and make it readable without touching it."""
-    check_header(path)
+    # Foreign, newer and unknown files are refused here, in one line. No
+    # quick_check of every page: the merge reads every row anyway, SQLite
+    # reports a damaged page it meets, and that input is refused, named.
+    version = check_file(path, full=False)
     wal = Path(f"{path}-wal")
     copy: Path | None = None
     try:
@@ -440,11 +443,7 @@ def _prepare(path: Path, tmp: Path, n: int) -> _Input:
         else:
             con = sqlite3.connect(f"{_uri(path)}?mode=ro&immutable=1", uri=True)
         try:
-            # No quick_check: it would read every page once more, and the merge
-            # reads every row anyway; SQLite reports a damaged page it meets,
-            # and that input is then refused, naming it (see merge_files).
-            version = check_connection(con, path, integrity=False)
-            meta = file_meta(con)
+            meta = {str(k): str(v) for k, v in con.execute("SELECT key, value FROM meta")}
             rows = con.execute("SELECT id, title FROM session ORDER BY id")
             sessions = [(str(i), str(t)) for i, t in rows]
             revisions = _revisions(con, len(sessions))
@@ -459,10 +458,8 @@ def _prepare(path: Path, tmp: Path, n: int) -> _Input:
                     dst.close()
         finally:
             con.close()
-    except sqlite3.DatabaseError as exc:
-        raise SessionFileError(
-            f"{path}: the session file is damaged or unreadable ({exc})"
-        ) from exc
+    except sqlite3.Error as exc:
+        raise describe_error(path, exc) from exc
     migrated = False
     if version < SCHEMA_VERSION:
         assert copy is not None
@@ -1023,9 +1020,7 @@ def _merge(
                     except (sqlite3.DatabaseError, SessionFileError) as exc:
                         message = str(exc)
                         if isinstance(exc, sqlite3.DatabaseError):
-                            message = (
-                                f"{inp.path}: the session file is damaged or unreadable ({exc})"
-                            )
+                            message = str(describe_error(inp.path, exc))
                         if not skip_bad:
                             raise SessionFileError(message) from exc
                         report.skipped.append((str(inp.path), message))

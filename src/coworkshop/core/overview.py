@@ -1,8 +1,7 @@
 """The sessions a file holds, at a glance: what a coordinator checks after a merge.
 
-Read with the standard ``sqlite3`` module, read-only, leaving no side files
-(``immutable=1`` unless the file has a write-ahead log, i.e. an app has it
-open, when ``mode=ro`` reads the log too).
+Read with the standard ``sqlite3`` module through :func:`.probe.ro_connect`:
+read-only, leaving no side files.
 """
 
 from __future__ import annotations
@@ -12,8 +11,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import SessionFileError
-from .probe import check_connection, check_header
+from .probe import check_file, describe_error, ro_connect
 
 
 @dataclass
@@ -52,28 +50,17 @@ class Overview:
         return list(total.items())
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    uri = path.resolve().as_uri()
-    wal = Path(f"{path}-wal")
-    if wal.exists() and wal.stat().st_size > 0:
-        return sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=5)
-    return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True)
-
-
 def read_overview(path: Path) -> Overview:
     """Every live session of ``path`` with its people by group and activities done."""
-    check_header(path)
+    check_file(path, full=False)
     try:
-        con = _connect(path)
+        con = ro_connect(path)
         try:
-            check_connection(con, path, integrity=False)
             return Overview(path, _sessions(con))
         finally:
             con.close()
-    except sqlite3.DatabaseError as exc:
-        raise SessionFileError(
-            f"{path}: the session file is damaged or unreadable ({exc})"
-        ) from exc
+    except sqlite3.Error as exc:
+        raise describe_error(path, exc) from exc
 
 
 def _sessions(con: sqlite3.Connection) -> list[SessionLine]:
