@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from contextlib import nullcontext
 from pathlib import Path
 
 from textual.widgets import Input, OptionList
@@ -29,8 +30,11 @@ def make_files(sessions_dir: Path, templates_dir: Path) -> list[Path]:
         details = SessionDetails(title=f"{place} validation", date=day, place=place,
                                  country=country, sector=sector, facilitator="Ana")
         store, session = create_session_file(path, templates_dir / "tui-test.toml", details)
-        for i in range(people):
-            sessions.add_participant(store, session, ("policy", "industry")[i % 2])
+        # the store's unit of work where the core takes one, else the store
+        opener = getattr(store, "unit", None)
+        with opener() if opener else nullcontext(store) as db:
+            for i in range(people):
+                sessions.add_participant(db, session, ("policy", "industry")[i % 2])
         store.close()
         paths.append(path)
     return paths

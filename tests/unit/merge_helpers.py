@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -72,3 +74,16 @@ def copy_of(store: Store, target: Path) -> Path:
     con.execute("PRAGMA journal_mode=DELETE")
     con.close()
     return target
+
+
+@contextmanager
+def unit(store: Store) -> Iterator[Any]:
+    """What the core's session and canvas functions take: the store's unit of
+    work (``Store.unit()``, committed when the block ends) where the store has
+    one, else the store itself (functions that commit on their own)."""
+    opener = getattr(store, "unit", None)
+    if opener is None:
+        yield store
+        return
+    with opener() as db:
+        yield db

@@ -16,16 +16,17 @@ from coworkshop.core.probe import SCHEMA_VERSION
 from coworkshop.core.store import Store
 
 from .helpers import activity, make_session
-from .merge_helpers import content, copy_of, data_rows, fingerprint, ids, ro
+from .merge_helpers import content, copy_of, data_rows, fingerprint, ids, ro, unit
 
 
 def workshop(path: Path, country: str = "Bulgaria", people: int = 3) -> Path:
     """A closed session file with participants, cards, a poll with ballots and a tally."""
     store, session = make_session(path)
-    sessions.update_session(store, session.id, country=country, place=f"{country} city")
     act = activity(store, session, "canvas-1")
-    change = canvas.add_card(store, act.id, "change", f"Change in {country}")
-    canvas.add_card(store, act.id, "how", "Train the trainers", link_id=change.id)
+    with unit(store) as db:
+        sessions.update_session(db, session.id, country=country, place=f"{country} city")
+        change = canvas.add_card(db, act.id, "change", f"Change in {country}")
+        canvas.add_card(db, act.id, "how", "Train the trainers", link_id=change.id)
     poll = voting.add_question(
         store, activity(store, session, "poll").id,
         {"key": "pick", "type": "single", "text": "Pick", "options": ["A", "B"]},
@@ -87,7 +88,8 @@ def test_inputs_are_never_modified_and_no_side_files_appear(tmp_path: Path, two)
 
 def test_a_file_still_open_in_the_app_is_read_with_its_log_and_left_alone(tmp_path: Path) -> None:
     store, session = make_session(tmp_path / "open.cws")
-    sessions.add_participant(store, session, "industry", name="Late arrival")
+    with unit(store) as db:
+        sessions.add_participant(db, session, "industry", name="Late arrival")
     assert (tmp_path / "open.cws-wal").stat().st_size > 0  # the last change is only in the log
     main_and_log = {k: v for k, v in fingerprint(tmp_path).items() if not k.endswith("-shm")}
     out = tmp_path / "out" / "all.cws"
@@ -118,11 +120,13 @@ def test_merging_twice_in_any_order_or_with_a_merged_file_gives_the_same_content
 def test_an_updated_copy_adds_only_what_is_new(tmp_path: Path) -> None:
     store, session = make_session(tmp_path / "live.cws")
     act = activity(store, session, "canvas-1")
-    card = canvas.add_card(store, act.id, "change", "First idea")
+    with unit(store) as db:
+        card = canvas.add_card(db, act.id, "change", "First idea")
     early = copy_of(store, tmp_path / "early.cws")
-    canvas.edit_card(store, card.id, "First idea, sharpened")
-    canvas.add_card(store, act.id, "how", "Second", link_id=card.id)
-    sessions.add_participant(store, session, "policy")
+    with unit(store) as db:
+        canvas.edit_card(db, card.id, "First idea, sharpened")
+        canvas.add_card(db, act.id, "how", "Second", link_id=card.id)
+        sessions.add_participant(db, session, "policy")
     later = copy_of(store, tmp_path / "later.cws")
     store.close()
 
@@ -153,15 +157,18 @@ def test_two_copies_changed_differently_keep_both_versions_and_list_the_conflict
 ) -> None:
     store, session = make_session(tmp_path / "a.cws")
     act = activity(store, session, "canvas-1")
-    card = canvas.add_card(store, act.id, "change", "Base")
+    with unit(store) as db:
+        card = canvas.add_card(db, act.id, "change", "Base")
     store.close()
     b_path = tmp_path / "b.cws"
     b_path.write_bytes((tmp_path / "a.cws").read_bytes())
     a = Store.open(tmp_path / "a.cws")
-    canvas.edit_card(a, card.id, "Edited on laptop A")
+    with unit(a) as db:
+        canvas.edit_card(db, card.id, "Edited on laptop A")
     a.close()
     b = Store.open(b_path)
-    canvas.edit_card(b, card.id, "Edited on laptop B")  # later: current
+    with unit(b) as db:
+        canvas.edit_card(db, card.id, "Edited on laptop B")  # later: current
     b.close()
 
     ab, ba = tmp_path / "ab.cws", tmp_path / "ba.cws"
@@ -179,7 +186,8 @@ def test_two_copies_changed_differently_keep_both_versions_and_list_the_conflict
     assert [(k, json.loads(v)["text"]) for k, v in kept] == [("conflict", "Edited on laptop A")]
     # both laptops' revisions are in the card's history
     merged = Store.open(ab)
-    texts = [r.text for r in canvas.history(merged, card.id)]
+    with unit(merged) as db:
+        texts = [r.text for r in canvas.history(db, card.id)]
     merged.close()
     assert {"Edited on laptop A", "Edited on laptop B"} <= set(texts)
 

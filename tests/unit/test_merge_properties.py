@@ -35,7 +35,7 @@ from coworkshop.core.merge import merge_files
 from coworkshop.core.store import Store
 
 from .helpers import activity, make_session
-from .merge_helpers import PROVENANCE, content, copy_of, ro, tables
+from .merge_helpers import PROVENANCE, content, copy_of, ro, tables, unit
 
 SETTINGS = settings(
     max_examples=12,
@@ -110,7 +110,8 @@ class Workshop:
         for step in script:
             kind = step[0]
             people = self.voters()
-            cards = canvas.cards(s, self.canvas) + canvas.cards(s, self.canvas, deleted=True)
+            with unit(s) as db:
+                cards = canvas.cards(db, self.canvas) + canvas.cards(db, self.canvas, deleted=True)
             try:
                 if kind == "join":
                     voting.join(s, self.session, step[1], name=f"P{len(people)}")
@@ -119,13 +120,17 @@ class Workshop:
                     target = [c for c in cards if c.column == links.get(step[1], "-")
                               and c.deleted_at is None]
                     link = target[0].id if target else None
-                    canvas.add_card(s, self.canvas, step[1], step[2], link_id=link)
+                    with unit(s) as db:
+                        canvas.add_card(db, self.canvas, step[1], step[2], link_id=link)
                 elif kind == "revise" and cards:
-                    canvas.revise_card(s, cards[step[1] % len(cards)].id, step[2], group="B")
+                    with unit(s) as db:
+                        canvas.revise_card(db, cards[step[1] % len(cards)].id, step[2], group="B")
                 elif kind == "delete" and cards:
-                    canvas.delete_card(s, cards[step[1] % len(cards)].id)
+                    with unit(s) as db:
+                        canvas.delete_card(db, cards[step[1] % len(cards)].id)
                 elif kind == "restore" and cards:
-                    canvas.restore_card(s, cards[step[1] % len(cards)].id)
+                    with unit(s) as db:
+                        canvas.restore_card(db, cards[step[1] % len(cards)].id)
                 elif kind == "vote" and people:
                     voting.cast_ballot(s, self.polls["pick"], people[step[1] % len(people)],
                                        step[2])
@@ -163,16 +168,21 @@ def reading(path: Path, session_id: str) -> dict[str, Any]:
         for poll in voting.polls(store, session_id):
             res = voting.results(store, poll.id)
             out[poll.ref] = json.dumps(dataclasses.asdict(res), sort_keys=True, default=str)
-        for act in sessions.activities(store, session_id):
+        with unit(store) as db:
+            acts = sessions.activities(db, session_id)
+        for act in acts:
             if act.kind != "canvas" or canvas.is_grid(act):
                 continue
-            p = canvas.pathways(store, act.id)
+            with unit(store) as db:
+                p = canvas.pathways(db, act.id)
+                history = [r.text for c in canvas.cards(db, act.id)
+                           for r in canvas.history(db, c.id)]
             out[act.key] = (
                 [(w.change.id, w.change.text,
                   [(st_.how.id, st_.how.text, [x.text for x in st_.whats]) for st_ in w.steps])
                  for w in p.pathways],
                 sorted(c.id for c in p.unlinked_how + p.unlinked_what),
-                [r.text for c in canvas.cards(store, act.id) for r in canvas.history(store, c.id)],
+                history,
             )
         return out
     finally:
