@@ -98,6 +98,10 @@ def _run_tui(sessions_dir: Path | None = None, session_file: Path | None = None)
         session_file=session_file,
     )
     tui.run()
+    # Textual returns from run() after a crash too (having printed the
+    # traceback); a script must not take that for success.
+    if tui.return_code:
+        raise typer.Exit(tui.return_code)
 
 
 @app.command("open")
@@ -250,7 +254,8 @@ def template_save_cmd(
     store = Store.open(file)
     try:
         session = store.only_session()
-        tpl = template_of_session(store, session.id, name or slug(output.stem), title)
+        with store.db() as db:
+            tpl = template_of_session(db, session.id, name or slug(output.stem), title)
     finally:
         store.close()
     text = templates.dump(tpl)

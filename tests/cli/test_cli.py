@@ -99,12 +99,13 @@ def test_demo_is_lived_in(sessions_dir: Path) -> None:
     path = sessions_dir / "demo.cws"
     store = Store.open(path)
     session = store.only_session()
-    counts = sessions.participant_counts(store, session)
+    with store.db() as db:
+        counts = sessions.participant_counts(db, session)
+        canvases = [a for a in sessions.activities(db, session.id) if a.kind == "canvas"]
+        filled = [a for a in canvases if canvas.cards(db, a.id)]
+        paths = canvas.pathways(db, filled[0].id)
     assert all(n > 0 for n in counts.values()), counts
-    canvases = [a for a in sessions.activities(store, session.id) if a.kind == "canvas"]
-    filled = [a for a in canvases if canvas.cards(store, a.id)]
     assert len(filled) >= 3
-    paths = canvas.pathways(store, filled[0].id)
     assert paths.pathways and paths.pathways[0].steps and paths.pathways[0].steps[0].whats
     # running demo again keeps the existing file
     again = run("demo")
@@ -121,8 +122,10 @@ def test_template_save_then_new_from_it(tmp_path: Path, sessions_dir: Path) -> N
     assert new.exit_code == 0, new.output
     replay = Store.open(Path(new.output.strip()))
     original = Store.open(path)
-    keys = [a.key for a in sessions.activities(original, original.only_session().id)]
-    assert [a.key for a in sessions.activities(replay, replay.only_session().id)] == keys
+    with original.db() as db:
+        keys = [a.key for a in sessions.activities(db, original.only_session().id)]
+    with replay.db() as db:
+        assert [a.key for a in sessions.activities(db, replay.only_session().id)] == keys
     refused = run("template", "save", str(path), "-o", str(target))
     assert refused.exit_code == 1 and "already exists" in refused.output
 

@@ -14,31 +14,11 @@ from coworkshop.core.models import Session
 from coworkshop.core.store import Store
 from coworkshop.server.app import create_app
 from coworkshop.server.room import Limits, Room
+from helpers.templates import poll, question, template_toml
 
-TEMPLATE = """
-[template]
-name = "t"
-title = "Test workshop"
-language = "en"
-
-[[stakeholder_groups]]
-key = "policy"
-label = "Policy makers"
-
-[[stakeholder_groups]]
-key = "industry"
-label = "Industry"
-
-[[agenda]]
-key = "poll"
-kind = "poll"
-title = "Poll"
-
-[[agenda.questions]]
-key = "first"
-type = "open"
-text = "First thoughts?"
-"""
+TEMPLATE = template_toml(
+    poll("poll", "Poll", question("first", "open", "First thoughts?")),
+)
 
 CODE = "424242"
 QUESTIONS = [
@@ -74,9 +54,10 @@ class Env:
 
 def build(path: Path) -> tuple[Store, Session, dict[str, voting.PollInfo]]:
     store = Store.create(path)
-    session = sessions.create_session(store, templates.parse_text(TEMPLATE),
-                                      sessions.SessionDetails(title="Room test"))
-    act = sessions.activities(store, session.id)[0]
+    with store.unit() as db:
+        session = sessions.create_session(db, templates.parse_text(TEMPLATE),
+                                          sessions.SessionDetails(title="Room test"))
+        act = sessions.activities(db, session.id)[0]
     for q in QUESTIONS:
         voting.add_question(store, act.id, q)
     polls = {p.question.key: p for p in voting.polls(store, session.id)}

@@ -21,6 +21,11 @@ from coworkshop.server.room import Room
 from .conftest import CODE, Env, build
 
 
+def people(env: Env) -> list[sessions.Participant]:
+    with env.store.db() as db:
+        return sessions.participants(db, env.session.id)
+
+
 async def read_event(resp: Any, timeout: float = 5.0) -> dict[str, Any]:
     """The next ``state`` event of a server-sent event stream."""
     deadline = time.monotonic() + timeout
@@ -46,13 +51,13 @@ async def until(resp: Any, pred: Any, timeout: float = 5.0) -> dict[str, Any]:
 async def test_join_needs_the_code_and_creates_a_participant(env: Env) -> None:
     bad = await env.client.post("/api/join", json={"code": "000000", "group": "policy"})
     assert bad.status == 403 and "wrong join code" in (await bad.json())["error"]
-    assert sessions.participants(env.store, env.session.id) == []
+    assert people(env) == []
     ok = await env.client.post("/api/join", json={"code": CODE, "group": "industry",
                                                   "name": "<b>Iva</b>"})
     assert ok.status == 200
     assert "cws_device" in ok.cookies
     assert ok.cookies["cws_device"]["httponly"]
-    [p] = sessions.participants(env.store, env.session.id)
+    [p] = people(env)
     assert (p.name, p.stakeholder_group) == ("<b>Iva</b>", "industry")
     unknown_group = await env.client.post("/api/join", json={"code": CODE, "group": "x"})
     assert unknown_group.status == 400
@@ -237,7 +242,7 @@ async def test_hostile_and_malformed_requests_get_4xx_and_change_nothing(env: En
         body = await resp.json()
         assert isinstance(body["error"], str) and body["error"]
     assert voting.ballot_history(env.store, poll.id) == []
-    assert len(sessions.participants(env.store, env.session.id)) == 1
+    assert len(people(env)) == 1
     # and the server still serves
     assert (await env.client.post(url, json={"value": 1}, headers=headers)).status == 200
 

@@ -32,7 +32,8 @@ def stored_activities(path: Path) -> dict[str, sessions.Activity]:
     store = Store.open(path)
     try:
         session = store.only_session()
-        return {a.title: a for a in sessions.activities(store, session.id)}
+        with store.db() as db:
+            return {a.title: a for a in sessions.activities(db, session.id)}
     finally:
         store.close()
 
@@ -118,7 +119,8 @@ async def test_breakout_group_is_assigned_to_a_canvas(
         await submit_card(pilot, "Employers ask for micro-credentials")
         store = Store.open(session_file)
         try:
-            assert [c.group_name for c in canvas.cards(store, board.activity.id)] == ["Group B"]
+            with store.db() as db:
+                assert [c.group_name for c in canvas.cards(db, board.activity.id)] == ["Group B"]
         finally:
             store.close()
 

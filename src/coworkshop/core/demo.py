@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlmodel import Session as DBSession
+
 from . import canvas, sessions, templates
+from .models import Session
 from .store import Store
 
 DEMO_TEMPLATE = "mastery-policy-cocreation"
@@ -100,40 +103,50 @@ def build_demo(path: Path, templates_dir: Path) -> Store:
         facilitator="Mariya Hristova",
     )
     store, session = sessions.create_session_file(path, tpath, details)
+    try:
+        with store.unit() as db:
+            _fill(db, session)
+    except Exception:
+        store.close()
+        raise
+    return store
+
+
+def _fill(db: DBSession, session: Session) -> None:
+    """People, cards, comments and a revision: one transaction."""
     for group, name, org, country, breakout in PARTICIPANTS:
-        sessions.add_participant(store, session, group, name, org, country, breakout)
-    canvases = [a for a in sessions.activities(store, session.id) if a.kind == "canvas"]
+        sessions.add_participant(db, session, group, name, org, country, breakout)
+    canvases = [a for a in sessions.activities(db, session.id) if a.kind == "canvas"]
     first_cards: list[list[str]] = []
     for i, (act, pathway) in enumerate(zip(canvases, PATHWAYS, strict=False)):
         group = "Group A" if i % 2 == 0 else "Group B"
-        sessions.set_activity_group(store, act.id, group)
+        sessions.set_activity_group(db, act.id, group)
         ids: list[str] = []
         for change_text, hows in pathway:
-            change = canvas.add_card(store, act.id, "change", change_text, group=group)
+            change = canvas.add_card(db, act.id, "change", change_text, group=group)
             ids.append(change.id)
             for how_text, whats in hows:
                 how = canvas.add_card(
-                    store, act.id, "how", how_text, link_id=change.id, group=group
+                    db, act.id, "how", how_text, link_id=change.id, group=group
                 )
                 for what_text in whats:
-                    canvas.add_card(store, act.id, "what", what_text, link_id=how.id, group=group)
+                    canvas.add_card(db, act.id, "what", what_text, link_id=how.id, group=group)
         first_cards.append(ids)
     for canvas_no, card_no, group, text in COMMENTS:
         if canvas_no < len(first_cards) and card_no < len(first_cards[canvas_no]):
-            canvas.add_comment(store, first_cards[canvas_no][card_no], text, group)
+            canvas.add_comment(db, first_cards[canvas_no][card_no], text, group)
     if first_cards and first_cards[0]:
         # the owning group took the first comment on board
         canvas.revise_card(
-            store,
+            db,
             first_cards[0][0],
             PATHWAYS[0][0][0] + ", funded by the regional skills programme after the pilot",
             group="Group A",
         )
-    acts = sessions.activities(store, session.id)
+    acts = sessions.activities(db, session.id)
     if acts:
-        sessions.set_activity_status(store, acts[0].id, "done")
+        sessions.set_activity_status(db, acts[0].id, "done")
     if canvases:
-        sessions.set_activity_status(store, canvases[0].id, "done")
+        sessions.set_activity_status(db, canvases[0].id, "done")
         if len(canvases) > 1:
-            sessions.set_activity_status(store, canvases[1].id, "running")
-    return store
+            sessions.set_activity_status(db, canvases[1].id, "running")

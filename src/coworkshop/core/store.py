@@ -124,6 +124,21 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+    @contextmanager
+    def unit(self) -> Iterator[DBSession]:
+        """One unit of work: commits once when the block ends, rolls back if it raises.
+
+        Core functions take this session and never commit themselves, so a
+        change of several steps is one transaction.
+        """
+        with DBSession(self.engine, expire_on_commit=False) as db:
+            try:
+                yield db
+                db.commit()
+            except BaseException:
+                db.rollback()
+                raise
+
 
 def _migrate(path: Path, version: int) -> None:
     con = sqlite3.connect(str(path))

@@ -316,7 +316,6 @@ def _set_state(store: Store, poll_id: str, **changes: Any) -> PollInfo:
             raise UserError("no such poll")
         for k, v in changes.items():
             setattr(poll, k, v)
-        poll.touch()
         db.add(poll)
         db.commit()
     return get_poll(store, poll_id)
@@ -394,7 +393,6 @@ def add_question(store: Store, activity_id: str, data: Mapping[str, Any]) -> Pol
                 scales[q.scale] = dict(STANDARD_SCALES[q.scale])
                 plan["scales"] = scales
                 session.plan = plan
-                session.touch()
                 db.add(session)
         if q.statements_from == "crosspoints" and not plan.get("crosspoints"):
             raise RuleError("this session has no cross-points to rate")
@@ -405,7 +403,6 @@ def add_question(store: Store, activity_id: str, data: Mapping[str, Any]) -> Pol
             | {"key": q.key, "type": q.type, "text": q.text},
         ]
         act.config = config
-        act.touch()
         db.add(act)
         db.commit()
         session_id = act.session_id
@@ -427,7 +424,8 @@ def add_poll_activity(
         templates.Question.model_validate(dict(question))
     except ValidationError as exc:
         raise UserError(str(exc.errors()[0]["msg"]).removeprefix("Value error, ")) from exc
-    existing = sessions.activities(store, session_id)
+    with store.db() as db:
+        existing = sessions.activities(db, session_id)
     taken = {a.key for a in existing}
     base = key or ("poll-" + sessions.slug(title))[:50]
     key, n = base, 2
@@ -451,7 +449,6 @@ def add_poll_activity(
             row = db.get(Activity, act.id)
             if row is not None:
                 row.deleted_at = utcnow()
-                row.touch()
                 db.add(row)
                 db.commit()
         raise
@@ -496,18 +493,17 @@ def join(
         raise UserError(f"name: at most {MAX_NAME} characters")
     if _CONTROL.search(name):
         raise UserError("name: control characters are not allowed")
-    participant = sessions.add_participant(store, session, stakeholder_group, name=name)
     token = secrets.token_urlsafe(24)
-    device = Device(
-        session_id=session.id,
-        token_hash=hash_token(token),
-        participant_id=participant.id,
-        stakeholder_group=participant.stakeholder_group,
-        user_agent=str(user_agent)[:200],
-    )
-    with store.db() as db:
+    with store.unit() as db:  # the participant and its device: one transaction
+        participant = sessions.add_participant(db, session, stakeholder_group, name=name)
+        device = Device(
+            session_id=session.id,
+            token_hash=hash_token(token),
+            participant_id=participant.id,
+            stakeholder_group=participant.stakeholder_group,
+            user_agent=str(user_agent)[:200],
+        )
         db.add(device)
-        db.commit()
     voter = Voter(participant.id, participant.stakeholder_group, device.id)
     return Joined(token, voter, participant)
 
@@ -1011,7 +1007,6 @@ def set_tally(
         ).all()
         for row in old:
             row.replaced_by = tally.id
-            row.touch()
             db.add(row)
         db.add(tally)
         db.commit()
@@ -1164,7 +1159,6 @@ def qa_set(
             )
             for other in others:
                 other.highlighted = False
-                other.touch()
                 db.add(other)
         if highlighted is not None:
             item.highlighted = highlighted
@@ -1176,7 +1170,6 @@ def qa_set(
             item.hidden = hidden
             if hidden:
                 item.highlighted = False
-        item.touch()
         db.add(item)
         db.commit()
         return item

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import inspect
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -61,10 +62,13 @@ class CardFormScreen(ModalScreen[CardForm | None]):
         Binding("ctrl+s", "submit", "Save", id="card-form.save", tooltip="Save the card."),
     ]
 
-    def __init__(self, spec: CardFormSpec, on_submit: Callable[[CardForm], None]) -> None:
+    def __init__(
+        self, spec: CardFormSpec, on_submit: Callable[[CardForm], Awaitable[None] | None]
+    ) -> None:
         super().__init__()
         self.spec = spec
         self.on_submit = on_submit
+        self.saving = False
 
     def compose(self) -> ComposeResult:
         spec = self.spec
@@ -130,14 +134,21 @@ class CardFormScreen(ModalScreen[CardForm | None]):
     @on(CardText.Submitted)
     @on(Input.Submitted)
     @on(Button.Pressed, "#ok")
-    def action_submit(self) -> None:
+    async def action_submit(self) -> None:
+        if self.saving:  # enter pressed again while the card is being saved
+            return
         form = self._collect()
+        self.saving = True
         try:
-            self.on_submit(form)
+            done = self.on_submit(form)
+            if inspect.isawaitable(done):
+                await done
         except UserError as exc:
             self.query_one("#form-error", Static).update(str(exc))
             self.notify(str(exc), severity="error", timeout=8)
             return
+        finally:
+            self.saving = False
         self.dismiss(form)
 
     @on(Button.Pressed, "#cancel")

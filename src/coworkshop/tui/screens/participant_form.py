@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import inspect
+from collections.abc import Awaitable, Callable
 from typing import ClassVar
 
 from textual import on
@@ -38,7 +39,7 @@ class ParticipantFormScreen(ModalScreen[dict[str, str] | None]):
         title: str,
         groups: list[tuple[str, str]],
         values: dict[str, str],
-        on_submit: Callable[[dict[str, str]], None],
+        on_submit: Callable[[dict[str, str]], Awaitable[None] | None],
         breakout_groups: list[str] | None = None,
     ) -> None:
         super().__init__()
@@ -46,6 +47,7 @@ class ParticipantFormScreen(ModalScreen[dict[str, str] | None]):
         self.groups = groups
         self.values = values
         self.on_submit = on_submit
+        self.saving = False
         self.breakout_groups = breakout_groups or []
 
     def compose(self) -> ComposeResult:
@@ -90,16 +92,23 @@ class ParticipantFormScreen(ModalScreen[dict[str, str] | None]):
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#ok")
-    def action_submit(self) -> None:
+    async def action_submit(self) -> None:
+        if self.saving:  # enter pressed again while the change is being saved
+            return
         values = self.collect()
+        self.saving = True
         try:
             if not values["stakeholder_group"]:
                 raise UserError("stakeholder group: choose one")
-            self.on_submit(values)
+            done = self.on_submit(values)
+            if inspect.isawaitable(done):
+                await done
         except UserError as exc:
             self.query_one("#form-error", Static).update(str(exc))
             self.notify(str(exc), severity="error")
             return
+        finally:
+            self.saving = False
         self.dismiss(values)
 
     @on(Button.Pressed, "#cancel")

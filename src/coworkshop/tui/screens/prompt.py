@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import inspect
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -41,7 +42,7 @@ class PromptScreen(ModalScreen[dict[str, str] | None]):
         self,
         title: str,
         fields: list[Field],
-        on_submit: Callable[[dict[str, str]], None],
+        on_submit: Callable[[dict[str, str]], Awaitable[None] | None],
         note: str = "",
         ok: str = "OK",
     ) -> None:
@@ -51,6 +52,7 @@ class PromptScreen(ModalScreen[dict[str, str] | None]):
         self.on_submit = on_submit
         self.note = note
         self.ok = ok
+        self.saving = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog prompt-dialog"):
@@ -75,14 +77,21 @@ class PromptScreen(ModalScreen[dict[str, str] | None]):
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#ok")
-    def submit(self) -> None:
+    async def submit(self) -> None:
+        if self.saving:  # enter pressed again while the change is being saved
+            return
         values = {f.key: self.query_one(f"#field-{f.key}", Input).value for f in self.fields}
+        self.saving = True
         try:
-            self.on_submit(values)
+            done = self.on_submit(values)
+            if inspect.isawaitable(done):
+                await done
         except UserError as exc:
             self.query_one("#form-error", Static).update(str(exc))
             self.notify(str(exc), severity="error")
             return
+        finally:
+            self.saving = False
         self.dismiss(values)
 
     @on(Button.Pressed, "#cancel")
