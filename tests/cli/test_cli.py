@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from coworkshop.cli import app
@@ -150,3 +154,35 @@ def test_a_newer_file_is_refused_by_every_command(tmp_path: Path) -> None:
     con.close()
     result = run("template", "save", str(path), "-o", str(tmp_path / "t.toml"))
     assert result.exit_code == 1 and "newer coworkshop" in result.output
+
+
+# A crash injected into the real program, run headless in a subprocess: the
+# exit status is what a script (or a CI job) sees.
+CRASH = """
+import sys
+from coworkshop.core.store import Store
+from coworkshop.tui.screens.home import HomeScreen
+from coworkshop.cli import main
+
+def boom(*args, **kwargs):
+    raise RuntimeError("injected failure")
+
+if sys.argv[1:2] == ["open"]:
+    Store.only_session = boom  # fails in the worker that loads the session
+else:
+    HomeScreen.on_mount = boom
+sys.argv = ["coworkshop", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.mark.parametrize("command", [(), ("open", "s.cws")], ids=["home", "open"])
+def test_a_crash_in_the_app_exits_non_zero(tmp_path: Path, command: tuple[str, ...]) -> None:
+    assert run("new", "blank", "--title", "T", "-o", str(tmp_path / "s.cws")).exit_code == 0
+    env = {**os.environ, "TEXTUAL_DRIVER": "textual.drivers.headless_driver:HeadlessDriver"}
+    done = subprocess.run(
+        [sys.executable, "-c", CRASH, *command],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert "injected failure" in done.stderr

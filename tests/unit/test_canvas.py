@@ -151,3 +151,35 @@ def test_grid_cells_hold_objectives_with_stakeholders() -> None:
     assert (card.column, card.stakeholders) == ("learners/long", "VET")
     with pytest.raises(UserError, match="not a column"):
         commit(store, canvas.add_card, grid.id, "change", "no such cell on a grid")
+
+
+def test_one_unit_of_work_is_saved_whole_or_not_at_all(board) -> None:  # type: ignore[no-untyped-def]
+    store, act = board
+    with pytest.raises(RuleError), store.unit() as db:
+        for text in ("one", "two", "a third is refused"):
+            canvas.add_card(db, act.id, "change", text)
+    assert commit(store, canvas.cards, act.id) == []
+    with store.unit() as db:
+        change = canvas.add_card(db, act.id, "change", "one")
+        canvas.add_card(db, act.id, "how", "linked in the same unit", link_id=change.id)
+    assert [c.text for c in commit(store, canvas.cards, act.id)] == [
+        "one",
+        "linked in the same unit",
+    ]
+
+
+def test_updated_at_follows_every_change_by_itself(board) -> None:  # type: ignore[no-untyped-def]
+    from sqlmodel import col, update
+
+    from coworkshop.core.models import Card
+
+    store, act = board
+    card = commit(store, canvas.add_card, act.id, "how", "h")
+    edited = commit(store, canvas.edit_card, card.id, "h, edited")
+    assert edited.updated_at > card.updated_at and edited.created_at == card.created_at
+    deleted = commit(store, canvas.delete_card, card.id)
+    assert deleted.updated_at > edited.updated_at
+    with store.unit() as db:  # a bulk statement is stamped too
+        db.exec(update(Card).where(col(Card.id) == card.id).values(text="bulk"))
+    again = commit(store, canvas.cards, act.id, deleted=True)[0]
+    assert again.text == "bulk" and again.updated_at > deleted.updated_at

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -12,12 +11,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-from ...core.errors import UserError
 from ..widgets.card_text import CardText
+from .form import FormScreen
 
 
 @dataclass
@@ -52,7 +50,7 @@ class CardFormSpec:
     ok: str = "Save"
 
 
-class CardFormScreen(ModalScreen[CardForm | None]):
+class CardFormScreen(FormScreen[CardForm]):
     """``on_submit`` applies the form through the core; a refusal is shown in
     the form (and as a notification) and nothing typed is lost."""
 
@@ -65,10 +63,8 @@ class CardFormScreen(ModalScreen[CardForm | None]):
     def __init__(
         self, spec: CardFormSpec, on_submit: Callable[[CardForm], Awaitable[None] | None]
     ) -> None:
-        super().__init__()
+        super().__init__(on_submit)
         self.spec = spec
-        self.on_submit = on_submit
-        self.saving = False
 
     def compose(self) -> ComposeResult:
         spec = self.spec
@@ -134,23 +130,5 @@ class CardFormScreen(ModalScreen[CardForm | None]):
     @on(CardText.Submitted)
     @on(Input.Submitted)
     @on(Button.Pressed, "#ok")
-    async def action_submit(self) -> None:
-        if self.saving:  # enter pressed again while the card is being saved
-            return
-        form = self._collect()
-        self.saving = True
-        try:
-            done = self.on_submit(form)
-            if inspect.isawaitable(done):
-                await done
-        except UserError as exc:
-            self.query_one("#form-error", Static).update(str(exc))
-            self.notify(str(exc), severity="error", timeout=8)
-            return
-        finally:
-            self.saving = False
-        self.dismiss(form)
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def action_submit(self) -> None:
+        self.save(self._collect())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -11,11 +10,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Static
 
-from ...core.errors import UserError
+from .form import FormScreen
 
 
 @dataclass
@@ -27,7 +25,7 @@ class Field:
     suggestions: list[str] = field(default_factory=list)
 
 
-class PromptScreen(ModalScreen[dict[str, str] | None]):
+class PromptScreen(FormScreen[dict[str, str]]):
     """Asks for a few values; ``on_submit`` applies them and may refuse.
 
     A refusal (a :class:`UserError`) is shown beside the fields and the form
@@ -46,13 +44,11 @@ class PromptScreen(ModalScreen[dict[str, str] | None]):
         note: str = "",
         ok: str = "OK",
     ) -> None:
-        super().__init__()
+        super().__init__(on_submit)
         self.title_text = title
         self.fields = fields
-        self.on_submit = on_submit
         self.note = note
         self.ok = ok
-        self.saving = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog prompt-dialog"):
@@ -77,23 +73,5 @@ class PromptScreen(ModalScreen[dict[str, str] | None]):
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#ok")
-    async def submit(self) -> None:
-        if self.saving:  # enter pressed again while the change is being saved
-            return
-        values = {f.key: self.query_one(f"#field-{f.key}", Input).value for f in self.fields}
-        self.saving = True
-        try:
-            done = self.on_submit(values)
-            if inspect.isawaitable(done):
-                await done
-        except UserError as exc:
-            self.query_one("#form-error", Static).update(str(exc))
-            self.notify(str(exc), severity="error")
-            return
-        finally:
-            self.saving = False
-        self.dismiss(values)
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def submit(self) -> None:
+        self.save({f.key: self.query_one(f"#field-{f.key}", Input).value for f in self.fields})
