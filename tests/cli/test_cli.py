@@ -5,6 +5,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -146,14 +147,41 @@ def test_template_check_reports_each_file(tmp_path: Path) -> None:
     assert f"{bad}" in result.output and "FAIL" in result.output
 
 
+# Every command that takes a session file, with the arguments it needs.
+FILE_COMMANDS = {
+    "open": lambda f, tmp: ["open", f],
+    "serve": lambda f, tmp: ["serve", f, "--host", "127.0.0.1", "--port", "0"],
+    "template save": lambda f, tmp: ["template", "save", f, "-o", str(tmp / "t.toml")],
+}
+
+
 def test_a_newer_file_is_refused_by_every_command(tmp_path: Path) -> None:
+    import typer
+
     path = Path(run("new", "blank", "--title", "T").output.strip())
     con = sqlite3.connect(path)
     con.execute("UPDATE meta SET value='7' WHERE key='schema_version'")
     con.commit()
     con.close()
-    result = run("template", "save", str(path), "-o", str(tmp_path / "t.toml"))
-    assert result.exit_code == 1 and "newer coworkshop" in result.output
+
+    def file_commands(group: Any, prefix: str = "") -> set[str]:
+        found: set[str] = set()
+        for name, command in group.commands.items():
+            if hasattr(command, "commands"):  # a group of commands
+                found |= file_commands(command, f"{prefix}{name} ")
+            elif any(p.name == "file" for p in command.params):
+                found.add(prefix + name)
+        return found
+
+    assert file_commands(typer.main.get_command(app)) == set(FILE_COMMANDS), "a new command takes a file: list it here"
+    for name, args in FILE_COMMANDS.items():
+        result = run(*args(str(path), tmp_path))
+        assert result.exit_code == 1, (name, result.output)
+        assert "newer coworkshop" in result.output, (name, result.output)
+        assert len(result.output.strip().splitlines()) == 1, (name, result.output)
+    # the listing names it too, in its row, and goes on
+    listed = run("sessions", str(path.parent))
+    assert listed.exit_code == 0 and "newer coworkshop" in listed.output
 
 
 # A crash injected into the real program, run headless in a subprocess: the

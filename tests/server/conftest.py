@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -45,6 +47,22 @@ class Env:
         data = await resp.json()
         self.client.session.cookie_jar.clear()  # each phone is told apart by its token
         return {"Authorization": f"Bearer {data['token']}"}
+
+    async def state_when(self, headers: dict[str, str], ready: Callable[[Any], bool],
+                         timeout: float = 5.0) -> Any:
+        """The room's state (``/api/state``) once ``ready(state)`` holds.
+
+        Between reads it waits for the room's next change, never a fixed time.
+        """
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            seen = self.room.version
+            state = await (await self.client.get("/api/state", headers=headers)).json()
+            if ready(state):
+                return state
+            left = deadline - asyncio.get_running_loop().time()
+            assert left > 0, f"the room never got there: {state}"
+            await self.room.wait_change(seen, left)
 
     def open(self, key: str) -> voting.PollInfo:
         poll = voting.open_poll(self.store, self.polls[key].id)

@@ -69,8 +69,7 @@ async def test_state_needs_a_token_and_shows_open_polls(env: Env) -> None:
     state = await (await env.client.get("/api/state", headers=headers)).json()
     assert state["room"]["polls"] == []
     env.open("pick")
-    await asyncio.sleep(0.1)
-    state = await (await env.client.get("/api/state", headers=headers)).json()
+    state = await env.state_when(headers, lambda s: s["room"]["polls"])
     assert [p["ref"] for p in state["room"]["polls"]] == ["poll/pick"]
     assert state["room"]["polls"][0]["choices"] == ["A", "B", "C"]
 
@@ -347,13 +346,11 @@ async def test_results_are_hidden_until_shown(env: Env) -> None:
     headers = await env.join()
     poll = env.open("pick")
     await env.client.post(f"/api/polls/{poll.id}/ballot", json={"value": 1}, headers=headers)
-    await asyncio.sleep(0.1)
-    state = await (await env.client.get("/api/state", headers=headers)).json()
+    state = await env.state_when(headers, lambda s: s["room"]["polls"])
     assert "results" not in state["room"]["polls"][0]
     voting.set_results_visible(env.store, poll.id, True)
     env.room.changed()
-    await asyncio.sleep(0.2)
-    state = await (await env.client.get("/api/state", headers=headers)).json()
+    state = await env.state_when(headers, lambda s: "results" in s["room"]["polls"][0])
     rows = state["room"]["polls"][0]["results"]["rows"]
     assert [(r["label"], r["count"], r["percent"]) for r in rows] == [
         ("A", 0, 0.0), ("B", 1, 100.0), ("C", 0, 0.0)]
@@ -367,8 +364,8 @@ async def test_qa_post_and_upvote(env: Env) -> None:
     item = (await resp.json())["id"]
     up = await env.client.post(f"/api/qa/{item}/upvote", json={"up": True}, headers=b)
     assert (await up.json())["upvotes"] == 1
-    await asyncio.sleep(0.1)
-    state = await (await env.client.get("/api/state", headers=b)).json()
+    state = await env.state_when(
+        b, lambda s: [i["upvotes"] for i in s["room"]["polls"][0].get("items", [])] == [1])
     [shown] = state["room"]["polls"][0]["items"]
     assert shown["text"] == "<img src=x onerror=alert(1)>" and shown["upvotes"] == 1
     assert state["me"]["upvoted"] == [item]

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -92,8 +94,21 @@ def test_missing_file_and_existing_target(tmp_path: Path) -> None:
 def test_read_info_lists_sessions_without_sqlmodel(tmp_path: Path) -> None:
     store, session = make_session(tmp_path / "s.cws")
     commit(store, sessions.add_participant, session, "policy")
-    info = probe.read_info(tmp_path / "s.cws")
-    assert [(s.title, s.participants, s.activities) for s in info.sessions] == [("Sofia", 1, 3)]
+    store.close()
+    # in a fresh interpreter, so that it can see what listing imports
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from coworkshop.core import probe\n"
+        "info = probe.read_info(Path(sys.argv[1]))\n"
+        "print([(s.title, s.participants, s.activities) for s in info.sessions])\n"
+        "print(','.join(m for m in ('sqlmodel', 'sqlalchemy') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "s.cws")],
+                          capture_output=True, text=True, check=True)
+    listed, loaded = done.stdout.splitlines()
+    assert listed == str([("Sofia", 1, 3)])
+    assert loaded == "", f"listing loaded {loaded}"
 
 
 def test_backup_copies_the_live_database(tmp_path: Path) -> None:
