@@ -173,7 +173,8 @@ def test_a_newer_file_is_refused_by_every_command(tmp_path: Path) -> None:
                 found.add(prefix + name)
         return found
 
-    assert file_commands(typer.main.get_command(app)) == set(FILE_COMMANDS), "a new command takes a file: list it here"
+    found = file_commands(typer.main.get_command(app))
+    assert found == set(FILE_COMMANDS), "a new command takes a session file: list it above"
     for name, args in FILE_COMMANDS.items():
         result = run(*args(str(path), tmp_path))
         assert result.exit_code == 1, (name, result.output)

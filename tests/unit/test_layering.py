@@ -6,7 +6,6 @@ from __future__ import annotations
 import subprocess
 import sys
 
-
 # What the core must never import: the terminal UI, the web server, the command
 # line, terminal rendering and HTML templating.
 FORBIDDEN = ("textual", "aiohttp", "typer", "rich", "jinja2")
