@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -116,18 +117,25 @@ class NewSessionScreen(ModalScreen[Path | None]):
         self.query_one("#form-error", Static).update(message)
         self.notify(message, title="Cannot create the session", severity="error")
 
-    @work(thread=True, exclusive=True, group="create-session")
-    def create_session(self, template: Path, values: dict[str, str]) -> None:
-        """In a thread: the first use of the database layer takes a moment."""
+    @work(exclusive=True, group="create-session")
+    async def create_session(self, template: Path, values: dict[str, str]) -> None:
+        """The file is made in a thread (the first use of the database layer
+        takes a moment); the form closes once it exists."""
+        try:
+            path = await asyncio.to_thread(self._create, template, values)
+        except UserError as exc:
+            self.show_error(str(exc))
+            return
+        # Closed from the worker's last line, on the event loop: dismissing
+        # from the thread would cancel this worker while it waits for the thread.
+        self.dismiss(path)
+
+    def _create(self, template: Path, values: dict[str, str]) -> Path:
         from ...core.sessions import SessionDetails, create_session_file, default_path
 
-        try:
-            details = SessionDetails(**values).cleaned()
-            self.sessions_dir.mkdir(parents=True, exist_ok=True)
-            path = default_path(self.sessions_dir, details)
-            store, _session = create_session_file(path, template, details)
-        except UserError as exc:
-            self.app.call_from_thread(self.show_error, str(exc))
-            return
+        details = SessionDetails(**values).cleaned()
+        self.sessions_dir.mkdir(parents=True, exist_ok=True)
+        path = default_path(self.sessions_dir, details)
+        store, _session = create_session_file(path, template, details)
         store.close()
-        self.app.call_from_thread(self.dismiss, path)
+        return path
