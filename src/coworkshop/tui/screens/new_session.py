@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -13,6 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
+from textual.worker import Worker, WorkerState
 
 from ...core.errors import UserError
 
@@ -117,25 +117,27 @@ class NewSessionScreen(ModalScreen[Path | None]):
         self.query_one("#form-error", Static).update(message)
         self.notify(message, title="Cannot create the session", severity="error")
 
-    @work(exclusive=True, group="create-session")
-    async def create_session(self, template: Path, values: dict[str, str]) -> None:
-        """The file is made in a thread (the first use of the database layer
-        takes a moment); the form closes once it exists."""
-        try:
-            path = await asyncio.to_thread(self._create, template, values)
-        except UserError as exc:
-            self.show_error(str(exc))
-            return
-        # Closed from the worker's last line, on the event loop: dismissing
-        # from the thread would cancel this worker while it waits for the thread.
-        self.dismiss(path)
-
-    def _create(self, template: Path, values: dict[str, str]) -> Path:
+    @work(thread=True, exclusive=True, group="create-session")
+    def create_session(self, template: Path, values: dict[str, str]) -> Path | None:
+        """In a thread: the first use of the database layer takes a moment."""
         from ...core.sessions import SessionDetails, create_session_file, default_path
 
-        details = SessionDetails(**values).cleaned()
-        self.sessions_dir.mkdir(parents=True, exist_ok=True)
-        path = default_path(self.sessions_dir, details)
-        store, _session = create_session_file(path, template, details)
+        try:
+            details = SessionDetails(**values).cleaned()
+            self.sessions_dir.mkdir(parents=True, exist_ok=True)
+            path = default_path(self.sessions_dir, details)
+            store, _session = create_session_file(path, template, details)
+        except UserError as exc:
+            self.app.call_from_thread(self.show_error, str(exc))
+            return None
         store.close()
         return path
+
+    @on(Worker.StateChanged)
+    def _created(self, event: Worker.StateChanged) -> None:
+        # Closed once the worker has finished: dismissing the screen from inside
+        # its own worker cancels that worker while it is still running.
+        worker = event.worker
+        if worker.group == "create-session" and event.state == WorkerState.SUCCESS:
+            if isinstance(worker.result, Path):
+                self.dismiss(worker.result)
