@@ -30,9 +30,11 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-#: Pauses between attempts while another program holds the file locked (seconds).
-RETRY_PAUSES: tuple[float, ...] = (0.25, 1.0, 2.0)
-#: How long one attempt waits for the lock; None: the store's busy timeout.
+#: Pauses between attempts while another program holds the file locked (seconds):
+#: with the store's 5 s busy timeout a change gives up after about 16 s.
+RETRY_PAUSES: tuple[float, ...] = (0.25, 1.0)
+#: How long one attempt waits for the lock; None: the store's busy timeout (tests
+#: shorten it; it then stays on the connections this module used).
 LOCK_WAIT_MS: int | None = None
 
 
