@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from coworkshop.core import voting
+from coworkshop.core import polls as voting
+from coworkshop.core import sessions
 from coworkshop.core.store import Store
 
 from .serving import CODE, Served, make_file
@@ -137,18 +138,19 @@ def test_two_phones_vote_change_and_follow_the_facilitator(tmp_path: Path, brows
 
     # the session file holds exactly what was cast
     with store.db() as db:
-        people = voting.sessions.participants(db, session_id)
+        people = sessions.participants(db, session_id)
     ana, other, _late = sorted(people, key=lambda p: (p.name != "Ana", p.created_at))
     assert (ana.name, ana.stakeholder_group, other.stakeholder_group) == (
         "Ana", "policy", "industry")
     stage = voting.ballot_history(store, polls["stage"].id)
-    assert [(x.stakeholder_group, x.value, x.replaced_by is None) for x in stage] == [
+    assert [(x.stakeholder_group, voting.ballot_positions(polls["stage"], x)[1],
+             x.replaced_by is None) for x in stage] == [
         ("policy", 1, False), ("industry", 2, True), ("policy", 0, True)]
     # anonymous polls: one pseudonym per phone, none of them a participant's id
     assert stage[0].participant_id == stage[2].participant_id != stage[1].participant_id
     assert {x.participant_id for x in stage}.isdisjoint({ana.id, other.id})
     ana_anon = stage[0].participant_id
-    live = sorted((x.participant_id == ana_anon, x.statement, x.value)
+    live = sorted((x.participant_id == ana_anon, *voting.ballot_positions(polls["rate"], x))
                   for x in voting.live_ballots(store, polls["rate"].id))
     assert live == [(False, 0, 0), (False, 1, 0), (False, 2, 1),
                     (True, 0, 0), (True, 1, 1), (True, 2, 2)]

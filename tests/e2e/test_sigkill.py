@@ -10,7 +10,7 @@ from pathlib import Path
 
 import aiohttp
 
-from coworkshop.core import voting
+from coworkshop.core import polls as voting
 from coworkshop.core.store import Store
 from coworkshop.server.room import pseudonym
 
@@ -92,7 +92,8 @@ def test_sigkill_loses_no_acknowledged_ballot(tmp_path: Path) -> None:
         devices = {voting.hash_token(t): None for t, _, _ in acked}
         voters = {t: voting.voter_for_token(store, session_id, t) for t, _, _ in acked}
         assert len(devices) == PHONES and all(voters.values())
-        rows = {(b.participant_id, b.poll_id, repr(b.value))
+        info = {key: voting.get_poll(store, polls[key]) for key in polls}
+        rows = {(b.participant_id, b.poll_id, repr(voting.ballot_positions(info[key], b)[1]))
                 for key in polls for b in voting.ballot_history(store, polls[key])}
         # the polls are anonymous: ballots are stored against the phone's pseudonym
         missing = [(t, p, v) for t, p, v in acked

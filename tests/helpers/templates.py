@@ -37,6 +37,16 @@ CROSSPOINTS = [
 ]
 
 
+def inline(rows: list[dict[str, Any]]) -> Any:
+    """A list of small tables written on one line (``[{key = ..., label = ...}]``)."""
+    array = tomlkit.array()
+    for row in rows:
+        table = tomlkit.inline_table()
+        table.update(row)
+        array.append(table)
+    return array
+
+
 def canvas(key: str, title: str = "", **config: Any) -> dict[str, Any]:
     """A Theory-of-Change canvas (``shape="grid"`` with levels/timeframes: a grid)."""
     return {"key": key, "kind": "canvas", "title": title or key, **config}
@@ -54,7 +64,8 @@ def grid(key: str = "grid", title: str = "Grid", **config: Any) -> dict[str, Any
             {"key": "long", "label": "6+ years"},
         ],
     }
-    return canvas(key, title, shape="grid", **{**cells, **config})
+    cells = {k: inline(v) for k, v in {**cells, **config}.items() if k in cells}
+    return canvas(key, title, shape="grid", **{**config, **cells})
 
 
 def poll(key: str, title: str, *questions: dict[str, Any], **config: Any) -> dict[str, Any]:

@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from coworkshop.core import sessions, voting
+from coworkshop.core import polls as voting
+from coworkshop.core import sessions
 from coworkshop.core.models import Ballot, Device, Participant, QAItem
 from coworkshop.server import VotingServer
 from coworkshop.server import app as server_app
@@ -155,9 +156,9 @@ async def test_a_file_already_holding_invalid_text_still_shows_results_and_state
     with con:
         con.execute(
             "INSERT INTO ballot (id, session_id, created_at, updated_at, poll_id, activity_id, "
-            "question_key, statement, value, participant_id, stakeholder_group, device_id) "
+            "question_key, statement_key, value, participant_id, stakeholder_group, device_id) "
             "VALUES ('b1', ?, '2026-01-01 00:00:00.000000', '2026-01-01 00:00:00.000000', ?, ?, "
-            "'cloud', 0, ?, 'p-old', 'policy', '')",
+            "'cloud', '', ?, 'p-old', 'policy', '')",
             (env.session.id, cloud.id, cloud.activity_id, '"bad \\udfff word"'))
     con.close()
     env.room.changed()
@@ -327,7 +328,8 @@ async def test_a_locked_file_gives_503_and_the_retry_is_counted(env: Env) -> Non
     again = await env.client.post(f"/api/polls/{poll.id}/ballot", json={"value": 1},
                                   headers=headers)
     assert again.status == 200
-    assert [b.value for b in voting.live_ballots(env.store, poll.id)] == [1]
+    live = voting.live_ballots(env.store, poll.id)
+    assert [voting.ballot_positions(poll, b)[1] for b in live] == [1]
 
 
 def test_log_lines_are_rate_limited() -> None:

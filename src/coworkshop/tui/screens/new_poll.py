@@ -17,9 +17,9 @@ from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
-from ...core import voting
+from ...core import polls as voting
 from ...core.errors import UserError
-from ..widgets.poll_view import TYPE_NAMES
+from ..widgets.poll_text import TYPE_NAMES
 
 if TYPE_CHECKING:
     from ...core.models import Activity, Session
@@ -73,11 +73,9 @@ class NewQuestionScreen(ModalScreen["voting.PollInfo | None"]):
 
     def scales(self) -> list[tuple[str, str]]:
         """The session's own scales first, then the standard ones."""
-        own = dict(self.session.plan.get("scales", {}))
-        out = [(f"{s.get('label', k)} ({len(s.get('points', []))} points)", k)
-               for k, s in own.items()]
-        out += [(f"{s['label']}", k) for k, s in voting.STANDARD_SCALES.items() if k not in own]
-        return out
+        from ...core.polls.scales import scale_choices
+
+        return [(label, key) for key, label in scale_choices(self.session.plan)]
 
     def compose(self) -> ComposeResult:
         title = ("Add a question to " + self.activity.title if self.activity is not None

@@ -134,7 +134,7 @@ class SessionScreen(Screen[None]):
             self.action_home()
             return
         self.store, self.session, self.activities = store, session, acts
-        self.live = LiveVoting(store, session.id)
+        self.live = LiveVoting(store, session.id, commit=self.writer.commit)
         from ..widgets.agenda_list import AgendaList
 
         body = self.query_one("#session-body")
@@ -538,7 +538,7 @@ class SessionScreen(Screen[None]):
             self.notify("Live voting stopped. Everything received is saved.")
 
     def action_new_poll(self) -> None:
-        from ...core import voting
+        from ...core import polls as voting
         from .new_poll import NewQuestionScreen
 
         if self.store is None or self.session is None:

@@ -14,7 +14,7 @@ loop, and a burst of ballots costs one recomputation, not one per ballot.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -30,7 +30,8 @@ from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...core import sessions, voting
+from ...core import polls as voting
+from ...core import sessions
 from ...core.errors import UserError
 from ..colors import group_color
 from ..live import (
@@ -48,24 +49,13 @@ from ..live import (
     ResultsShown,
     RoomMessage,
 )
+from .poll_text import STATES, TYPE_NAMES, kind_text, plan_text
 from .results import ResultsChart, qa_line
 
 if TYPE_CHECKING:
     from ...core.models import Activity, Session
     from ...core.store import Store
 
-TYPE_NAMES = {
-    "single": "one choice",
-    "multiple": "several choices",
-    "scale": "rating on a scale",
-    "scale_statements": "a scale for each statement",
-    "ranking": "ranking",
-    "open": "open answer",
-    "wordcloud": "word cloud",
-    "qa": "questions and ideas, upvoted",
-}
-STATES = {"draft": ("○ draft", "dim"), "open": ("● OPEN", "bold green"),
-          "closed": ("■ closed", "cyan")}
 #: Seconds to gather phone events before recomputing the results once.
 DEBOUNCE = 0.2
 
@@ -79,38 +69,6 @@ class Snapshot:
     progress: voting.Progress | None = None
     hidden_items: list[voting.QAView] = field(default_factory=list)
     error: str = ""
-
-
-def kind_text(poll: voting.PollInfo) -> str:
-    q = poll.question
-    kind = TYPE_NAMES.get(q.type, q.type)
-    if q.type == "multiple" and q.max_choices:
-        kind += f", up to {q.max_choices}"
-    if q.type in ("open", "wordcloud", "qa"):
-        kind += f", at most {q.max_length} characters"
-    return kind + (", anonymous" if q.anonymous else ", named")
-
-
-def plan_text(poll: voting.PollInfo) -> Text:
-    """The question as it will be asked: options, scale points, statements."""
-    q = poll.question
-    text = Text()
-    if q.type in ("single", "multiple", "ranking"):
-        for option in poll.choices:
-            text.append(f"○ {option}\n")
-    if q.scale:
-        text.append("Scale: ", style="dim")
-        text.append(f"{poll.scale_label}\n", style="bold")
-        for i, point in enumerate(poll.choices, 1):
-            text.append(f"  {i}. {point}\n")
-    if poll.statements:
-        note = ("Statements, one per cross-point:" if q.statements_from == "crosspoints"
-                else "Statements:")
-        text.append(f"{note}\n", style="dim")
-        for statement in poll.statements:
-            text.append(f"• {statement}\n")
-    text.rstrip()
-    return text
 
 
 class QAList(OptionList):
@@ -465,27 +423,33 @@ class PollView(Widget, can_focus=True):
         else:
             detail.scroll_page_down()
 
-    def _do(self, what: str, change: Callable[[], voting.PollInfo]) -> voting.PollInfo | None:
-        try:
-            return change()
-        except UserError as exc:
-            self.notify(str(exc), title=what, severity="error")
-            return None
+    def _write(self, what: str, change: Callable[[], Awaitable[None]]) -> None:
+        """Run ``change`` (writes through ``self.live``, off the event loop) in
+        a worker; a refusal is one notification."""
+
+        async def run() -> None:
+            try:
+                await change()
+            except UserError as exc:
+                self.notify(str(exc), title=what, severity="error")
+
+        self.run_worker(run(), group="poll-write", description=what)
 
     def action_open_poll(self) -> None:
         poll = self.current
         if poll is None or poll.is_open:
             return
+        self._write("Cannot open", lambda: self._open_poll(poll))
+
+    async def _open_poll(self, poll: voting.PollInfo) -> None:
         others = [p for p in voting.open_polls(self.store, self.session.id) if p.id != poll.id]
-        opened = self._do("Cannot open", lambda: self.live.open_poll(poll.id))
-        if opened is None:
-            return
+        opened = await self.live.open_poll(poll.id)
         if opened.results_visible:  # reopened: hidden again until it closes
-            self.live.set_results_visible(poll.id, False)
+            await self.live.set_results_visible(poll.id, False)
         self.post_message(PollOpened(poll.id))
         for other in others:  # closed by the core; closing shows results, as with c
             if other.type != "qa" and not other.results_visible:
-                self.live.set_results_visible(other.id, True)
+                await self.live.set_results_visible(other.id, True)
             self.post_message(PollClosed(other.id))
         how = ("phones can answer now" if self.live.running
                else "live voting is off: l starts it, e enters counts")
@@ -499,10 +463,12 @@ class PollView(Widget, can_focus=True):
         poll = self.current
         if poll is None or not poll.is_open:
             return
-        if self._do("Cannot close", lambda: self.live.close_poll(poll.id)) is None:
-            return
+        self._write("Cannot close", lambda: self._close_poll(poll))
+
+    async def _close_poll(self, poll: voting.PollInfo) -> None:
+        await self.live.close_poll(poll.id)
         if poll.type != "qa" and not poll.results_visible:
-            self.live.set_results_visible(poll.id, True)
+            await self.live.set_results_visible(poll.id, True)
         self.post_message(PollClosed(poll.id))
         shown = " — results shown (r hides them)" if poll.type != "qa" else ""
         self.notify(f"Closed: {poll.question.text}{shown}")
@@ -513,11 +479,13 @@ class PollView(Widget, can_focus=True):
         if poll is None or poll.type == "qa":
             return
         visible = not poll.results_visible
-        if self._do("Cannot change", lambda: self.live.set_results_visible(poll.id,
-                                                                            visible)) is None:
-            return
-        self.post_message(ResultsShown(poll.id) if visible else ResultsHidden(poll.id))
-        self.reload(poll.id)
+
+        async def toggle() -> None:
+            await self.live.set_results_visible(poll.id, visible)
+            self.post_message(ResultsShown(poll.id) if visible else ResultsHidden(poll.id))
+            self.reload(poll.id)
+
+        self._write("Cannot change", toggle)
 
     def action_toggle_groups(self) -> None:
         self.by_group = not self.by_group
@@ -572,15 +540,14 @@ class PollView(Widget, can_focus=True):
         return next((i for i in res.items if i.id == option.id), None)
 
     def _qa(self, item: voting.QAView, note: str, **flags: bool) -> None:
-        try:
-            self.live.qa_set(item.id, **flags)
-        except UserError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        poll = self.current
-        self.post_message(QAItemUpdated(poll.id if poll else ""))
-        self.notify(note)
-        self.reload()
+        async def change() -> None:
+            await self.live.qa_set(item.id, **flags)
+            poll = self.current
+            self.post_message(QAItemUpdated(poll.id if poll else ""))
+            self.notify(note)
+            self.reload()
+
+        self._write("Cannot change", change)
 
     def action_qa_highlight(self) -> None:
         item = self._item()

@@ -3,7 +3,7 @@
 Choices are horizontal bars with the count and the percentage; a rating of
 several statements is one stacked bar per statement; a ranking is ordered by
 mean position; words of a word cloud grow bolder and brighter with their count.
-Everything is computed by the core (:func:`coworkshop.core.voting.results`);
+Everything is computed by the core (:func:`coworkshop.core.polls.results`);
 this module only draws it, for the width it is given.
 """
 
@@ -22,7 +22,7 @@ from textual.widget import Widget
 from ..colors import DEFAULT as GREY
 
 if TYPE_CHECKING:
-    from ...core.voting import QAView, Results, Row
+    from ...core.polls import QAView, Results, Row
 
 #: One colour per option: distinct hues that read on a dark projector.
 OPTION_COLORS = ["#5b9cf0", "#f29b38", "#5cc46b", "#d67ad6", "#4fc8d8", "#e6c94a",

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from sqlmodel import Session as DBSession
 
-from . import canvas, sessions, templates
-from .models import Session
-from .store import Store
+from .core import canvas, sessions, templates
+from .core.models import Session
+from .core.store import Store
 
 DEMO_TEMPLATE = "mastery-policy-cocreation"
 
