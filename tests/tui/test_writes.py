@@ -115,3 +115,28 @@ def test_the_writer_gives_up_with_one_line_and_writes_nothing(
         other.rollback()
         other.close()
     assert stored_texts(session_file) == []
+
+
+async def test_opening_a_poll_on_a_locked_file_is_reported_and_works_once_free(
+    sessions_dir, templates_dir, session_file, quick_retries
+):
+    from .test_voting import poll_view, stored_polls
+
+    app = make_app(sessions_dir, templates_dir, session_file)
+    async with app.run_test(size=(100, 32)) as pilot:
+        view = await poll_view(pilot, "stage")
+        other = lock(session_file)
+        try:
+            await pilot.press("o")
+            await settle(pilot)
+            assert any("in use by another program" in n for n in notifications(app))
+            assert app.return_code is None, "the app keeps running"
+        finally:
+            other.rollback()
+            other.close()
+        assert stored_polls(session_file)["stage"].state == "draft"
+        assert "● OPEN" not in flat(screen_text(app))
+        await pilot.press("o")
+        await settle(pilot)
+        assert stored_polls(session_file)["stage"].state == "open"
+        assert view.current is not None and view.current.is_open
