@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
 
 from coworkshop.core import sessions, templates
 from coworkshop.core.models import Activity, Session
 from coworkshop.core.store import Store
+from helpers.db import commit
 from helpers.templates import canvas, grid, poll, question, template_toml
-
-T = TypeVar("T")
 
 TEMPLATE = template_toml(
     canvas("canvas-1", "Pathway 1", timebox=30, crosspoint="cp1"),
@@ -39,10 +36,6 @@ TEMPLATE = template_toml(
 )
 
 
-def commit(store: Store, change: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Call one core function in its own unit of work, as a CLI command does."""
-    with store.unit() as db:
-        return change(db, *args, **kwargs)
 
 
 def make_session(path: Path | None = None) -> tuple[Store, Session]:
