@@ -151,6 +151,7 @@ def test_template_check_reports_each_file(tmp_path: Path) -> None:
 FILE_COMMANDS = {
     "open": lambda f, tmp: ["open", f],
     "serve": lambda f, tmp: ["serve", f, "--host", "127.0.0.1", "--port", "0"],
+    "pack": lambda f, tmp: ["pack", f, "-o", str(tmp / "sent.cws")],
     "template save": lambda f, tmp: ["template", "save", f, "-o", str(tmp / "t.toml")],
 }
 
@@ -197,7 +198,7 @@ def boom(*args, **kwargs):
     raise RuntimeError("injected failure")
 
 if sys.argv[1:2] == ["open"]:
-    Store.only_session = boom  # fails in the worker that loads the session
+    Store.session = boom  # fails in the worker that loads the session
 else:
     HomeScreen.on_mount = boom
 sys.argv = ["coworkshop", *sys.argv[1:]]

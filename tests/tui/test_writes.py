@@ -77,15 +77,15 @@ async def test_a_locked_file_is_reported_and_the_card_saved_on_the_next_try(
 def test_the_writer_retries_until_the_lock_is_released(
     session_file: Path, quick_retries: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    other = lock(session_file)
     pauses: list[float] = []
+    store = Store.open(session_file)
+    other = lock(session_file)
 
     def pause(seconds: float) -> None:  # the other program lets go during the pause
         pauses.append(seconds)
         other.rollback()
 
     monkeypatch.setattr(writes.time, "sleep", pause)
-    store = Store.open(session_file)
     try:
         with store.db() as db:
             act = next(a for a in sessions.activities(db, store.only_session().id)
@@ -102,8 +102,8 @@ def test_the_writer_retries_until_the_lock_is_released(
 def test_the_writer_gives_up_with_one_line_and_writes_nothing(
     session_file: Path, quick_retries: None
 ) -> None:
-    other = lock(session_file)
     store = Store.open(session_file)
+    other = lock(session_file)
     try:
         with store.db() as db:
             act = next(a for a in sessions.activities(db, store.only_session().id)

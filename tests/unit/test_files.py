@@ -468,8 +468,8 @@ def test_every_file_gets_its_own_uuid7(here: Path) -> None:
 def two_sessions(path: Path) -> tuple[str, str]:
     store, first = make_session(path)
     try:
-        second = sessions.create_session(
-            store, templates.parse_text(TEMPLATE, "t.toml"),
+        second = commit(
+            store, sessions.create_session, templates.parse_text(TEMPLATE, "t.toml"),
             sessions.SessionDetails(title="Leeuwarden", date="2025-07-01"),
         )
     finally:
