@@ -121,6 +121,10 @@ def _run_tui(
         session_id=session_id,
     )
     tui.run()
+    # Textual returns from run() after a crash too (having printed the
+    # traceback); a script must not take that for success.
+    if tui.return_code:
+        raise typer.Exit(tui.return_code)
 
 
 @app.command("open")
@@ -455,7 +459,8 @@ def template_save_cmd(
     store = Store.open(pathchecks.readable_file(file), mode="read")
     try:
         session = store.session(session_ref)
-        tpl = template_of_session(store, session.id, name or slug(output.stem), title)
+        with store.db() as db:
+            tpl = template_of_session(db, session.id, name or slug(output.stem), title)
     finally:
         store.close()
     text = templates.dump(tpl)
@@ -620,13 +625,13 @@ def _check_poll_refs(store: Any, session_id: str, refs: list[str]) -> None:
     from .core.models import Poll
 
     known: set[str] = set()
-    for act in sessions.activities(store, session_id):
-        if act.kind != "poll":
-            continue
-        known.add(act.key)
-        for q in act.config.get("questions", []):
-            known.add(f"{act.key}/{q.get('key', '')}")
     with store.db() as db:
+        for act in sessions.activities(db, session_id):
+            if act.kind != "poll":
+                continue
+            known.add(act.key)
+            for q in act.config.get("questions", []):
+                known.add(f"{act.key}/{q.get('key', '')}")
         known.update(db.exec(select(Poll.id).where(Poll.session_id == session_id)))
     for ref in refs:
         if ref not in known:

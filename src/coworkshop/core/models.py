@@ -83,11 +83,11 @@ class Record(SQLModel):
     id: str = Field(default_factory=new_id, primary_key=True)
     session_id: str = Field(index=True)
     created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
+    # Set here and only here: SQLAlchemy stamps every UPDATE of a row, from an
+    # ORM flush or a Core ``update()``, unless the statement sets it itself.
+    # Nobody restates it (the live room watches max(updated_at) for changes).
+    updated_at: datetime = Field(default_factory=utcnow, sa_column_kwargs={"onupdate": utcnow})
     deleted_at: datetime | None = Field(default=None)
-
-    def touch(self) -> None:
-        self.updated_at = utcnow()
 
 
 class Session(Record, table=True):

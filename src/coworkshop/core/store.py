@@ -276,6 +276,21 @@ class Store:
             return
         fold_in(self.path)
 
+    @contextmanager
+    def unit(self) -> Iterator[DBSession]:
+        """One unit of work: commits once when the block ends, rolls back if it raises.
+
+        Core functions take this session and never commit themselves, so a
+        change of several steps is one transaction.
+        """
+        with DBSession(self.engine, expire_on_commit=False) as db:
+            try:
+                yield db
+                db.commit()
+            except BaseException:
+                db.rollback()
+                raise
+
 
 def fold_in(path: Path) -> bool:
     """Checkpoint ``path``'s WAL into the file and leave it in rollback-journal
