@@ -189,22 +189,26 @@ class VotingServer:
         self.room.changed()
 
     def open_poll(self, poll_id: str, close_others: bool = False) -> voting.PollInfo:
-        poll = voting.open_poll(self.store, poll_id, close_others=close_others)
+        with self.store.unit() as db:
+            poll = voting.open_poll(db, poll_id, close_others=close_others)
         self.changed()
         return poll
 
     def close_poll(self, poll_id: str) -> voting.PollInfo:
-        poll = voting.close_poll(self.store, poll_id)
+        with self.store.unit() as db:
+            poll = voting.close_poll(db, poll_id)
         self.changed()
         return poll
 
     def set_results_visible(self, poll_id: str, visible: bool) -> voting.PollInfo:
-        poll = voting.set_results_visible(self.store, poll_id, visible)
+        with self.store.unit() as db:
+            poll = voting.set_results_visible(db, poll_id, visible)
         self.changed()
         return poll
 
     def qa_set(self, item_id: str, **flags: Any) -> None:
-        voting.qa_set(self.store, item_id, **flags)
+        with self.store.unit() as db:
+            voting.qa_set(db, item_id, **flags)
         self.changed()
 
     def connected(self) -> int:

@@ -27,6 +27,8 @@ T = TypeVar("T")
 Commit = Callable[["Store", Callable[[Any], Any]], Awaitable[Any]]
 
 if TYPE_CHECKING:
+    from sqlmodel import Session as DBSession
+
     from ..core import polls as voting
     from ..core.store import Store
     from ..server.netinfo import Address
@@ -235,16 +237,16 @@ class LiveVoting:
         if self.server is not None:
             self.server.changed()
 
-    async def _write(self, change: Callable[[], T]) -> T:
-        """Run ``change`` (a core call that commits) off the event loop, through
-        the app's writer when there is one (retried while the file is locked),
-        then push the new state to phones."""
+    async def _write(self, change: Callable[[DBSession], T]) -> T:
+        """Run ``change`` (a core call taking the database session) in one unit of
+        work off the event loop, through the app's writer when there is one
+        (retried while the file is locked), then push the new state to phones."""
         if self._commit is not None:
-            result = await self._commit(self.store, lambda _db: change())
+            result = await self._commit(self.store, change)
         else:
             from .writes import run
 
-            result = await asyncio.to_thread(run, self.store, lambda _db: change())
+            result = await asyncio.to_thread(run, self.store, change)
         self.changed()
         return result
 
@@ -252,22 +254,22 @@ class LiveVoting:
         """Open (or reopen) a poll; any other open poll of the session is closed."""
         from ..core import polls as voting
 
-        return await self._write(lambda: voting.open_poll(self.store, poll_id, close_others=True))
+        return await self._write(lambda db: voting.open_poll(db, poll_id, close_others=True))
 
     async def close_poll(self, poll_id: str) -> voting.PollInfo:
         from ..core import polls as voting
 
-        return await self._write(lambda: voting.close_poll(self.store, poll_id))
+        return await self._write(lambda db: voting.close_poll(db, poll_id))
 
     async def set_results_visible(self, poll_id: str, visible: bool) -> voting.PollInfo:
         from ..core import polls as voting
 
-        return await self._write(lambda: voting.set_results_visible(self.store, poll_id, visible))
+        return await self._write(lambda db: voting.set_results_visible(db, poll_id, visible))
 
     async def qa_set(self, item_id: str, **flags: Any) -> None:
         from ..core import polls as voting
 
-        await self._write(lambda: voting.qa_set(self.store, item_id, **flags))
+        await self._write(lambda db: voting.qa_set(db, item_id, **flags))
 
     # ------------------------------------------------------------ events
 

@@ -5,6 +5,11 @@ It is made, with its definition frozen (see the package docstring), when its
 question is made: with the session, or by :func:`add_question` and
 :func:`add_poll_activity`. It is a draft until the facilitator opens it; once
 it is closed, ballots are refused. Listing polls only reads.
+
+The facilitator's changes (open, close, results visibility, new questions)
+take the database session they work in and never commit: the caller commits
+once (``with store.unit() as db: open_poll(db, ...)``), so opening one poll
+while closing the others is one transaction.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
+from sqlmodel import Session as DBSession
 from sqlmodel import col, select
 
 from .. import rules, sessions, templates
@@ -162,37 +168,45 @@ def _order(act: Activity, question_key: str) -> int:
     return keys.index(question_key) if question_key in keys else len(keys)
 
 
+def _polls(db: DBSession, session_id: str) -> list[PollInfo]:
+    rows = db.exec(
+        select(Poll, Activity)
+        .join(Activity, col(Activity.id) == col(Poll.activity_id))
+        .where(
+            Poll.session_id == session_id,
+            col(Poll.deleted_at).is_(None),
+            Activity.kind == "poll",
+            col(Activity.deleted_at).is_(None),
+        )
+    ).all()
+    out = [_info(poll, act, _order(act, poll.question_key)) for poll, act in rows]
+    out.sort(key=lambda p: (p.activity_position, p.index, p.id))
+    return out
+
+
+def _get(db: DBSession, poll_id: str) -> PollInfo:
+    poll = db.get(Poll, poll_id)
+    if poll is None or poll.deleted_at is not None:
+        raise UserError("no such poll")
+    act = db.get(Activity, poll.activity_id)
+    if act is None:
+        raise UserError("no such poll")
+    return _info(poll, act, _order(act, poll.question_key))
+
+
 def polls(store: Store, session_id: str) -> list[PollInfo]:
     """Every question of the session's poll activities, in agenda order.
 
     Reads only: a poll row is made when its question is made.
     """
     with store.db() as db:
-        rows = db.exec(
-            select(Poll, Activity)
-            .join(Activity, col(Activity.id) == col(Poll.activity_id))
-            .where(
-                Poll.session_id == session_id,
-                col(Poll.deleted_at).is_(None),
-                Activity.kind == "poll",
-                col(Activity.deleted_at).is_(None),
-            )
-        ).all()
-    out = [_info(poll, act, _order(act, poll.question_key)) for poll, act in rows]
-    out.sort(key=lambda p: (p.activity_position, p.index, p.id))
-    return out
+        return _polls(db, session_id)
 
 
 def get_poll(store: Store, poll_id: str) -> PollInfo:
     """One poll by id. Raises :class:`UserError` if there is none."""
     with store.db() as db:
-        poll = db.get(Poll, poll_id)
-        if poll is None or poll.deleted_at is not None:
-            raise UserError("no such poll")
-        act = db.get(Activity, poll.activity_id)
-        if act is None:
-            raise UserError("no such poll")
-    return _info(poll, act, _order(act, poll.question_key))
+        return _get(db, poll_id)
 
 
 def find_polls(store: Store, session_id: str, ref: str) -> list[PollInfo]:
@@ -209,51 +223,52 @@ def open_polls(store: Store, session_id: str) -> list[PollInfo]:
     return [p for p in polls(store, session_id) if p.is_open]
 
 
-def _set_state(store: Store, poll_id: str, **changes: Any) -> PollInfo:
-    with store.db() as db:
-        poll = db.get(Poll, poll_id)
-        if poll is None:
-            raise UserError("no such poll")
-        for k, v in changes.items():
-            setattr(poll, k, v)
-        db.add(poll)
-        db.commit()
-    return get_poll(store, poll_id)
+def _set_state(db: DBSession, poll_id: str, **changes: Any) -> PollInfo:
+    poll = db.get(Poll, poll_id)
+    if poll is None:
+        raise UserError("no such poll")
+    for k, v in changes.items():
+        setattr(poll, k, v)
+    db.add(poll)
+    db.flush()
+    return _get(db, poll_id)
 
 
-def open_poll(store: Store, poll_id: str, close_others: bool = False) -> PollInfo:
-    """Open a draft or closed poll (reopening keeps its ballots).
+def open_poll(db: DBSession, poll_id: str, close_others: bool = False) -> PollInfo:
+    """Open a draft or closed poll (reopening keeps its ballots), in the caller's
+    transaction.
 
     With ``close_others`` every other open poll of the session is closed first,
-    for a facilitator who moves through the questions one by one.
+    for a facilitator who moves through the questions one by one: the closes and
+    the open are one change (the caller commits once).
     """
-    current = get_poll(store, poll_id)
+    current = _get(db, poll_id)
     if close_others:
-        for other in open_polls(store, current.session_id):
-            if other.id != poll_id:
-                close_poll(store, other.id)
+        for other in _polls(db, current.session_id):
+            if other.is_open and other.id != poll_id:
+                close_poll(db, other.id)
     if current.is_open:
         return current
-    with store.db() as db:
-        poll = db.get(Poll, poll_id)
-        assert poll is not None
-        times = poll.times_opened + 1
+    poll = db.get(Poll, poll_id)
+    assert poll is not None
+    times = poll.times_opened + 1
     return _set_state(
-        store, poll_id, state="open", opened_at=utcnow(), closed_at=None, times_opened=times
+        db, poll_id, state="open", opened_at=utcnow(), closed_at=None, times_opened=times
     )
 
 
-def close_poll(store: Store, poll_id: str) -> PollInfo:
-    """Close an open poll: from now on its ballots are refused."""
-    current = get_poll(store, poll_id)
+def close_poll(db: DBSession, poll_id: str) -> PollInfo:
+    """Close an open poll: from now on its ballots are refused (caller commits)."""
+    current = _get(db, poll_id)
     if not current.is_open:
         raise RuleError(f"poll {current.ref} is not open")
-    return _set_state(store, poll_id, state="closed", closed_at=utcnow())
+    return _set_state(db, poll_id, state="closed", closed_at=utcnow())
 
 
-def set_results_visible(store: Store, poll_id: str, visible: bool) -> PollInfo:
-    """Show or hide the results (hidden by default so early votes don't herd the room)."""
-    return _set_state(store, poll_id, results_visible=bool(visible))
+def set_results_visible(db: DBSession, poll_id: str, visible: bool) -> PollInfo:
+    """Show or hide the results (hidden by default so early votes don't herd the
+    room). The caller commits."""
+    return _set_state(db, poll_id, results_visible=bool(visible))
 
 
 # ---------------------------------------------------------------- creating polls
@@ -269,7 +284,7 @@ def _question(data: Mapping[str, Any]) -> templates.Question:
         raise UserError(f"{where}: {msg}" if where else msg) from exc
 
 
-def _add_question(db: Any, act: Activity, q: templates.Question) -> Poll:
+def _add_question(db: DBSession, act: Activity, q: templates.Question) -> Poll:
     """Append ``q`` to ``act`` and make its poll, in the caller's transaction."""
     if act.kind != "poll":
         raise RuleError(f"activity {act.key} is a {act.kind}, not a poll")
@@ -308,29 +323,30 @@ def _add_question(db: Any, act: Activity, q: templates.Question) -> Poll:
     return poll
 
 
-def add_question(store: Store, activity_id: str, data: Mapping[str, Any]) -> PollInfo:
+def add_question(db: DBSession, activity_id: str, data: Mapping[str, Any]) -> PollInfo:
     """Append a new question to a poll activity and return its (draft) poll.
 
     ``data`` has the fields of a template question (key, type, text, options,
     scale, statements, statements_from, max_choices, max_length). A standard
     scale (:data:`STANDARD_SCALES`) is copied into the session's plan. The
-    poll is made, its definition frozen, in the same transaction.
+    poll is made, its definition frozen, in the caller's transaction (the
+    caller commits).
     """
     q = _question(data)
-    with store.db() as db:
-        act = db.get(Activity, activity_id)
-        if act is None or act.deleted_at is not None:
-            raise UserError("no such activity")
-        poll = _add_question(db, act, q)
-        db.commit()
-    return get_poll(store, poll.id)
+    act = db.get(Activity, activity_id)
+    if act is None or act.deleted_at is not None:
+        raise UserError("no such activity")
+    poll = _add_question(db, act, q)
+    db.flush()
+    return _get(db, poll.id)
 
 
 def add_poll_activity(
-    store: Store, session_id: str, title: str, question: Mapping[str, Any], key: str = ""
+    db: DBSession, session_id: str, title: str, question: Mapping[str, Any], key: str = ""
 ) -> PollInfo:
     """Add an ad-hoc poll activity at the end of the agenda with its first
-    question, in one transaction (nothing is added if the question is refused)."""
+    question, in the caller's transaction (nothing is added if the question is
+    refused; the caller commits)."""
     title = title.strip()
     if not title or len(title) > rules.MAX_FIELD:
         raise UserError(f"title: a poll needs a title of at most {rules.MAX_FIELD} characters")
@@ -338,8 +354,7 @@ def add_poll_activity(
         q = templates.Question.model_validate(dict(question))
     except ValidationError as exc:
         raise UserError(str(exc.errors()[0]["msg"]).removeprefix("Value error, ")) from exc
-    with store.db() as db:
-        existing = sessions.activities(db, session_id)
+    existing = sessions.activities(db, session_id)
     taken = {a.key for a in existing}
     base = key or ("poll-" + sessions.slug(title))[:50]
     key, n = base, 2
@@ -353,8 +368,7 @@ def add_poll_activity(
         title=title,
         config={"kind": "poll", "key": key, "title": title, "questions": []},
     )
-    with store.db() as db:
-        db.add(act)
-        poll = _add_question(db, act, q)
-        db.commit()
-    return get_poll(store, poll.id)
+    db.add(act)
+    poll = _add_question(db, act, q)
+    db.flush()
+    return _get(db, poll.id)

@@ -1,5 +1,9 @@
 """Q&A: participants post questions or ideas to an open Q&A poll and upvote
-each other's; the facilitator highlights, answers or hides them."""
+each other's; the facilitator highlights, answers or hides them.
+
+The phones' writes (:func:`qa_submit`, :func:`qa_upvote`) are each their own
+short transaction; the facilitator's :func:`qa_set` takes the caller's database
+session and does not commit."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Connection, func, insert, update
+from sqlmodel import Session as DBSession
 from sqlmodel import col, select
 
 from .. import sql
@@ -123,42 +128,42 @@ def qa_upvote(store: Store, item_id: str, voter: Voter, up: bool = True) -> int:
 
 
 def qa_set(
-    store: Store,
+    db: DBSession,
     item_id: str,
     *,
     highlighted: bool | None = None,
     answered: bool | None = None,
     hidden: bool | None = None,
 ) -> QAItem:
-    """The facilitator highlights (one item at a time), marks answered or hides an item."""
-    with store.db() as db:
-        item = db.get(QAItem, item_id)
-        if item is None:
-            raise UserError("no such item")
-        if highlighted:
-            others = db.exec(
-                select(QAItem).where(
-                    QAItem.poll_id == item.poll_id,
-                    col(QAItem.highlighted).is_(True),
-                    QAItem.id != item_id,
-                )
+    """The facilitator highlights (one item at a time), marks answered or hides an
+    item, in the caller's transaction (the caller commits)."""
+    item = db.get(QAItem, item_id)
+    if item is None:
+        raise UserError("no such item")
+    if highlighted:
+        others = db.exec(
+            select(QAItem).where(
+                QAItem.poll_id == item.poll_id,
+                col(QAItem.highlighted).is_(True),
+                QAItem.id != item_id,
             )
-            for other in others:
-                other.highlighted = False
-                db.add(other)
-        if highlighted is not None:
-            item.highlighted = highlighted
-        if answered is not None:
-            item.answered = answered
-            if answered:
-                item.highlighted = False
-        if hidden is not None:
-            item.hidden = hidden
-            if hidden:
-                item.highlighted = False
-        db.add(item)
-        db.commit()
-        return item
+        )
+        for other in others:
+            other.highlighted = False
+            db.add(other)
+    if highlighted is not None:
+        item.highlighted = highlighted
+    if answered is not None:
+        item.answered = answered
+        if answered:
+            item.highlighted = False
+    if hidden is not None:
+        item.hidden = hidden
+        if hidden:
+            item.highlighted = False
+    db.add(item)
+    db.flush()
+    return item
 
 
 def qa_items(store: Store, poll_id: str, include_hidden: bool = False) -> list[QAView]:

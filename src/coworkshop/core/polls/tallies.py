@@ -3,6 +3,7 @@ counted together with the phones' ballots. Stored by statement and choice key.""
 
 from __future__ import annotations
 
+from sqlmodel import Session as DBSession
 from sqlmodel import col, select
 
 from .. import sessions
@@ -18,7 +19,7 @@ TALLY_TYPES = ("single", "multiple", "scale", "scale_statements")
 MAX_TALLY = 100_000
 
 def set_tally(
-    store: Store,
+    db: DBSession,
     poll: PollInfo,
     choice: int | str,
     count: int,
@@ -31,7 +32,8 @@ def set_tally(
 
     ``choice`` and ``statement`` are positions (0 = first) or keys. A new count
     for the same (statement, choice, group, source) replaces the previous
-    entry, which is kept. A count of 0 withdraws it.
+    entry, which is kept. A count of 0 withdraws it. Written in the caller's
+    transaction (the caller commits), so a form's counts are saved together.
     """
     if poll.type not in TALLY_TYPES:
         raise RuleError(f"a {poll.type} poll cannot be counted by hand")
@@ -55,9 +57,8 @@ def set_tally(
     else:
         statement_key = ""
     if stakeholder_group:
-        with store.db() as db:
-            session = db.get(Session, poll.session_id)
-            assert session is not None
+        session = db.get(Session, poll.session_id)
+        assert session is not None
         keys = [g["key"] for g in sessions.stakeholder_groups(session)]
         if stakeholder_group not in keys:
             raise UserError(
@@ -74,23 +75,22 @@ def set_tally(
         count=count,
         source=source,
     )
-    with store.db() as db:
-        old = db.exec(
-            select(Tally).where(
-                Tally.poll_id == poll.id,
-                Tally.statement_key == statement_key,
-                Tally.choice_key == choice_key,
-                Tally.stakeholder_group == stakeholder_group,
-                Tally.source == source,
-                col(Tally.replaced_by).is_(None),
-                col(Tally.deleted_at).is_(None),
-            )
-        ).all()
-        for row in old:
-            row.replaced_by = tally.id
-            db.add(row)
-        db.add(tally)
-        db.commit()
+    old = db.exec(
+        select(Tally).where(
+            Tally.poll_id == poll.id,
+            Tally.statement_key == statement_key,
+            Tally.choice_key == choice_key,
+            Tally.stakeholder_group == stakeholder_group,
+            Tally.source == source,
+            col(Tally.replaced_by).is_(None),
+            col(Tally.deleted_at).is_(None),
+        )
+    ).all()
+    for row in old:
+        row.replaced_by = tally.id
+        db.add(row)
+    db.add(tally)
+    db.flush()
     return tally
 
 

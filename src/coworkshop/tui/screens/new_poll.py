@@ -181,15 +181,13 @@ class NewQuestionScreen(ModalScreen["voting.PollInfo | None"]):
             if self.activity is not None:
                 activity_id = self.activity.id
                 poll = await writer.commit(
-                    self.store, lambda _db: voting.add_question(self.store, activity_id, data)
+                    self.store, lambda db: voting.add_question(db, activity_id, data)
                 )
             else:
                 title = self.query_one("#poll-title", Input).value.strip() or data["text"][:60]
                 poll = await writer.commit(
                     self.store,
-                    lambda _db: voting.add_poll_activity(
-                        self.store, self.session.id, title, data
-                    ),
+                    lambda db: voting.add_poll_activity(db, self.session.id, title, data),
                 )
         except UserError as exc:
             self.query_one("#form-error", Static).update(str(exc))

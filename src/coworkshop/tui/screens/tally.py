@@ -22,6 +22,8 @@ from ...core import sessions
 from ...core.errors import UserError
 
 if TYPE_CHECKING:
+    from sqlmodel import Session as DBSession
+
     from ...core.models import Session
     from ...core.store import Store
     from ..app import CoworkshopApp
@@ -150,17 +152,20 @@ class TallyScreen(ModalScreen[bool]):
         """Saved off the event loop, through the app's writer; closes once saved."""
         source, group = self.where()
 
-        def write(changed: dict[tuple[int, int], int]) -> None:
+        def write(db: DBSession, changed: dict[tuple[int, int], int]) -> None:
             for (s, c), count in changed.items():
-                voting.set_tally(self.store, self.poll, c, count, stakeholder_group=group,
+                voting.set_tally(db, self.poll, c, count, stakeholder_group=group,
                                  statement=s, source=source)
-                self.saved[(s, c)] = count
-                self.wrote += 1
 
         try:
             counts = self.counts()
             changed = {k: v for k, v in counts.items() if v != self.saved.get(k, 0)}
-            await cast("CoworkshopApp", self.app).commit(self.store, lambda _db: write(changed))
+            # The counts of one form are saved together, or not at all.
+            await cast("CoworkshopApp", self.app).commit(
+                self.store, lambda db: write(db, changed)
+            )
+            self.saved.update(changed)
+            self.wrote += len(changed)
         except UserError as exc:
             self.query_one("#form-error", Static).update(str(exc))
             self.notify(str(exc), severity="error")
@@ -173,4 +178,4 @@ class TallyScreen(ModalScreen[bool]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(self.wrote > 0)  # what was saved before a refusal stays saved
+        self.dismiss(self.wrote > 0)  # True: counts were saved earlier
