@@ -108,9 +108,11 @@ def build_base(path: Path, polls: int) -> None:
     )
     tpl = templates.parse_text(TEMPLATE + questions, "bench.toml")
     store = Store.create(path)
-    session = sessions.create_session(store, tpl, sessions.SessionDetails(title="Workshop 0"))
-    for p in voting.polls(store, session.id):
-        voting.open_poll(store, p.id)
+    with store.unit() as db:
+        session = sessions.create_session(db, tpl, sessions.SessionDetails(title="Workshop 0"))
+    with store.unit() as db:
+        for p in voting.polls(store, session.id):
+            voting.open_poll(db, p.id)
     store.close()
 
 

@@ -298,9 +298,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         client_cpu0 = time.process_time()
         for poll in polls:
             opened = time.perf_counter()
-            voting.open_poll(store, poll.id, close_others=True)
-            if args.results:  # the phones follow the count while they vote
-                voting.set_results_visible(store, poll.id, True)
+            with store.unit() as db:  # one change: the phones see it at once
+                voting.open_poll(db, poll.id, close_others=True)
+                if args.results:  # the phones follow the count while they vote
+                    voting.set_results_visible(db, poll.id, True)
 
             async def vote(phone: Phone, poll: voting.PollInfo = poll,
                            opened: float = opened) -> None:

@@ -16,6 +16,7 @@ import pytest
 from coworkshop.core import polls as voting
 from coworkshop.core import sessions
 from coworkshop.core.store import Store
+from helpers.db import commit
 
 from .serving import CODE, Served, make_file
 
@@ -89,7 +90,7 @@ def test_two_phones_vote_change_and_follow_the_facilitator(tmp_path: Path, brows
             "Change my answer"
 
         # the facilitator opens the next poll: both pages follow by themselves
-        voting.open_poll(store, polls["rate"].id, close_others=True)
+        commit(store, voting.open_poll, polls["rate"].id, close_others=True)
         for page in (a, b):
             page.wait_for_selector("article[data-type=scale_statements]")
             page.wait_for_selector("article[data-type=single]", state="detached")
@@ -111,7 +112,7 @@ def test_two_phones_vote_change_and_follow_the_facilitator(tmp_path: Path, brows
         card.locator(".step").nth(2).click()
         card.locator(".stmt .opt").nth(2).click()
         c.route("**/api/state", lambda route: route.abort())
-        voting.close_poll(store, polls["rate"].id)
+        commit(store, voting.close_poll, polls["rate"].id)
         card.locator("button.primary").click()
         assert "Too late" in card.locator(".status.error").inner_text()
         c.unroute("**/api/state")
@@ -122,7 +123,7 @@ def test_two_phones_vote_change_and_follow_the_facilitator(tmp_path: Path, brows
         notice.wait_for(state="detached")
 
         # Q&A: hostile text is shown as text on the other phone
-        voting.open_poll(store, polls["ask"].id)
+        commit(store, voting.open_poll, polls["ask"].id)
         a.wait_for_selector("article[data-type=qa]")
         hostile = "<img src=x onerror=\"window.__xss=1\"> who signs?"
         a.fill("article[data-type=qa] textarea", hostile)

@@ -9,6 +9,7 @@ from pathlib import Path
 from coworkshop.core import polls as voting
 from coworkshop.core import sessions
 from coworkshop.core.store import Store
+from helpers.db import commit
 
 from .serving import Served, make_file
 from .test_browser import browser, join, phone  # noqa: F401  (browser is a fixture)
@@ -30,7 +31,7 @@ def room(tmp_path: Path) -> tuple[Store, dict[str, voting.PollInfo], Path]:
     store = Store.open(path)
     with store.db() as db:
         act = sessions.activities(db, session_id)[0]
-    voting.add_question(store, act.id, {"key": "eight", "type": "scale_statements",
+    commit(store, voting.add_question, act.id, {"key": "eight", "type": "scale_statements",
                                         "text": "How relevant is each vision?",
                                         "scale": "relevance", "statements": EIGHT})
     polls = {p.question.key: p for p in voting.polls(store, session_id)}
@@ -65,9 +66,9 @@ def test_with_nothing_open_phones_wait_instead_of_showing_old_results(
         card.get_by_role("button", name="Exploring").click()
         card.locator("button.primary").click()
         card.locator(".status.ok").wait_for()
-        voting.set_results_visible(store, polls["stage"].id, True)
+        commit(store, voting.set_results_visible, polls["stage"].id, True)
         card.locator(".results h3").wait_for()
-        voting.close_poll(store, polls["stage"].id)
+        commit(store, voting.close_poll, polls["stage"].id)
         card.wait_for(state="detached")
         page.wait_for_selector("#waiting:not([hidden])")
         assert page.locator("article").count() == 0
@@ -90,7 +91,7 @@ def test_a_question_that_opens_does_not_move_the_box_being_typed_in(
         page.keyboard.type("We need regional")
         before = box.bounding_box()
         # the facilitator opens a question that comes before it on the agenda
-        voting.open_poll(store, polls["stage"].id)
+        commit(store, voting.open_poll, polls["stage"].id)
         page.wait_for_selector("article[data-type=single]")
         page.keyboard.type(" funding")
         after = box.bounding_box()

@@ -17,6 +17,7 @@ from coworkshop.core.models import Session
 from coworkshop.core.store import Store
 from coworkshop.server.app import create_app
 from coworkshop.server.room import Limits, Room
+from helpers.db import commit
 from helpers.templates import poll, question, template_toml
 
 TEMPLATE = template_toml(
@@ -66,7 +67,7 @@ class Env:
             await self.room.wait_change(seen, left)
 
     def open(self, key: str) -> voting.PollInfo:
-        poll = voting.open_poll(self.store, self.polls[key].id)
+        poll = commit(self.store, voting.open_poll, self.polls[key].id)
         self.room.changed()
         return poll
 
@@ -78,7 +79,7 @@ def build(path: Path) -> tuple[Store, Session, dict[str, voting.PollInfo]]:
                                           sessions.SessionDetails(title="Room test"))
         act = sessions.activities(db, session.id)[0]
     for q in QUESTIONS:
-        voting.add_question(store, act.id, q)
+        commit(store, voting.add_question, act.id, q)
     polls = {p.question.key: p for p in voting.polls(store, session.id)}
     return store, session, polls
 

@@ -21,6 +21,7 @@ from coworkshop.server import VotingServer
 from coworkshop.server import app as server_app
 from coworkshop.server.protocol import RateLimited
 from coworkshop.server.room import Limits, Room, RoomEvent
+from helpers.db import commit
 
 from .conftest import CODE, Env, build
 from .test_server import read_event
@@ -36,8 +37,8 @@ async def eventually(check: Callable[[], bool], timeout: float = 3.0) -> None:
 def add(env: Env, question: dict[str, Any]) -> voting.PollInfo:
     with env.store.db() as db:
         act = sessions.activities(db, env.session.id)[0]
-    poll = voting.add_question(env.store, act.id, question)
-    voting.open_poll(env.store, poll.id)
+    poll = commit(env.store, voting.add_question, act.id, question)
+    commit(env.store, voting.open_poll, poll.id)
     env.room.changed()
     return poll
 
@@ -150,7 +151,7 @@ async def test_a_file_already_holding_invalid_text_still_shows_results_and_state
         env: Env) -> None:
     headers = await env.join()
     cloud = add(env, {"key": "cloud", "type": "wordcloud", "text": "A word"})
-    voting.set_results_visible(env.store, cloud.id, True)
+    commit(env.store, voting.set_results_visible, cloud.id, True)
     # As an older version stored it: JSON escapes a lone surrogate as ASCII.
     con = sqlite3.connect(env.store.path)
     with con:

@@ -27,6 +27,7 @@ from coworkshop.core.store import Store
 from coworkshop.server import VotingServer
 from coworkshop.server.room import Limits
 from e2e.serving import CODE, make_file
+from helpers.db import commit
 
 WIDE = Limits(device_burst=1e9, device_rate=1e9, address_burst=1e9, address_rate=1e9,
               joins_burst=1e9, joins_per_minute=1e9, bad_code_burst=1e9,
@@ -65,7 +66,7 @@ class Room:
         self.port = self.server.port
         self.polls = voting.polls(self.store, self.session_id)
         for p in self.polls:
-            voting.open_poll(self.store, p.id)
+            commit(self.store, voting.open_poll, p.id)
         self.server.changed()
         status, body = send(self.port, "POST", "/api/join",
                             {"Content-Type": "application/json"},

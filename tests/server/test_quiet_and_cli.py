@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from coworkshop.cli import app
 from coworkshop.core import polls as voting
 from coworkshop.server import VotingServer, netinfo, qr_text_lines
+from helpers.db import commit
 
 from .conftest import CODE, build
 
@@ -21,7 +22,7 @@ async def test_a_bug_in_a_handler_is_a_500_logged_but_never_printed(
         tmp_path: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
         caplog: pytest.LogCaptureFixture) -> None:
     store, session, polls = build(tmp_path / "quiet.cws")
-    voting.open_poll(store, polls["pick"].id)
+    commit(store, voting.open_poll, polls["pick"].id)
     server = VotingServer(store, session.id, code=CODE)
     await server.start("127.0.0.1", 0)
     base = server.base_url("127.0.0.1")

@@ -18,6 +18,7 @@ from coworkshop.core.store import Store
 from coworkshop.server import VotingServer
 from coworkshop.server.app import create_app
 from coworkshop.server.room import Room
+from helpers.db import commit
 
 from .conftest import CODE, Env, build
 
@@ -95,7 +96,7 @@ async def test_ballot_is_committed_changed_and_refused_after_close(env: Env) -> 
     assert [voting.ballot_positions(poll, b)[1] for b in history] == [0, 2]
     assert [voting.ballot_positions(poll, b)[1] for b in voting.live_ballots(other, poll.id)] == [2]
     assert voting.live_ballots(other, poll.id)[0].stakeholder_group == "industry"
-    voting.close_poll(env.store, poll.id)
+    commit(env.store, voting.close_poll, poll.id)
     late = await env.client.post(url, json={"value": 1}, headers=headers)
     assert late.status == 409
     assert "closed" in (await late.json())["error"]
@@ -165,7 +166,7 @@ async def test_a_bad_ballot_in_a_burst_is_refused_alone(
         env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
     phones = [await env.join() for _ in range(8)]
     pick, many = env.open("pick"), env.open("many")
-    voting.close_poll(env.store, many.id)
+    commit(env.store, voting.close_poll, many.id)
     ballots = [(headers, pick.id, 1) for headers in phones]
     ballots[2] = (phones[2], pick.id, 9)  # no such option
     ballots[4] = (phones[4], many.id, [0])  # the poll closed before it arrived
@@ -298,7 +299,7 @@ async def test_live_stream_follows_the_facilitator(env: Env) -> None:
         env.open("pick")
         state = await until(resp, lambda s: s["room"]["polls"])
         assert [p["ref"] for p in state["room"]["polls"]] == ["poll/pick"]
-        voting.close_poll(env.store, env.polls["pick"].id)
+        commit(env.store, voting.close_poll, env.polls["pick"].id)
         env.open("many")
         state = await until(resp, lambda s: [p["ref"] for p in s["room"]["polls"]]
                             == ["poll/many"])
@@ -310,7 +311,7 @@ async def test_changes_by_another_process_reach_the_phones(env: Env) -> None:
     try:
         async with env.client.get("/api/events", headers=headers) as resp:
             await read_event(resp)
-            voting.open_poll(other, env.polls["say"].id)  # nobody calls room.changed()
+            commit(other, voting.open_poll, env.polls["say"].id)  # nobody calls room.changed()
             state = await until(resp, lambda s: s["room"]["polls"], timeout=3)
             assert state["room"]["polls"][0]["ref"] == "poll/say"
     finally:
@@ -320,7 +321,7 @@ async def test_changes_by_another_process_reach_the_phones(env: Env) -> None:
 async def test_ballots_written_by_another_process_update_results_on_show(env: Env) -> None:
     headers = await env.join()
     poll = env.open("pick")
-    voting.set_results_visible(env.store, poll.id, True)
+    commit(env.store, voting.set_results_visible, poll.id, True)
     env.room.changed()
     other = Store.open(env.store.path)  # e.g. a second `coworkshop serve` on the file
     try:
@@ -352,7 +353,7 @@ async def test_results_are_hidden_until_shown(env: Env) -> None:
     await env.client.post(f"/api/polls/{poll.id}/ballot", json={"value": 1}, headers=headers)
     state = await env.state_when(headers, lambda s: s["room"]["polls"])
     assert "results" not in state["room"]["polls"][0]
-    voting.set_results_visible(env.store, poll.id, True)
+    commit(env.store, voting.set_results_visible, poll.id, True)
     env.room.changed()
     state = await env.state_when(headers, lambda s: "results" in s["room"]["polls"][0])
     rows = state["room"]["polls"][0]["results"]["rows"]
@@ -401,7 +402,7 @@ async def test_wrong_codes_are_slowed_down(env: Env) -> None:
 
 async def test_stop_with_phones_connected_ends_within_a_second(tmp_path: Path) -> None:
     store, session, polls = build(tmp_path / "quit.cws")
-    voting.open_poll(store, polls["pick"].id)
+    commit(store, voting.open_poll, polls["pick"].id)
     server = VotingServer(store, session.id, code=CODE)
     await server.start("127.0.0.1", 0)
     base = server.base_url("127.0.0.1")

@@ -141,18 +141,17 @@ def test_polls_are_made_with_the_session_and_listing_writes_nothing(tmp_path: Pa
 def test_ballots_and_tallies_store_keys_and_results_read_the_frozen_definition() -> None:
     store, session = make_session()
     act = activity(store, session, "poll")
-    pick = voting.add_question(
-        store,
-        act.id,
+    pick = commit(
+        store, voting.add_question, act.id,
         {"key": "pick", "type": "single", "text": "Pick",
          "options": [{"key": "yes", "label": "Yes"}, {"key": "no", "label": "No"}]},
     )
     rate = next(p for p in voting.polls(store, session.id) if p.question.key == "rate")
     v = voting.join(store, session, "policy").voter
-    voting.cast_ballot(store, voting.open_poll(store, pick.id), v, 1)
-    voting.cast_ballot(store, voting.open_poll(store, rate.id), v, {"0": 2})
-    voting.set_tally(store, pick, 0, 4, stakeholder_group="industry")
-    voting.set_tally(store, rate, 1, 3, statement=0)
+    voting.cast_ballot(store, commit(store, voting.open_poll, pick.id), v, 1)
+    voting.cast_ballot(store, commit(store, voting.open_poll, rate.id), v, {"0": 2})
+    commit(store, voting.set_tally, pick, 0, 4, stakeholder_group="industry")
+    commit(store, voting.set_tally, rate, 1, 3, statement=0)
     with store.db() as db:
         stored = sorted((b.statement_key, b.value) for b in db.exec(select(Ballot)))
         counted = sorted((t.statement_key, t.choice_key, t.count) for t in db.exec(select(Tally)))

@@ -14,6 +14,7 @@ from coworkshop.core.errors import SessionFileError, UserError
 from coworkshop.core.merge import merge_files
 from coworkshop.core.probe import SCHEMA_VERSION
 from coworkshop.core.store import Store
+from helpers.db import commit
 
 from .helpers import activity, make_session
 from .merge_helpers import content, copy_of, data_rows, fingerprint, ids, ro, unit
@@ -27,15 +28,15 @@ def workshop(path: Path, country: str = "Bulgaria", people: int = 3) -> Path:
         sessions.update_session(db, session.id, country=country, place=f"{country} city")
         change = canvas.add_card(db, act.id, "change", f"Change in {country}")
         canvas.add_card(db, act.id, "how", "Train the trainers", link_id=change.id)
-    poll = voting.add_question(
-        store, activity(store, session, "poll").id,
+    poll = commit(
+        store, voting.add_question, activity(store, session, "poll").id,
         {"key": "pick", "type": "single", "text": "Pick", "options": ["A", "B"]},
     )
-    poll = voting.open_poll(store, poll.id)
+    poll = commit(store, voting.open_poll, poll.id)
     for i in range(people):
         v = voting.join(store, session, "policy", name=f"Person {i}", user_agent="phone").voter
         voting.cast_ballot(store, poll, v, i % 2)
-    voting.set_tally(store, poll, 1, 4)
+    commit(store, voting.set_tally, poll, 1, 4)
     store.close()
     return path
 
@@ -194,11 +195,11 @@ def test_two_copies_changed_differently_keep_both_versions_and_list_the_conflict
 
 def test_two_live_ballots_of_one_person_keep_the_later_and_list_the_other(tmp_path: Path) -> None:
     store, session = make_session(tmp_path / "a.cws")
-    poll = voting.add_question(
-        store, activity(store, session, "poll").id,
+    poll = commit(
+        store, voting.add_question, activity(store, session, "poll").id,
         {"key": "pick", "type": "single", "text": "Pick", "options": ["A", "B"]},
     )
-    poll = voting.open_poll(store, poll.id)
+    poll = commit(store, voting.open_poll, poll.id)
     v = voting.join(store, session, "policy").voter
     store.close()
     b_path = tmp_path / "b.cws"

@@ -33,6 +33,7 @@ from coworkshop.core import polls as voting
 from coworkshop.core.errors import UserError
 from coworkshop.core.merge import merge_files
 from coworkshop.core.store import Store
+from helpers.db import commit
 
 from .helpers import activity, make_session
 from .merge_helpers import PROVENANCE, content, copy_of, ro, tables, unit
@@ -79,11 +80,12 @@ class Workshop:
         s = self.store
         self.canvas = activity(s, self.session, "canvas-1").id
         poll_act = activity(s, self.session, "poll").id
-        voting.add_question(
-            s, poll_act, {"key": "pick", "type": "single", "text": "Pick", "options": list("ABC")}
+        commit(
+            s, voting.add_question, poll_act,
+            {"key": "pick", "type": "single", "text": "Pick", "options": list("ABC")},
         )
-        voting.add_question(s, poll_act, {"key": "ask", "type": "qa", "text": "Questions?"})
-        self.polls = {p.question.key: voting.open_poll(s, p.id) for p in voting.polls(
+        commit(s, voting.add_question, poll_act, {"key": "ask", "type": "qa", "text": "Questions?"})
+        self.polls = {p.question.key: commit(s, voting.open_poll, p.id) for p in voting.polls(
             s, self.session.id)}
         self.copies: list[Path] = []
         for group in (*GROUPS, GROUPS[0]):
@@ -138,7 +140,7 @@ class Workshop:
                     voting.cast_ballot(s, self.polls["rate"], people[step[1] % len(people)],
                                        {"0": step[2]})
                 elif kind == "tally":
-                    voting.set_tally(s, self.polls["pick"], step[1], step[2])
+                    commit(s, voting.set_tally, self.polls["pick"], step[1], step[2])
                 elif kind == "ask" and people:
                     voting.qa_submit(s, self.polls["ask"], people[step[1] % len(people)], step[2])
                 elif kind == "upvote" and people:

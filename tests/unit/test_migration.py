@@ -14,6 +14,7 @@ import pytest
 from coworkshop.core import polls as voting
 from coworkshop.core import probe
 from coworkshop.core.store import Store
+from helpers.db import commit
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SCHEMA1 = FIXTURES / "schema1.cws"
@@ -91,7 +92,7 @@ def test_migrated_votes_are_stored_by_key_and_keep_their_meaning(migrated: Store
         ("recognition", "quality", "funding"),
     }
     # voting goes on in the migrated file: a changed ballot on a closed-then-reopened poll
-    stage = voting.open_poll(migrated, found["welcome/stage"].id)
+    stage = commit(migrated, voting.open_poll, found["welcome/stage"].id)
     voter = voting.join(migrated, session, "policy").voter
     voting.cast_ballot(migrated, stage, voter, 4)
     assert summary(voting.results(migrated, stage.id))["respondents"] == (

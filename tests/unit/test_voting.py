@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sqlite3
 import uuid
 from pathlib import Path
@@ -41,7 +42,7 @@ def build_room(path: Path | None = None) -> tuple[Store, Session, dict[str, voti
     store, session = make_session(path)
     act = activity(store, session, "poll")
     for q in QUESTIONS:
-        voting.add_question(store, act.id, q)
+        commit(store, voting.add_question, act.id, q)
     return store, session, {p.question.key: p for p in voting.polls(store, session.id)}
 
 
@@ -55,7 +56,7 @@ def voter(store: Store, session: Session, group: str = "policy") -> voting.Voter
 
 
 def opened(store: Store, poll: voting.PollInfo) -> voting.PollInfo:
-    return voting.open_poll(store, poll.id)
+    return commit(store, voting.open_poll, poll.id)
 
 
 def test_polls_are_listed_in_agenda_order_with_stable_ids(room) -> None:  # type: ignore[no-untyped-def]
@@ -106,13 +107,13 @@ def test_closed_poll_refuses_late_ballots_and_reopen_allows_change(room) -> None
     v = voter(store, session)
     poll = opened(store, polls["pick"])
     voting.cast_ballot(store, poll, v, 0)
-    voting.close_poll(store, poll.id)
+    commit(store, voting.close_poll, poll.id)
     with pytest.raises(RuleError, match="closed: your answer was not counted"):
         voting.cast_ballot(store, poll, v, 1)
     assert [voting.ballot_positions(poll, b)[1] for b in voting.live_ballots(store, poll.id)] == [0]
     with pytest.raises(RuleError):
-        voting.close_poll(store, poll.id)
-    reopened = voting.open_poll(store, poll.id)
+        commit(store, voting.close_poll, poll.id)
+    reopened = commit(store, voting.open_poll, poll.id)
     assert reopened.is_open and reopened.closed_at is None
     voting.cast_ballot(store, poll, v, 1)
     assert [voting.ballot_positions(poll, b)[1] for b in voting.live_ballots(store, poll.id)] == [1]
@@ -182,9 +183,8 @@ def test_text_is_stored_exactly_as_typed(room) -> None:  # type: ignore[no-untyp
 def test_scale_statements_store_one_ballot_per_statement(tmp_path: Path) -> None:
     store, session = make_session(tmp_path / "s.cws")
     act = activity(store, session, "poll")
-    voting.add_question(
-        store,
-        act.id,
+    commit(
+        store, voting.add_question, act.id,
         {
             "key": "visions",
             "type": "scale_statements",
@@ -259,7 +259,7 @@ def test_a_batch_rates_statements_in_order(room) -> None:  # type: ignore[no-unt
     store, session, polls = room
     question: dict[str, Any] = {"key": "three", "type": "scale_statements", "text": "Rate",
                                 "scale": "rel", "statements": ["one", "two", "three"]}
-    poll = opened(store, voting.add_question(store, polls["rate"].activity_id, question))
+    poll = opened(store, commit(store, voting.add_question, polls["rate"].activity_id, question))
     v = voter(store, session)
     results = voting.cast_ballots(
         store,
@@ -327,9 +327,9 @@ def test_results_count_phones_and_tallies_overall_and_by_group(room) -> None:  #
     poll = opened(store, polls["pick"])
     for group, choice in [("policy", 0), ("policy", 0), ("industry", 1)]:
         voting.cast_ballot(store, poll, voter(store, session, group), choice)
-    voting.set_tally(store, poll, 1, 5, stakeholder_group="industry", source="hands")
-    voting.set_tally(store, poll, 2, 3, source="paper")
-    voting.set_tally(store, poll, 2, 2, source="paper")  # a correction replaces the entry
+    commit(store, voting.set_tally, poll, 1, 5, stakeholder_group="industry", source="hands")
+    commit(store, voting.set_tally, poll, 2, 3, source="paper")
+    commit(store, voting.set_tally, poll, 2, 2, source="paper")  # a correction replaces the entry
     res = voting.results(store, poll.id)
     assert (res.respondents, res.ballots, res.tallied) == (10, 3, 7)
     assert [(r.label, r.count, r.percent) for r in res.rows] == [
@@ -344,11 +344,11 @@ def test_results_count_phones_and_tallies_overall_and_by_group(room) -> None:  #
         rows = list(db.exec(select(Tally)))
     assert len(rows) == 3 and sum(1 for t in rows if t.replaced_by) == 1
     with pytest.raises(RuleError):
-        voting.set_tally(store, polls["order"], 0, 1)
+        commit(store, voting.set_tally, polls["order"], 0, 1)
     with pytest.raises(UserError):
-        voting.set_tally(store, poll, 0, -1)
+        commit(store, voting.set_tally, poll, 0, -1)
     with pytest.raises(UserError):
-        voting.set_tally(store, poll, 0, 1, stakeholder_group="aliens")
+        commit(store, voting.set_tally, poll, 0, 1, stakeholder_group="aliens")
 
 
 def test_multiple_choice_percent_of_respondents(room) -> None:  # type: ignore[no-untyped-def]
@@ -399,18 +399,18 @@ def test_qa_submit_upvote_highlight_answer_hide(room) -> None:  # type: ignore[n
     assert voting.qa_upvote(store, second.id, c) == 2
     assert voting.qa_upvote(store, second.id, c, up=False) == 1
     assert [i.text for i in voting.qa_items(store, poll.id)] == [second.text, first.text]
-    voting.qa_set(store, first.id, highlighted=True)
+    commit(store, voting.qa_set, first.id, highlighted=True)
     assert voting.qa_items(store, poll.id)[0].id == first.id
-    voting.qa_set(store, second.id, highlighted=True)  # one highlight at a time
+    commit(store, voting.qa_set, second.id, highlighted=True)  # one highlight at a time
     items = voting.qa_items(store, poll.id)
     assert [(i.id, i.highlighted) for i in items] == [(second.id, True), (first.id, False)]
-    voting.qa_set(store, second.id, answered=True)
+    commit(store, voting.qa_set, second.id, answered=True)
     assert [i.id for i in voting.qa_items(store, poll.id)] == [first.id, second.id]
-    voting.qa_set(store, first.id, hidden=True)
+    commit(store, voting.qa_set, first.id, hidden=True)
     assert [i.id for i in voting.qa_items(store, poll.id)] == [second.id]
     with pytest.raises(UserError):
         voting.qa_upvote(store, first.id, c)
-    voting.close_poll(store, poll.id)
+    commit(store, voting.close_poll, poll.id)
     with pytest.raises(RuleError):
         voting.qa_submit(store, poll, c, "late")
     with pytest.raises(RuleError):
@@ -448,9 +448,8 @@ def test_progress_counts_voters_against_joined(room) -> None:  # type: ignore[no
 def test_add_question_validates_and_copies_standard_scales(room) -> None:  # type: ignore[no-untyped-def]
     store, session, _ = room
     act = activity(store, session, "poll")
-    poll = voting.add_question(
-        store,
-        act.id,
+    poll = commit(
+        store, voting.add_question, act.id,
         {
             "key": "kaner",
             "type": "scale",
@@ -463,16 +462,17 @@ def test_add_question_validates_and_copies_standard_scales(room) -> None:  # typ
         plan = db.get(Session, session.id).plan  # type: ignore[union-attr]
     assert "gradients-of-agreement" in plan["scales"]
     with pytest.raises(RuleError, match="already has"):
-        voting.add_question(store, act.id, {"key": "kaner", "type": "open", "text": "x"})
+        commit(store, voting.add_question, act.id, {"key": "kaner", "type": "open", "text": "x"})
     with pytest.raises(UserError, match="at least 2 options"):
-        voting.add_question(store, act.id, {"key": "bad", "type": "single", "text": "x"})
+        commit(store, voting.add_question, act.id, {"key": "bad", "type": "single", "text": "x"})
     with pytest.raises(UserError, match="unknown scale"):
-        voting.add_question(
-            store, act.id, {"key": "bad", "type": "scale", "text": "x", "scale": "nope"}
+        commit(
+            store, voting.add_question, act.id,
+            {"key": "bad", "type": "scale", "text": "x", "scale": "nope"},
         )
     canvas = activity(store, session, "canvas-1")
     with pytest.raises(RuleError, match="not a poll"):
-        voting.add_question(store, canvas.id, {"key": "q", "type": "open", "text": "x"})
+        commit(store, voting.add_question, canvas.id, {"key": "q", "type": "open", "text": "x"})
     # the session can still be saved as a template
     tpl = commit(store, sessions.template_of_session, session.id, "again")
     assert any(q.key == "kaner" for a in tpl.agenda for q in a.questions)
@@ -480,17 +480,17 @@ def test_add_question_validates_and_copies_standard_scales(room) -> None:  # typ
 
 def test_add_poll_activity_appends_to_the_agenda(room) -> None:  # type: ignore[no-untyped-def]
     store, session, _ = room
-    poll = voting.add_poll_activity(
-        store,
-        session.id,
+    poll = commit(
+        store, voting.add_poll_activity, session.id,
         "Quick check",
         {"key": "fist", "type": "scale", "text": "Ready?", "scale": "fist-to-five"},
     )
     assert poll.ref == "poll-quick-check/fist" and len(poll.choices) == 6
     assert commit(store, sessions.activities, session.id)[-1].key == "poll-quick-check"
     with pytest.raises(UserError):
-        voting.add_poll_activity(
-            store, session.id, "Bad", {"key": "x", "type": "single", "text": "x"}
+        commit(
+            store, voting.add_poll_activity, session.id, "Bad",
+            {"key": "x", "type": "single", "text": "x"},
         )
     assert commit(store, sessions.activities, session.id)[-1].key == "poll-quick-check"
 
@@ -506,8 +506,46 @@ def test_find_polls_by_ref_or_activity(room) -> None:  # type: ignore[no-untyped
 def test_open_close_others(room) -> None:  # type: ignore[no-untyped-def]
     store, session, polls = room
     opened(store, polls["pick"])
-    voting.open_poll(store, polls["scale"].id, close_others=True)
+    commit(store, voting.open_poll, polls["scale"].id, close_others=True)
     assert [p.question.key for p in voting.open_polls(store, session.id)] == ["scale"]
     assert voting.get_poll(store, polls["pick"].id).state == "closed"
-    shown = voting.set_results_visible(store, polls["pick"].id, True)
+    shown = commit(store, voting.set_results_visible, polls["pick"].id, True)
     assert shown.results_visible
+
+
+def test_opening_one_poll_while_closing_the_others_is_one_change(  # type: ignore[no-untyped-def]
+    room, monkeypatch
+) -> None:
+    poll_module = importlib.import_module("coworkshop.core.polls.polls")
+    store, session, polls = room
+    opened(store, polls["pick"])
+    opened(store, polls["say"])
+    real = poll_module._set_state
+
+    def fail_to_open(db, poll_id, **changes):  # type: ignore[no-untyped-def]
+        if changes.get("state") == "open":
+            raise OSError("the disk is gone")
+        return real(db, poll_id, **changes)
+
+    monkeypatch.setattr(poll_module, "_set_state", fail_to_open)
+    with pytest.raises(OSError):
+        commit(store, voting.open_poll, polls["scale"].id, close_others=True)
+    # The others were closed in the same transaction: nothing changed.
+    assert [p.question.key for p in voting.open_polls(store, session.id)] == ["pick", "say"]
+    assert voting.get_poll(store, polls["pick"].id).closed_at is None
+    assert voting.get_poll(store, polls["scale"].id).state == "draft"
+    monkeypatch.undo()
+    commit(store, voting.open_poll, polls["scale"].id, close_others=True)
+    assert [p.question.key for p in voting.open_polls(store, session.id)] == ["scale"]
+
+
+def test_facilitator_changes_wait_for_the_callers_commit(tmp_path: Path) -> None:
+    store, session, polls = build_room(tmp_path / "room.cws")
+    with store.unit() as db:
+        inside = voting.open_poll(db, polls["pick"].id)
+        voting.set_results_visible(db, polls["pick"].id, True)
+        assert inside.is_open
+        # Another connection sees nothing until the unit of work commits.
+        assert voting.get_poll(store, polls["pick"].id).state == "draft"
+    after = voting.get_poll(store, polls["pick"].id)
+    assert after.is_open and after.results_visible
