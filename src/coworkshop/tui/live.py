@@ -250,16 +250,39 @@ class LiveVoting:
         self.changed()
         return result
 
-    async def open_poll(self, poll_id: str) -> voting.PollInfo:
-        """Open (or reopen) a poll; any other open poll of the session is closed."""
+    async def open_poll(self, poll_id: str) -> tuple[voting.PollInfo, list[voting.PollInfo]]:
+        """Open (or reopen) a poll, in one change: every other open poll of the
+        session is closed, with its results shown (as :meth:`close_poll` does);
+        a reopened poll's results are hidden again until it closes.
+
+        Returns the opened poll and the polls it closed.
+        """
         from ..core import polls as voting
 
-        return await self._write(lambda db: voting.open_poll(db, poll_id, close_others=True))
+        def change(db: DBSession) -> tuple[voting.PollInfo, list[voting.PollInfo]]:
+            others = [p for p in voting.open_polls(db, self.session_id) if p.id != poll_id]
+            opened = voting.open_poll(db, poll_id, close_others=True)
+            if opened.results_visible:
+                opened = voting.set_results_visible(db, poll_id, False)
+            closed = [voting.get_poll(db, p.id) for p in others]
+            for other in closed:
+                if other.type != "qa" and not other.results_visible:
+                    voting.set_results_visible(db, other.id, True)
+            return opened, closed
+
+        return await self._write(change)
 
     async def close_poll(self, poll_id: str) -> voting.PollInfo:
+        """Close a poll and show its results (Q&A aside), in one change."""
         from ..core import polls as voting
 
-        return await self._write(lambda db: voting.close_poll(db, poll_id))
+        def change(db: DBSession) -> voting.PollInfo:
+            closed = voting.close_poll(db, poll_id)
+            if closed.type != "qa" and not closed.results_visible:
+                closed = voting.set_results_visible(db, poll_id, True)
+            return closed
+
+        return await self._write(change)
 
     async def set_results_visible(self, poll_id: str, visible: bool) -> voting.PollInfo:
         from ..core import polls as voting

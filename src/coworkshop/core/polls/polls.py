@@ -194,18 +194,23 @@ def _get(db: DBSession, poll_id: str) -> PollInfo:
     return _info(poll, act, _order(act, poll.question_key))
 
 
-def polls(store: Store, session_id: str) -> list[PollInfo]:
+def polls(source: Store | DBSession, session_id: str) -> list[PollInfo]:
     """Every question of the session's poll activities, in agenda order.
 
-    Reads only: a poll row is made when its question is made.
+    Reads only: a poll row is made when its question is made. ``source`` is the
+    store, or the database session of a unit of work (which sees its own changes).
     """
-    with store.db() as db:
+    if isinstance(source, DBSession):
+        return _polls(source, session_id)
+    with source.db() as db:
         return _polls(db, session_id)
 
 
-def get_poll(store: Store, poll_id: str) -> PollInfo:
+def get_poll(source: Store | DBSession, poll_id: str) -> PollInfo:
     """One poll by id. Raises :class:`UserError` if there is none."""
-    with store.db() as db:
+    if isinstance(source, DBSession):
+        return _get(source, poll_id)
+    with source.db() as db:
         return _get(db, poll_id)
 
 
@@ -219,8 +224,8 @@ def find_polls(store: Store, session_id: str, ref: str) -> list[PollInfo]:
     return found
 
 
-def open_polls(store: Store, session_id: str) -> list[PollInfo]:
-    return [p for p in polls(store, session_id) if p.is_open]
+def open_polls(source: Store | DBSession, session_id: str) -> list[PollInfo]:
+    return [p for p in polls(source, session_id) if p.is_open]
 
 
 def _set_state(db: DBSession, poll_id: str, **changes: Any) -> PollInfo:

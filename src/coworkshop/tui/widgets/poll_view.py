@@ -442,14 +442,11 @@ class PollView(Widget, can_focus=True):
         self._write("Cannot open", lambda: self._open_poll(poll))
 
     async def _open_poll(self, poll: voting.PollInfo) -> None:
-        others = [p for p in voting.open_polls(self.store, self.session.id) if p.id != poll.id]
-        opened = await self.live.open_poll(poll.id)
-        if opened.results_visible:  # reopened: hidden again until it closes
-            await self.live.set_results_visible(poll.id, False)
+        # One change: the others are closed (results shown, as with c) and a
+        # reopened poll's results are hidden again until it closes.
+        _opened, others = await self.live.open_poll(poll.id)
         self.post_message(PollOpened(poll.id))
-        for other in others:  # closed by the core; closing shows results, as with c
-            if other.type != "qa" and not other.results_visible:
-                await self.live.set_results_visible(other.id, True)
+        for other in others:
             self.post_message(PollClosed(other.id))
         how = ("phones can answer now" if self.live.running
                else "live voting is off: l starts it, e enters counts")
@@ -466,9 +463,7 @@ class PollView(Widget, can_focus=True):
         self._write("Cannot close", lambda: self._close_poll(poll))
 
     async def _close_poll(self, poll: voting.PollInfo) -> None:
-        await self.live.close_poll(poll.id)
-        if poll.type != "qa" and not poll.results_visible:
-            await self.live.set_results_visible(poll.id, True)
+        await self.live.close_poll(poll.id)  # shows the results too (Q&A aside)
         self.post_message(PollClosed(poll.id))
         shown = " — results shown (r hides them)" if poll.type != "qa" else ""
         self.notify(f"Closed: {poll.question.text}{shown}")
