@@ -434,3 +434,45 @@ async def test_room_rejects_an_unknown_session(tmp_path: Path) -> None:
         await room.stop()
         store.close()
     assert create_app  # the app factory is importable without a running room
+
+
+async def test_a_poll_opened_while_results_are_computed_reaches_the_phones(
+        env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The facilitator's change lands while the room computes results: not lost."""
+    headers = await env.join()
+    other = Store.open(env.store.path)  # the facilitator's app
+    slow_results = voting.results
+    pending: list[str] = []  # polls to open from inside the next results call
+
+    def results(store: Store, poll_id: str) -> voting.Results:
+        time.sleep(0.2)  # a big file: results take a while
+        while pending:  # committed between the room's read of the polls and its end
+            key = pending.pop()
+            voting.open_poll(other, env.polls[key].id, close_others=True)
+            voting.set_results_visible(other, env.polls[key].id, True)
+        return slow_results(store, poll_id)
+
+    monkeypatch.setattr(voting, "results", results)
+    try:
+        async with env.client.get("/api/events", headers=headers) as resp:
+            await read_event(resp)
+            voting.open_poll(other, env.polls["pick"].id)
+            voting.set_results_visible(other, env.polls["pick"].id, True)
+            await until(resp, lambda s: [p["ref"] for p in s["room"]["polls"]]
+                        == ["poll/pick"], timeout=3)
+            shown = "pick"
+            for key in ("many", "pick", "many"):
+                # a ballot changes the results on show: the room rebuilds, slowly
+                voter = voting.join(other, env.session, "industry").voter
+                value = 0 if shown == "pick" else [0]
+                voting.cast_ballot(other, voting.get_poll(other, env.polls[shown].id),
+                                   voter, value)
+                pending.append(key)
+                env.room.changed()
+                started = time.monotonic()
+                await until(resp, lambda s, key=key: [p["ref"] for p in s["room"]["polls"]]
+                            == [f"poll/{key}"], timeout=3)
+                assert time.monotonic() - started < 1.0 + 0.2 * 2
+                shown = key
+    finally:
+        other.close()

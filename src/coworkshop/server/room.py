@@ -211,7 +211,6 @@ class Room:
             raise voting.UserError("no such session")
         self.session = session
         self._rebuild()
-        self._fingerprint = self._read_fingerprint()
 
     async def stop(self) -> None:
         """Wake every live connection so it ends, then stop the room's tasks."""
@@ -373,6 +372,12 @@ class Room:
     def _rebuild(self) -> None:
         """(DB thread) Recompute the shared state; bump the version if it changed."""
         assert self.session is not None
+        # The fingerprint is read FIRST: a change committed while the polls and
+        # their results are read (results take a while on a big file) is then
+        # newer than the fingerprint kept, so the watcher notices it. Read
+        # after, it would include that change while phones are shown the state
+        # from before it, and the change would never reach them.
+        fingerprint = self._read_fingerprint()
         polls = voting.polls(self.store, self.session_id)
         self.polls = {p.id: p for p in polls}
         shown: list[dict[str, Any]] = []
@@ -391,9 +396,9 @@ class Room:
         state = {"title": self.session.title, "groups": groups, "polls": shown}
         # readable(): a file may hold text stored before invalid text was refused
         text = voting.readable(json.dumps(state, ensure_ascii=False, separators=(",", ":")))
+        self._fingerprint = fingerprint
         if text != self.public_json:
             self.public_json = text
-            self._fingerprint = self._read_fingerprint()
             # we are in the DB thread: the version moves on the event loop
             if self._loop is not None:
                 self._loop.call_soon_threadsafe(self._bump)
