@@ -43,6 +43,7 @@ import aiohttp
 from coworkshop.core import polls as voting
 from coworkshop.core import sessions, templates
 from coworkshop.core.store import Store
+from coworkshop.server.room import pseudonym
 
 CODE = "246810"
 TEMPLATE = """
@@ -120,16 +121,17 @@ class Connection:
     measured a p99 of 130-220 ms). A real phone has its own CPU.
     """
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, local: str = "") -> None:
         host, _, port = url.removeprefix("http://").partition(":")
-        self.host, self.port = host, int(port)
+        self.host, self.port, self.local = host, int(port), local
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
     async def post(self, path: str, body: Any, token: str) -> tuple[int, dict[str, str], Any]:
         """Status, headers (lower case) and JSON body of a POST."""
         if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+            self.reader, self.writer = await asyncio.open_connection(
+                self.host, self.port, local_addr=(self.local, 0) if self.local else None)
         assert self.reader is not None
         data = json.dumps(body).encode()
         self.writer.write(
@@ -159,6 +161,13 @@ class Connection:
         self.reader = self.writer = None
 
 
+#: Phones per loopback address: the server lets one address hold only a few
+#: dozen connections (and joins), as on a real network where every phone has
+#: its own address; the phones here come from 127.0.x.y (all of 127/8 is
+#: loopback on Linux).
+PER_ADDRESS = 20
+
+
 @dataclass
 class Phone:
     n: int
@@ -171,6 +180,11 @@ class Phone:
 
     def showed(self, poll_id: str) -> asyncio.Event:
         return self.shown.setdefault(poll_id, asyncio.Event())
+
+    @property
+    def address(self) -> str:
+        k = self.n // PER_ADDRESS
+        return f"127.0.{1 + k // 250}.{1 + k % 250}"
 
 
 @dataclass
@@ -250,7 +264,7 @@ async def listen(http: aiohttp.ClientSession, url: str, phone: Phone, stop: asyn
 async def cast(url: str, phone: Phone, poll: voting.PollInfo, value: Any,
                stats: Stats) -> None:
     body = {"values": value} if poll.type == "scale_statements" else {"value": value}
-    phone.conn = phone.conn or Connection(url)
+    phone.conn = phone.conn or Connection(url, phone.address)
     for _attempt in range(5):
         started = time.perf_counter()
         try:
@@ -274,14 +288,8 @@ async def cast(url: str, phone: Phone, poll: voting.PollInfo, value: Any,
             await asyncio.sleep(0.2)
 
 
-async def run(args: argparse.Namespace) -> dict[str, Any]:
-    rng = random.Random(args.seed)
-    workdir = Path(tempfile.mkdtemp(prefix="cws-load-"))
-    path = workdir / "load.cws"
-    store = Store.create(path)
-    session = sessions.create_session(store, templates.parse_text(TEMPLATE),
-                                      sessions.SessionDetails(title="Load"))
-    polls = voting.polls(store, session.id)[: args.polls]
+def start_serve(path: Path, workdir: Path) -> tuple[subprocess.Popen[str], str, str]:
+    """`coworkshop serve` on ``path``: the process, its URL and the join code."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "coworkshop", "serve", str(path), "--host", "127.0.0.1",
          "--port", "0", "--code", CODE, "--joins-per-minute", "1000000",
@@ -299,21 +307,44 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     if not url:
         proc.kill()
         raise SystemExit(f"server did not start: {proc.stderr.read() if proc.stderr else ''}")
+    return proc, url, CODE
+
+
+def make_file(workdir: Path) -> Path:
+    path = workdir / "load.cws"
+    store = Store.create(path)
+    sessions.create_session(store, templates.parse_text(TEMPLATE),
+                            sessions.SessionDetails(title="Load"))
+    store.close()
+    return path
+
+
+async def run(args: argparse.Namespace, start: Any = start_serve) -> dict[str, Any]:
+    """Phones against the server ``start(path, workdir)`` runs (default: serve)."""
+    rng = random.Random(args.seed)
+    workdir = Path(tempfile.mkdtemp(prefix="cws-load-"))
+    path = make_file(workdir)
+    store = Store.open(path)
+    session = store.only_session()
+    polls = voting.polls(store, session.id)[: args.polls]
+    proc, url, code = start(path, workdir)
     rss_start = rss_kib(proc.pid)[0]
     stats = Stats()
     phones = [Phone(n) for n in range(args.phones)]
     stop = asyncio.Event()
-    connector = aiohttp.TCPConnector(limit=0, limit_per_host=0)
-    async with aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar(),
-                                     timeout=aiohttp.ClientTimeout(total=30)) as http:
+    clients = {a: aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=0, limit_per_host=0, local_addr=(a, 0)),
+        cookie_jar=aiohttp.DummyCookieJar(), timeout=aiohttp.ClientTimeout(total=30))
+        for a in sorted({p.address for p in phones})}
+    try:
         # 1. everyone joins (50 at a time, like a room scanning the QR code)
         gate = asyncio.Semaphore(50)
 
         async def join(phone: Phone) -> None:
             async with gate:
                 started = time.perf_counter()
-                async with http.post(f"{url}/api/join", json={
-                        "code": CODE, "group": GROUPS[phone.n % 4],
+                async with clients[phone.address].post(f"{url}/api/join", json={
+                        "code": code, "group": GROUPS[phone.n % 4],
                         "name": f"Phone {phone.n}"}) as resp:
                     data = await resp.json()
                     assert resp.status == 200, data
@@ -323,7 +354,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         t0 = time.perf_counter()
         await asyncio.gather(*(join(p) for p in phones))
         join_time = time.perf_counter() - t0
-        listeners = [asyncio.create_task(listen(http, url, p, stop, stats)) for p in phones]
+        listeners = [asyncio.create_task(listen(clients[p.address], url, p, stop, stats))
+                     for p in phones]
         await asyncio.sleep(1.0)
 
         # 2. the facilitator opens one poll after another
@@ -357,13 +389,16 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         rss_end, rss_peak = rss_kib(proc.pid)
         stop.set()
         proc.send_signal(signal.SIGTERM)
-        proc.wait(10)
+        proc.wait(30)
         for task in listeners:
             task.cancel()
         await asyncio.gather(*listeners, return_exceptions=True)
         for phone in phones:
             if phone.conn is not None:
                 phone.conn.close()
+    finally:
+        for client in clients.values():
+            await client.close()
 
     # 3. every acknowledged ballot is in the file, as the participant's live answer
     store.close()
@@ -389,7 +424,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             want = phone.acked[poll.id]
             if poll.type == "scale_statements":
                 want = {str(k): v for k, v in want.items()}
-            if voter is None or live.get(voter.participant_id) != want:
+            who = (pseudonym(phone.token, session.id) if poll.question.anonymous
+                   else voter.participant_id if voter is not None else None)
+            if who is None or live.get(who) != want:
                 lost += 1
     rows = sum(len(voting.ballot_history(store, p.id)) for p in by_poll.values())
     store.close()
