@@ -310,6 +310,20 @@ def start_serve(path: Path, workdir: Path) -> tuple[subprocess.Popen[str], str, 
     return proc, url, CODE
 
 
+def start_bare(path: Path, workdir: Path) -> tuple[subprocess.Popen[str], str, str]:
+    """benchmarks/bare_server.py on ``path``: aiohttp storing nothing (the floor)."""
+    proc = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("bare_server.py")), str(path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    assert proc.stdout is not None
+    found = re.search(r"(http://127\.0\.0\.1:\d+)/j/", proc.stdout.readline())
+    if not found:
+        proc.kill()
+        raise SystemExit(f"bare server did not start: {proc.stderr.read() if proc.stderr else ''}")
+    return proc, found.group(1), CODE
+
+
 def make_file(workdir: Path) -> Path:
     path = workdir / "load.cws"
     store = Store.create(path)
@@ -476,11 +490,24 @@ def main() -> None:
     parser.add_argument("--change", type=float, default=0.2,
                         help="share of phones that change their answer")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--server", choices=["serve", "bare", "both"], default="serve",
+                        help="bare: benchmarks/bare_server.py, the floor (stores nothing); "
+                             "both: serve then bare in one run, with the ratios")
     args = parser.parse_args()
-    result = asyncio.run(run(args))
-    print(json.dumps(result, indent=2))
-    if result["lost"] or result["errors"]:
-        raise SystemExit(1)
+    if args.server != "both":
+        result = asyncio.run(run(args, start_bare if args.server == "bare" else start_serve))
+        print(json.dumps(result, indent=2))
+        if (result["lost"] and args.server == "serve") or result["errors"]:
+            raise SystemExit(1)
+        return
+    serve = asyncio.run(run(args, start_serve))
+    bare = asyncio.run(run(args, start_bare))
+    keys = ("ack_ms_p50", "ack_ms_p95", "ack_ms_p99", "joins_s", "join_ms_p99")
+    print(json.dumps({k: {"serve": serve[k], "bare": bare[k],
+                          "ratio": round(serve[k] / bare[k], 2) if bare[k] else None}
+                      for k in keys} | {"lost": serve["lost"], "errors": serve["errors"]
+                                        + bare["errors"], "phones": args.phones,
+                                        "think_s": args.think}, indent=2))
 
 
 if __name__ == "__main__":

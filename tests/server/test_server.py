@@ -476,3 +476,34 @@ async def test_a_poll_opened_while_results_are_computed_reaches_the_phones(
                 shown = key
     finally:
         other.close()
+
+
+async def test_a_room_joining_at_once_shares_a_few_commits(
+        env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    batches: list[int] = []
+    join_many = voting.join_many
+
+    def counted(store: Store, session: Any, requests: list[tuple[str, str]]) -> Any:
+        batches.append(len(requests))
+        return join_many(store, session, requests)
+
+    monkeypatch.setattr(voting, "join_many", counted)
+    bodies = [{"code": CODE, "group": "policy" if n % 2 else "industry", "name": f"P{n}"}
+              for n in range(40)]
+    bodies[7] = {"code": CODE, "group": "nobody", "name": "x"}  # no such group
+    bodies[9] = {"code": CODE, "group": "policy", "name": "two\nlines"}
+    responses = await asyncio.gather(*(env.client.post("/api/join", json=b) for b in bodies))
+    statuses = [r.status for r in responses]
+    assert statuses == [400 if n in (7, 9) else 200 for n in range(40)]
+    assert "not one of" in (await responses[7].json())["error"]
+    tokens = [(await r.json())["token"] for n, r in enumerate(responses) if n not in (7, 9)]
+    assert len(set(tokens)) == 38
+    assert sum(batches) == 40 and len(batches) < 10  # not one commit per join
+    other = Store.open(env.store.path)  # what is on disk: every phone can vote
+    try:
+        for token in tokens:
+            assert voting.voter_for_token(other, env.session.id, token) is not None
+        names = sorted(p.name for p in sessions.participants(other, env.session.id))
+        assert len(names) == 38 and "x" not in names
+    finally:
+        other.close()

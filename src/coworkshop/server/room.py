@@ -159,6 +159,8 @@ class Room:
         self._ballots: list[tuple[voting.BallotRequest, asyncio.Future[voting.CastResult]]] = []
         self._writing: list[tuple[voting.BallotRequest, asyncio.Future[voting.CastResult]]] = []
         self._ballots_waiting = asyncio.Event()
+        self._joins: list[tuple[tuple[str, str], asyncio.Future[voting.Joined]]] = []
+        self._joins_waiting = asyncio.Event()
         self._db = ThreadPoolExecutor(1, thread_name_prefix="coworkshop-db")
         self._changed = asyncio.Event()
         self._dirty = asyncio.Event()
@@ -202,7 +204,8 @@ class Room:
         await self.run(self._load)
         self._tasks = [asyncio.create_task(self._broadcaster(), name="room-broadcast"),
                        asyncio.create_task(self._watcher(), name="room-watch"),
-                       asyncio.create_task(self._ballot_writer(), name="room-ballots")]
+                       asyncio.create_task(self._ballot_writer(), name="room-ballots"),
+                       asyncio.create_task(self._join_writer(), name="room-joins")]
 
     def _load(self) -> None:
         with self.store.db() as db:
@@ -273,6 +276,50 @@ class Room:
             for _, future in self._writing + self._ballots:
                 future.cancel()
             self._writing, self._ballots = [], []
+
+    # ------------------------------------------------------------ joins
+
+    async def join(self, group: str, name: str) -> voting.Joined:
+        """A phone joins; returns once it is committed, or raises its refusal.
+
+        Joins are written like ballots: those arriving while one batch
+        commits share the next transaction (a room scanning the QR code
+        together pays a few syncs, not two each).
+        """
+        if self.stopping:
+            raise voting.UserError("the server is stopping")
+        future: asyncio.Future[voting.Joined] = asyncio.get_running_loop().create_future()
+        self._joins.append(((group, name), future))
+        self._joins_waiting.set()
+        return await future
+
+    async def _join_writer(self) -> None:
+        batch: list[tuple[tuple[str, str], asyncio.Future[voting.Joined]]] = []
+        try:
+            while not self.stopping:
+                await self._joins_waiting.wait()
+                batch, self._joins = self._joins[:MAX_BATCH], self._joins[MAX_BATCH:]
+                if not self._joins:
+                    self._joins_waiting.clear()
+                assert self.session is not None
+                try:
+                    results: list[Any] = await self.run(
+                        voting.join_many, self.store, self.session, [r for r, _ in batch])
+                except Exception as exc:
+                    log.exception("could not write joins")
+                    results = [exc] * len(batch)
+                for (_, future), result in zip(batch, results, strict=True):
+                    if future.done():
+                        continue
+                    if isinstance(result, Exception):
+                        future.set_exception(result)
+                    else:
+                        future.set_result(result)
+                batch = []
+        finally:
+            for _, future in batch + self._joins:
+                future.cancel()
+            self._joins = []
 
     # ------------------------------------------------------------ events
 

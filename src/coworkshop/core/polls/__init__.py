@@ -77,7 +77,16 @@ from .ballots import (
     live_ballots,
     progress,
 )
-from .devices import Joined, Voter, hash_token, join, joined_count, new_join_code, voter_for_token
+from .devices import (
+    Joined,
+    Voter,
+    hash_token,
+    join,
+    join_many,
+    joined_count,
+    new_join_code,
+    voter_for_token,
+)
 from .polls import (
     POLL_STATES,
     PollInfo,
@@ -156,6 +165,7 @@ __all__ = [
     "get_poll",
     "hash_token",
     "join",
+    "join_many",
     "joined_count",
     "live_ballots",
     "new_join_code",
