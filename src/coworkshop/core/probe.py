@@ -69,6 +69,26 @@ def check_file(path: Path, full: bool = True) -> int:
     folder) checks the header and the meta table only, not every page; the
     full check runs at most once per state of the file in a process.
     """
+    key = path.resolve()
+    full = full and _CHECKED.get(key) != _stat(path)
+    version, con = _checked(path, full)
+    con.close()
+    if full:  # the state once closed (closing the last connection ends the WAL)
+        state = _stat(path)
+        if state is not None:
+            _CHECKED[key] = state
+    return version
+
+
+def _stat(path: Path) -> tuple[int, ...] | None:
+    try:
+        return _state(path)
+    except OSError:
+        return None
+
+
+def _checked(path: Path, full: bool) -> tuple[int, sqlite3.Connection]:
+    """The checks of :func:`check_file`; the read-only connection stays open."""
     if not path.exists():
         raise SessionFileError(f"{path}: no such session file")
     if path.is_dir():
@@ -80,12 +100,6 @@ def check_file(path: Path, full: bool = True) -> int:
         raise SessionFileError(f"{path}: cannot be read ({exc.strerror})") from exc
     if head != SQLITE_MAGIC:
         raise SessionFileError(f"{path}: not a coworkshop session file (not an SQLite database)")
-    try:
-        state = _state(path)
-    except OSError as exc:
-        raise SessionFileError(f"{path}: cannot be read ({exc.strerror})") from exc
-    key = path.resolve()
-    full = full and _CHECKED.get(key) != state
     try:
         con = _ro_connect(path)
         try:
@@ -102,36 +116,40 @@ def check_file(path: Path, full: bool = True) -> int:
                     f"{path}: an SQLite database, but not a coworkshop session file"
                 )
             meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
-        finally:
+        except BaseException:
             con.close()
+            raise
     except sqlite3.DatabaseError as exc:
         raise SessionFileError(
             f"{path}: the session file is damaged or unreadable ({exc})"
         ) from exc
-    if meta.get("app") != APP_ID:
-        raise SessionFileError(f"{path}: an SQLite database, but not a coworkshop session file")
     try:
-        version = int(meta.get("schema_version", ""))
-    except ValueError as exc:
-        raise SessionFileError(f"{path}: the session file has no valid schema version") from exc
-    if version > SCHEMA_VERSION:
-        raise SessionFileError(
-            f"{path}: made by a newer coworkshop (file schema {version}, this version reads "
-            f"up to {SCHEMA_VERSION}); update coworkshop to open it"
-        )
-    if full:
-        _CHECKED[key] = state
-    return version
+        if meta.get("app") != APP_ID:
+            raise SessionFileError(
+                f"{path}: an SQLite database, but not a coworkshop session file")
+        try:
+            version = int(meta.get("schema_version", ""))
+        except ValueError as exc:
+            raise SessionFileError(
+                f"{path}: the session file has no valid schema version") from exc
+        if version > SCHEMA_VERSION:
+            raise SessionFileError(
+                f"{path}: made by a newer coworkshop (file schema {version}, this version reads "
+                f"up to {SCHEMA_VERSION}); update coworkshop to open it"
+            )
+    except BaseException:
+        con.close()
+        raise
+    return version, con
 
 
 def read_info(path: Path) -> FileInfo:
     """Summaries of the sessions a file holds, read without SQLModel.
 
-    Listing checks the header, not every page: a damaged file is refused
-    when it is opened.
+    Listing checks the header, not every page (a damaged file is refused when
+    it is opened), on the one read-only connection that reads the summaries.
     """
-    version = check_file(path, full=False)
-    con = _ro_connect(path)
+    version, con = _checked(path, full=False)
     try:
         rows = con.execute(
             """
