@@ -59,6 +59,8 @@ def _load(path: Path) -> tuple[Store, Session, list[Activity]]:
 class SessionScreen(Screen[None]):
     """One workshop: agenda on the left, the highlighted activity on the right."""
 
+    #: Parsed when the first session opens: the home screen shows sooner.
+    CSS_PATH = "session.tcss"
     HELP_TITLE = "Session"
     HOW_TO = (
         "Left: the agenda. Up/down choose an activity, which shows on the right; enter (or →) "
