@@ -120,7 +120,9 @@ from .results import (
     TextAnswer,
     compute,
     normalise_word,
+    question_polls,
     results,
+    results_across,
 )
 from .scales import STANDARD_SCALES, resolve_scale
 from .tallies import MAX_TALLY, TALLY_SOURCES, TALLY_TYPES, set_tally, tallies
@@ -181,6 +183,8 @@ __all__ = [
     "readable",
     "resolve_scale",
     "results",
+    "results_across",
+    "question_polls",
     "set_results_visible",
     "set_tally",
     "tallies",
