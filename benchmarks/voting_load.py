@@ -404,8 +404,13 @@ async def run(args: argparse.Namespace, start: Any = start_serve) -> dict[str, A
         stop.set()
         if proc.stdin is not None:
             proc.stdin.close()  # the app (benchmarks/voting_app.py) ends on this
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(30)
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                pass
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(30)
         for task in listeners:
             task.cancel()
         await asyncio.gather(*listeners, return_exceptions=True)

@@ -25,6 +25,7 @@ from textual.widgets import Static
 from ...core.errors import UserError
 from ..colors import breakout_color
 from ..live import LiveVoting, PollActivityAdded, PollChanged
+from ..quiet import set_text
 from ..widgets.footer import KeysFooter
 from .prompt import Field, PromptScreen
 
@@ -197,7 +198,7 @@ class SessionScreen(Screen[None]):
                     ("⚠ CODE GUESSING: joining paused, press l then n for a new code  ",
                      "bold black on yellow"), live)
             text = live + text
-        self.query_one("#session-title", Static).update(text)
+        set_text(self.query_one("#session-title", Static), text)
         if self.saved_at is not None:
             # every change is committed at once; this shows the room it happened
             saved = Text.assemble(("✓ saved ", "green"), (f"{self.saved_at:%H:%M:%S}", "green"))
@@ -209,7 +210,7 @@ class SessionScreen(Screen[None]):
         act = self.current()
         head = self.query_one("#activity-head", Static)
         if act is None:
-            head.update("")
+            set_text(head, Text(""))
             return
         text = Text.assemble((activity_kind(act).upper(), "bold reverse"))
         text.append(" ")
@@ -225,7 +226,7 @@ class SessionScreen(Screen[None]):
         if act.group_name:
             text.append(" · ")
             text.append(act.group_name, style=f"bold {breakout_color(act.group_name)}")
-        head.update(text)
+        set_text(head, text)
 
     def make_view(self, act: Activity) -> Widget:
         assert self.store is not None and self.session is not None

@@ -53,6 +53,7 @@ from ..live import (
     ResultsShown,
     RoomMessage,
 )
+from ..quiet import set_text
 from .poll_text import STATES, TYPE_NAMES, kind_text, plan_text
 from .results import ResultsChart, qa_line
 
@@ -268,6 +269,9 @@ class PollView(Widget, can_focus=True):
         self._shown[widget] = key
         return True
 
+    def _set_text(self, widget_id: str, text: Text) -> None:
+        set_text(self.query_one(f"#{widget_id}", Static), text)
+
     def _refresh_keys(self) -> None:
         """Refresh the footer's keys only if the ones that apply changed."""
         poll = self.current
@@ -289,8 +293,7 @@ class PollView(Widget, can_focus=True):
             text = Text.assemble(("Live voting is off", "bold"),
                                  (" · l starts it for phones · e enters counts from a show "
                                   "of hands or paper", "dim"))
-        if self._changed("live", text.markup):
-            self.query_one("#poll-live", Static).update(text)
+        self._set_text("poll-live", text)
 
     def show_list(self) -> None:
         snap = self.snapshot
@@ -368,9 +371,7 @@ class PollView(Widget, can_focus=True):
                              ("\n", ""), (kind_text(poll), "italic cyan"))
         if self._changed("question", head.markup):
             question.update(head)
-        state = self.status_text(poll)
-        if self._changed("status", state.markup):
-            status.update(state)
+        self._set_text("poll-status", self.status_text(poll))
         res = self.snapshot.results
         is_qa = poll.type == "qa"
         shown = (poll.results_visible and res is not None and not is_qa
