@@ -433,10 +433,17 @@ class ResultsChart(Widget):
         self.results: Results | None = None
         self.by_group = False
         self.group_colors: dict[str, str] = {}
+        self._height = -1  # lines drawn at the last show (-1: not known)
 
     def show(self, res: Results | None, by_group: bool, group_colors: dict[str, str]) -> None:
         self.results, self.by_group, self.group_colors = res, by_group, group_colors
-        self.refresh(layout=True)
+        # New counts seldom change the chart's height: the screen's layout is
+        # redone only when they do (a layout pass holds the event loop, which
+        # the phones' answers share, for several milliseconds).
+        width = self.content_size.width if self.display else 0
+        height = self.get_content_height(self.size, self.size, width) if width else -1
+        self.refresh(layout=height < 0 or height != self._height)
+        self._height = height
 
     def chart(self, width: int) -> RenderableType:
         if self.results is None:
