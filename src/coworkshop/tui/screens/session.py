@@ -26,6 +26,8 @@ from ...core.errors import UserError
 from ..colors import breakout_color
 from ..live import LiveVoting, PollActivityAdded, PollChanged
 from ..quiet import set_text
+from ..stakeholders.actions import ChecklistActions, MapActions
+from ..stakeholders.messages import ChecklistChanged, MapChanged
 from ..widgets.footer import KeysFooter
 from .prompt import Field, PromptScreen
 
@@ -39,8 +41,10 @@ if TYPE_CHECKING:
 PaletteEntry = tuple[str, str, Callable[[], object]]
 
 
-def _load(path: Path) -> tuple[Store, Session, list[Activity]]:
-    """Open the file and read the session (runs in a thread)."""
+def _load(path: Path, session_id: str | None) -> tuple[Store, Session, list[Activity]]:
+    """Open the file to work in it and read the session (runs in a thread).
+
+    A file the user may not change opens for reading (``store.read_only``)."""
     from ...core import sessions
     from ...core.store import Store
 
@@ -49,7 +53,7 @@ def _load(path: Path) -> tuple[Store, Session, list[Activity]]:
 
     store = Store.open(path)
     try:
-        session = store.only_session()
+        session = store.session(session_id)
         acts = sessions.activities(store, session.id)
     except Exception:
         store.close()
@@ -57,7 +61,7 @@ def _load(path: Path) -> tuple[Store, Session, list[Activity]]:
     return store, session, acts
 
 
-class SessionScreen(Screen[None]):
+class SessionScreen(MapActions, ChecklistActions, Screen[None]):
     """One workshop: agenda on the left, the highlighted activity on the right."""
 
     #: Parsed when the first session opens: the home screen shows sooner.
@@ -70,6 +74,7 @@ class SessionScreen(Screen[None]):
         "p opens the participants, t saves this session's plan as a new template, z hides the "
         "agenda to give the canvas the whole screen. l starts live voting (phones join with "
         "a code or QR code) and shows the join screen; it runs until you leave the session. "
+        "In a stakeholder map or a checklist, ? lists its own keys and rules. "
         "Escape on the agenda goes back home."
     )
 
@@ -96,9 +101,10 @@ class SessionScreen(Screen[None]):
                 show=False),
     ]
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, session_id: str | None = None) -> None:
         super().__init__()
         self.path = Path(path)
+        self.session_id = session_id
         self.store: Store | None = None
         self.session: Session | None = None
         self.activities: list[Activity] = []
@@ -130,12 +136,24 @@ class SessionScreen(Screen[None]):
     @work(exclusive=True, group="open-session")
     async def open_file(self) -> None:
         try:
-            store, session, acts = await asyncio.to_thread(_load, self.path)
+            store, session, acts = await asyncio.to_thread(
+                _load, self.path, self.session_id
+            )
         except UserError as exc:
             self.notify(str(exc), title="Cannot open", severity="error", timeout=10)
             self.action_home()
             return
         self.store, self.session, self.activities = store, session, acts
+        if store.read_only:
+            from ...core.probe import READ_ONLY_NOTICE
+
+            self.notify(f"{self.path.name}: {READ_ONLY_NOTICE}", title="Read-only", timeout=10)
+        elif store.backup is not None:
+            self.notify(
+                f"{self.path.name} was made by an older coworkshop and is now up to date; "
+                f"the original is kept as {store.backup.name}",
+                timeout=10,
+            )
         self.live = LiveVoting(store, session.id)
         from ..widgets.agenda_list import AgendaList
 
@@ -199,7 +217,11 @@ class SessionScreen(Screen[None]):
                      "bold black on yellow"), live)
             text = live + text
         set_text(self.query_one("#session-title", Static), text)
-        if self.saved_at is not None:
+        if self.store is not None and self.store.read_only:
+            # shown for as long as the session is, so nobody types in vain
+            notice = Text("read-only: changes are not possible", style="bold yellow")
+            self.query_one("#saved", Static).update(notice)
+        elif self.saved_at is not None:
             # every change is committed at once; this shows the room it happened
             saved = Text.assemble(("✓ saved ", "green"), (f"{self.saved_at:%H:%M:%S}", "green"))
             self.query_one("#saved", Static).update(saved)
@@ -246,12 +268,12 @@ class SessionScreen(Screen[None]):
             assert self.live is not None
             return PollView(self.store, self.session, act, self.live, id="activity-info")
         if act.kind == "stakeholder_map":
-            from ..widgets.map_view import MapView
+            from ..stakeholders.map_view import MapView
 
-            return MapView(self.session, act, id="activity-info")
-        from ..widgets.checklist_view import ChecklistView
+            return MapView(self.store, self.session, act, id="activity-info")
+        from ..checklist.checklist_view import ChecklistView
 
-        return ChecklistView(self.session, act, id="activity-info")
+        return ChecklistView(self.store, self.session, act, id="activity-info")
 
     async def show_activity(self, act: Activity) -> None:
         # The opening worker and the agenda's messages may both ask at once.
@@ -342,6 +364,11 @@ class SessionScreen(Screen[None]):
         self.mark_saved()
 
     def on_board_comment_added(self) -> None:
+        self.mark_saved()
+
+    @on(MapChanged)
+    @on(ChecklistChanged)
+    def _map_or_checklist_saved(self) -> None:
         self.mark_saved()
 
     @on(PollChanged)
@@ -500,6 +527,12 @@ class SessionScreen(Screen[None]):
 
         if self.live is None or self.live.starting:
             return
+        if self.store is not None and self.store.read_only and not self.live.running:
+            from ...core.probe import READ_ONLY_NOTICE
+
+            self.notify(f"{self.path.name}: {READ_ONLY_NOTICE}; phones cannot vote",
+                        title="Cannot start live voting", severity="error")
+            return
         if self.live.running:
             self.app.push_screen(JoinScreen(self.live))
         else:
@@ -562,6 +595,14 @@ class SessionScreen(Screen[None]):
 
         return poll_palette_entries(self) if self.session is not None else []
 
+    def _view_entries(self) -> list[PaletteEntry]:
+        """The shown activity's own entries (stakeholder map, checklist)."""
+        for view in self.query("#activity-info"):
+            entries = getattr(view, "palette_entries", None)
+            if callable(entries):
+                return list(entries())
+        return []
+
     def palette_entries(self) -> list[PaletteEntry]:
         entries: list[PaletteEntry] = [
             ("activity: start", "Start the highlighted activity", self.action_start_activity),
@@ -587,6 +628,7 @@ class SessionScreen(Screen[None]):
             ("template: save plan", "Save this session's plan as a new template",
              self.action_save_template),
             *self._poll_entries(),
+            *self._view_entries(),
             ("view: zoom activity", "Hide or show the agenda", self.action_zoom),
             ("session: back to home", "Close this session (everything is saved)",
              self.action_home),
