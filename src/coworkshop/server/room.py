@@ -383,7 +383,15 @@ class Room:
                 except Exception:
                     log.exception("could not watch the session file")
         finally:
-            con.close()
+            # Closed in the database thread, after any read of it still under
+            # way there (stopping does not wait for that read): closing it here
+            # while that thread used it crashed the interpreter (a segmentation
+            # fault seen in the test suite). Should stopping drop this job, the
+            # read's own reference is the last and closes it when it ends.
+            try:
+                self._db.submit(con.close)
+            except RuntimeError:  # the thread is shut down
+                pass
 
     def _watch_connection(self) -> sqlite3.Connection:
         return sqlite3.connect(str(self.store.path), check_same_thread=False, timeout=5)
