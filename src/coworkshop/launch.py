@@ -56,7 +56,11 @@ def main() -> None:
         raise SystemExit(1) from None
     from .tui.app import build_app
 
-    build_app(sessions_dir=folder, templates_dir=templates_dir).run()
+    tui = build_app(sessions_dir=folder, templates_dir=templates_dir)
+    tui.run()
+    # as cli._run_tui: after a crash Textual returns from run(); not a success
+    if tui.return_code:
+        raise SystemExit(tui.return_code)
 
 
 if __name__ == "__main__":
