@@ -6,12 +6,13 @@ import subprocess
 import sys
 
 
-def test_core_imports_neither_textual_nor_aiohttp() -> None:
+def test_core_imports_neither_ui_server_nor_renderers() -> None:
     code = (
         "import sys, pkgutil, importlib, coworkshop.core as core\n"
         "for m in pkgutil.iter_modules(core.__path__):\n"
         "    importlib.import_module('coworkshop.core.' + m.name)\n"
-        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'aiohttp')\n"
+        "ui = ('textual', 'aiohttp', 'jinja2', 'rich', 'typer')\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ui\n"
         "       or m.startswith(('coworkshop.tui', 'coworkshop.server', 'coworkshop.report'))]\n"
         "print(','.join(sorted(bad)))\n"
     )
