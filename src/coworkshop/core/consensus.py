@@ -347,6 +347,7 @@ class GroupedAnswer:
     sessions: list[str]  # in first-seen order
     groups: list[str]
     upvotes: int = 0
+    sources: list[tuple[str, str]] = field(default_factory=list)  # (session, group), once each
 
 
 def group_answers(
@@ -372,6 +373,8 @@ def group_answers(
             a.sessions.append(str(session))
         if group and group not in a.groups:
             a.groups.append(group)
+        if (str(session), group) not in a.sources:
+            a.sources.append((str(session), group))
     return sorted(found.values(), key=lambda a: (-a.count, -a.upvotes, a.text.casefold()))
 
 

@@ -1,0 +1,748 @@
+"""Read session files for a report: the only module that knows the file's tables.
+
+Every input is attached read-only to one in-memory database (the *hub*) and
+its rows are copied in by id, the newer ``updated_at`` winning, exactly as a
+merge combines files: several files at once give the figures of their merged
+file, and a session found in two inputs is counted once. Names of people and
+device data are never copied. The figures are then computed with SQL
+aggregates (GROUP BY) over the hub, and the results are handed on addressed by
+stable keys (statement, option and scale-point keys), so nothing after this
+module depends on the file's schema.
+
+A file without side files is attached ``immutable`` (SQLite then creates no
+``-wal``/``-shm``); a file whose ``-wal`` exists (its app is running, or it
+crashed) is attached ``mode=ro`` so its latest answers are read too.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..core.errors import SessionFileError, UserError
+from ..core.probe import APP_ID, SCHEMA_VERSION, SQLITE_MAGIC
+
+PHONE, TALLY = "phone", "tally"
+
+# table -> columns copied (None: every column). Participants keep their group and
+# pseudonymous id only; devices are not read at all.
+_TABLES: dict[str, tuple[str, ...] | None] = {
+    "session": None,
+    "activity": None,
+    "participant": (
+        "id", "session_id", "created_at", "updated_at", "deleted_at", "stakeholder_group",
+        "country",
+    ),
+    "poll": None,
+    "ballot": (
+        "id", "session_id", "created_at", "updated_at", "deleted_at", "poll_id", "activity_id",
+        "question_key", "statement", "statement_key", "value", "participant_id",
+        "stakeholder_group", "replaced_by",
+    ),
+    "tally": None,
+    "qaitem": (
+        "id", "session_id", "created_at", "updated_at", "deleted_at", "poll_id", "activity_id",
+        "question_key", "text", "participant_id", "stakeholder_group", "highlighted",
+        "answered", "hidden",
+    ),
+    "qavote": (
+        "id", "session_id", "created_at", "updated_at", "deleted_at", "item_id", "poll_id",
+        "participant_id",
+    ),
+    "card": None,
+    "cardrevision": None,
+    "comment": None,
+}
+
+
+def _ro_uri(path: Path) -> str:
+    uri = path.resolve().as_uri()
+    wal = path.with_name(path.name + "-wal")
+    return f"{uri}?mode=ro" if wal.exists() else f"{uri}?mode=ro&immutable=1"
+
+
+def _check_head(path: Path) -> None:
+    if not path.exists():
+        raise SessionFileError(f"{path}: no such session file")
+    if path.is_dir():
+        raise SessionFileError(f"{path}: is a folder, not a session file")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise SessionFileError(f"{path}: cannot be read ({exc.strerror})") from exc
+    if head != SQLITE_MAGIC:
+        raise SessionFileError(f"{path}: not a coworkshop session file (not an SQLite database)")
+
+
+def _check_meta(path: Path, meta: dict[str, str]) -> None:
+    # The rules of probe.check_file, applied to the attached copy (check_file
+    # itself opens the file in a way that leaves -wal/-shm beside it).
+    if meta.get("app") != APP_ID:
+        raise SessionFileError(f"{path}: an SQLite database, but not a coworkshop session file")
+    try:
+        version = int(meta.get("schema_version", ""))
+    except ValueError as exc:
+        raise SessionFileError(f"{path}: the session file has no valid schema version") from exc
+    if not 1 <= version <= SCHEMA_VERSION:
+        raise SessionFileError(
+            f"{path}: made by a newer coworkshop (file schema {version}, this version reads "
+            f"up to {SCHEMA_VERSION}); update coworkshop to open it"
+            if version > SCHEMA_VERSION
+            else f"{path}: the session file has no valid schema version"
+        )
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+class Hub:
+    """The rows of one or more session files, in memory, deduplicated by id."""
+
+    def __init__(self) -> None:
+        self.con = sqlite3.connect(":memory:", uri=True, isolation_level=None)
+        self.files: list[Path] = []
+        self.columns: dict[str, set[str]] = {}
+
+    def close(self) -> None:
+        self.con.close()
+
+    def add(self, path: Path) -> None:
+        """Copy the rows of one file in. Refuses foreign, damaged and newer files."""
+        _check_head(path)
+        try:
+            self.con.execute("ATTACH DATABASE ? AS src", (_ro_uri(path),))
+        except sqlite3.DatabaseError as exc:
+            raise SessionFileError(f"{path}: cannot be read ({exc})") from exc
+        try:
+            src_tables = {
+                r[0]
+                for r in self.con.execute("SELECT name FROM src.sqlite_master WHERE type='table'")
+            }
+            if "meta" not in src_tables:
+                raise SessionFileError(
+                    f"{path}: an SQLite database, but not a coworkshop session file"
+                )
+            meta = dict(self.con.execute("SELECT key, value FROM src.meta").fetchall())
+            _check_meta(path, meta)
+            for table, wanted in _TABLES.items():
+                if table in src_tables:
+                    self._copy(table, wanted)
+        except sqlite3.DatabaseError as exc:
+            raise SessionFileError(
+                f"{path}: the session file is damaged or unreadable ({exc})"
+            ) from exc
+        finally:
+            self.con.execute("DETACH DATABASE src")
+        self.files.append(path)
+
+    def _copy(self, table: str, wanted: tuple[str, ...] | None) -> None:
+        src_cols = [r[1] for r in self.con.execute(f"PRAGMA src.table_info({_q(table)})")]
+        cols = [c for c in src_cols if wanted is None or c in wanted]
+        if "id" not in cols:
+            return
+        have = self.columns.get(table)
+        if have is None:
+            self.con.execute(
+                f"CREATE TABLE main.{_q(table)} AS SELECT "
+                + ", ".join(_q(c) for c in cols)
+                + f" FROM src.{_q(table)} WHERE 0"
+            )
+            self.con.execute(f"CREATE UNIQUE INDEX main.{_q('ux_' + table)} ON {_q(table)}(id)")
+            have = self.columns[table] = set(cols)
+        for c in cols:
+            if c not in have:
+                self.con.execute(f"ALTER TABLE main.{_q(table)} ADD COLUMN {_q(c)}")
+                have.add(c)
+        names = ", ".join(_q(c) for c in cols)
+        updates = ", ".join(f"{_q(c)} = excluded.{_q(c)}" for c in cols if c != "id")
+        newer = (
+            f" WHERE excluded.updated_at > {_q(table)}.updated_at" if "updated_at" in cols else ""
+        )
+        self.con.execute(
+            f"INSERT INTO main.{_q(table)} ({names}) SELECT {names} FROM src.{_q(table)} WHERE 1 "
+            f"ON CONFLICT(id) DO UPDATE SET {updates}{newer}"
+        )
+
+    def has(self, table: str, column: str | None = None) -> bool:
+        cols = self.columns.get(table)
+        return cols is not None and (column is None or column in cols)
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self.con.execute(sql, params).fetchall()
+
+
+def open_files(paths: Iterable[Path | str]) -> Hub:
+    """A hub holding every input. One bad input refuses the whole report."""
+    hub = Hub()
+    try:
+        seen: set[Path] = set()
+        for p in paths:
+            path = Path(p)
+            if path.resolve() in seen:
+                continue
+            seen.add(path.resolve())
+            hub.add(path)
+        if not hub.has("session"):
+            raise UserError("no session found in the given files")
+    except BaseException:
+        hub.close()
+        raise
+    return hub
+
+
+# ---------------------------------------------------------------- plain data
+
+
+@dataclass
+class SessionRow:
+    id: str
+    title: str
+    date: str
+    place: str
+    country: str
+    sector: str
+    plan: dict[str, Any]
+    participants: dict[str, int] = field(default_factory=dict)  # group key -> people
+
+    @property
+    def groups(self) -> list[dict[str, str]]:
+        return list(self.plan.get("stakeholder_groups", []))
+
+
+@dataclass
+class Point:
+    key: str
+    label: str
+
+
+@dataclass
+class QuestionDef:
+    """A question's frozen definition (the form the core stores on the poll row)."""
+
+    activity_key: str
+    activity_title: str
+    position: int
+    key: str
+    type: str
+    text: str
+    options: list[Point]
+    scale: dict[str, Any] | None  # key, label, points [Point], agree [keys], disagree [keys]
+    statements: list[Point]
+    max_choices: int = 0
+    max_length: int = 280
+    anonymous: bool = True
+
+    @property
+    def ref(self) -> str:
+        return f"{self.activity_key}/{self.key}"
+
+    @property
+    def choices(self) -> list[Point]:
+        """The scale's points or the options: what a ballot's value picks."""
+        return list(self.scale["points"]) if self.scale else list(self.options)
+
+    def as_json(self) -> dict[str, Any]:
+        scale = None
+        if self.scale:
+            scale = dict(self.scale)
+            scale["points"] = [{"key": p.key, "label": p.label} for p in self.scale["points"]]
+        return {
+            "activity_key": self.activity_key,
+            "key": self.key,
+            "type": self.type,
+            "text": self.text,
+            "options": [{"key": o.key, "label": o.label} for o in self.options],
+            "scale": scale,
+            "statements": [{"key": s.key, "text": s.label} for s in self.statements],
+            "max_choices": self.max_choices,
+            "max_length": self.max_length,
+            "anonymous": self.anonymous,
+        }
+
+
+@dataclass
+class PollRow:
+    id: str
+    session_id: str
+    question: QuestionDef
+
+
+# ---------------------------------------------------------------- schema 1: keys derived
+
+
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def _keys(labels: Sequence[str]) -> list[str]:
+    """Stable keys for schema-1 options and points: a slug of the label, made unique."""
+    out: list[str] = []
+    for label in labels:
+        base = _SLUG.sub("-", label.casefold()).strip("-")[:40] or "item"
+        key, n = base, 2
+        while key in out:
+            key, n = f"{base}-{n}", n + 1
+        out.append(key)
+    return out
+
+
+# Agreement and disagreement points of the scales schema-1 files name, by label.
+_AGREE = re.compile(
+    r"great extent|some extent|fully support|can live with|very important|^essential|"
+    r"realistic now|within 2-3 years|endorse|i agree|^agree|^strongly agree|i support|"
+    r"fully support|^4 - |^5 - ",
+    re.I,
+)
+_DISAGREE = re.compile(
+    r"not respond|serious reservations|cannot live|not important|slightly important|"
+    r"long run|unrealistic|disagree|block|serious concerns",
+    re.I,
+)
+
+
+def _agreement(points: Sequence[str]) -> tuple[list[int], list[int]]:
+    agree = [i for i, p in enumerate(points) if _AGREE.search(p) and not _DISAGREE.search(p)]
+    disagree = [i for i, p in enumerate(points) if _DISAGREE.search(p)]
+    if not agree and not disagree:  # an ordinal scale of no known kind: halves, first is high
+        half = len(points) // 2
+        agree, disagree = list(range(half)), list(range(len(points) - half, len(points)))
+    return agree, disagree
+
+
+_STANDARD: dict[str, dict[str, Any]] | None = None
+
+
+def _standard_scales() -> dict[str, dict[str, Any]]:
+    global _STANDARD
+    if _STANDARD is None:
+        from ..core.voting import STANDARD_SCALES
+
+        _STANDARD = STANDARD_SCALES
+    return _STANDARD
+
+
+def _legacy_question(act_key: str, title: str, position: int, raw: dict[str, Any],
+                     plan: dict[str, Any]) -> QuestionDef:
+    qtype = str(raw.get("type", ""))
+    scale = None
+    if qtype in ("scale", "scale_statements"):
+        name = str(raw.get("scale", ""))
+        sdef = plan.get("scales", {}).get(name) or _standard_scales().get(name) or {
+            "label": name, "points": []
+        }
+        labels = [str(p) for p in sdef.get("points", [])]
+        keys = _keys(labels)
+        agree, disagree = _agreement(labels)
+        scale = {
+            "key": name,
+            "label": str(sdef.get("label", name)),
+            "points": [Point(k, lab) for k, lab in zip(keys, labels, strict=True)],
+            "agree": [keys[i] for i in agree],
+            "disagree": [keys[i] for i in disagree],
+        }
+    statements: list[Point] = []
+    if qtype == "scale_statements":
+        if raw.get("statements_from") == "crosspoints":
+            statements = [
+                Point(str(c["key"]), str(c.get("title") or c["vision"]))
+                for c in plan.get("crosspoints", [])
+            ]
+        else:
+            texts = [str(s) for s in raw.get("statements", [])]
+            statements = [Point(k, t) for k, t in zip(_keys(texts), texts, strict=True)]
+    elif qtype == "scale":
+        statements = [Point(str(raw["key"]), str(raw.get("text", "")))]
+    options = [str(o) for o in raw.get("options", [])]
+    return QuestionDef(
+        activity_key=act_key,
+        activity_title=title,
+        position=position,
+        key=str(raw["key"]),
+        type=qtype,
+        text=str(raw.get("text", "")),
+        options=[Point(k, lab) for k, lab in zip(_keys(options), options, strict=True)],
+        scale=scale,
+        statements=statements,
+        max_choices=int(raw.get("max_choices", 0) or 0),
+        max_length=int(raw.get("max_length", 280) or 280),
+        anonymous=bool(raw.get("anonymous", True)),
+    )
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _json(raw: Any) -> Any:
+    if isinstance(raw, str):
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return raw
+    return raw
+
+
+class Reader:
+    """What a report needs, read from a :class:`Hub` for the chosen sessions."""
+
+    def __init__(self, hub: Hub, session_ids: Sequence[str] | None = None) -> None:
+        self.hub = hub
+        rows = hub.rows(
+            "SELECT id, title, date, place, country, sector, plan FROM session "
+            "WHERE deleted_at IS NULL ORDER BY date, title, id"
+        )
+        found = {r[0]: r for r in rows}
+        if session_ids:
+            missing = [s for s in session_ids if s not in found]
+            if missing:
+                raise UserError(f"no session {missing[0]} in the given files")
+            rows = [r for r in rows if r[0] in set(session_ids)]
+        self.sessions = [
+            SessionRow(r[0], r[1] or "", r[2] or "", r[3] or "", r[4] or "", r[5] or "",
+                       _json(r[6]) or {})
+            for r in rows
+        ]
+        self.ids = [s.id for s in self.sessions]
+        self._in = ", ".join("?" * len(self.ids))
+        if hub.has("participant"):
+            for sid, group, n in hub.rows(
+                f"SELECT session_id, stakeholder_group, count(*) FROM participant "
+                f"WHERE deleted_at IS NULL AND session_id IN ({self._in}) GROUP BY 1, 2",
+                self.ids,
+            ):
+                s = next(x for x in self.sessions if x.id == sid)
+                s.participants[group or ""] = n
+        self.polls = self._polls()
+
+    # -- questions
+
+    def _polls(self) -> list[PollRow]:
+        if not (self.hub.has("poll") and self.hub.has("activity")):
+            return []
+        plans = {s.id: s.plan for s in self.sessions}
+        out = []
+        frozen = self.hub.has("poll", "definition")
+        extra = ", p.definition" if frozen else ""
+        for row in self.hub.rows(
+            f"SELECT p.id, p.session_id, a.key, a.title, a.position, a.config, p.question_key"
+            f"{extra} FROM poll p JOIN activity a ON a.id = p.activity_id "
+            f"WHERE p.deleted_at IS NULL AND a.deleted_at IS NULL AND p.session_id IN ({self._in})"
+            " ORDER BY a.position, a.key",
+            self.ids,
+        ):
+            pid, sid, akey, title, position, config, qkey = row[:7]
+            config = _json(config) or {}
+            raw = next((q for q in config.get("questions", []) if q.get("key") == qkey), None)
+            if raw is None:
+                continue
+            try:
+                q = _legacy_question(akey, title, position, raw, plans.get(sid, {}))
+            except (KeyError, TypeError, ValueError):
+                continue  # a hand-damaged question: the rest of the report still reads
+            q.position = position * 1000 + config.get("questions", []).index(raw)
+            out.append(PollRow(pid, sid, q))
+        return out
+
+    def questions(self) -> list[tuple[QuestionDef, list[PollRow]]]:
+        """Questions identified across sessions by activity key + question key.
+
+        The definition of the first session (by date) is used; statements and
+        options other sessions add (by key) are appended in the order met.
+        """
+        by_ref: dict[str, tuple[QuestionDef, list[PollRow]]] = {}
+        order = {sid: i for i, sid in enumerate(self.ids)}
+        for poll in sorted(self.polls, key=lambda p: order[p.session_id]):
+            q = poll.question
+            if q.ref not in by_ref:
+                by_ref[q.ref] = (q, [poll])
+                continue
+            first, polls = by_ref[q.ref]
+            polls.append(poll)
+            for attr in ("statements", "options"):
+                have = {p.key for p in getattr(first, attr)}
+                getattr(first, attr).extend(p for p in getattr(q, attr) if p.key not in have)
+        return sorted(by_ref.values(), key=lambda qp: (qp[0].position, qp[0].ref))
+
+    # -- counts (SQL aggregates)
+
+    def _poll_filter(self, polls: Sequence[PollRow]) -> tuple[str, list[str]]:
+        return ", ".join("?" * len(polls)), [p.id for p in polls]
+
+    def choice_cells(
+        self, polls: Sequence[PollRow]
+    ) -> Iterator[tuple[str, str, str, str, str, int]]:
+        """(session, statement key, choice key, group, channel, count) of single,
+        multiple and scale answers; live ballots plus current tallies."""
+        if not polls:
+            return
+        marks, ids = self._poll_filter(polls)
+        by_id = {p.id: p for p in polls}
+        multiple = polls[0].question.type == "multiple"
+        value = "j.value" if multiple else "b.value"
+        join = ", json_each(b.value) j" if multiple else ""
+        for pid, stmt, choice, group, n in self.hub.rows(
+            f"SELECT b.poll_id, b.statement, {value}, b.stakeholder_group, count(*) "
+            f"FROM ballot b{join} WHERE b.poll_id IN ({marks}) "
+            "AND b.replaced_by IS NULL AND b.deleted_at IS NULL GROUP BY 1, 2, 3, 4",
+            ids,
+        ) if self.hub.has("ballot") else []:
+            yield from self._cell(by_id[pid], stmt, choice, group, PHONE, n)
+        for pid, stmt, choice, group, n in self.hub.rows(
+            f"SELECT poll_id, statement, choice, stakeholder_group, sum(count) FROM tally "
+            f"WHERE poll_id IN ({marks}) AND replaced_by IS NULL AND deleted_at IS NULL "
+            "GROUP BY 1, 2, 3, 4",
+            ids,
+        ) if self.hub.has("tally") else []:
+            yield from self._cell(by_id[pid], stmt, choice, group, TALLY, n)
+
+    def _cell(self, poll: PollRow, stmt: Any, choice: Any, group: str, channel: str,
+              n: int) -> Iterator[tuple[str, str, str, str, str, int]]:
+        q = poll.question
+        choices = q.choices
+        try:
+            c = choices[int(_json(choice))]
+        except (IndexError, TypeError, ValueError):
+            return
+        skey = q.key
+        if q.type == "scale_statements":
+            if not 0 <= int(stmt) < len(q.statements):
+                return
+            skey = q.statements[int(stmt)].key
+        yield (poll.session_id, skey, c.key, group or "", channel, int(n))
+
+    def respondents(self, polls: Sequence[PollRow]) -> dict[tuple[str, str], int]:
+        """(session, channel) -> people who answered a single/multiple/ranking question.
+
+        Tallied people of a multiple-choice question are not known: the largest
+        count of any option is taken for each group and source (as on the projector).
+        """
+        out: dict[tuple[str, str], int] = {}
+        if not polls:
+            return out
+        marks, ids = self._poll_filter(polls)
+        if self.hub.has("ballot"):
+            for sid, n in self.hub.rows(
+                f"SELECT session_id, count(DISTINCT participant_id) FROM ballot "
+                f"WHERE poll_id IN ({marks}) AND replaced_by IS NULL AND deleted_at IS NULL "
+                "GROUP BY 1",
+                ids,
+            ):
+                out[sid, PHONE] = n
+        if self.hub.has("tally"):
+            agg = "max" if polls[0].question.type == "multiple" else "sum"
+            for sid, n in self.hub.rows(
+                f"SELECT session_id, sum(n) FROM (SELECT session_id, {agg}(count) n FROM tally "
+                f"WHERE poll_id IN ({marks}) AND replaced_by IS NULL AND deleted_at IS NULL "
+                "GROUP BY session_id, poll_id, stakeholder_group, source) GROUP BY 1",
+                ids,
+            ):
+                out[sid, TALLY] = n
+        return out
+
+    def rank_sums(self, polls: Sequence[PollRow]) -> dict[str, tuple[int, int]]:
+        """option key -> (sum of ranks, rankings), ranks from 1."""
+        out: dict[str, tuple[int, int]] = {}
+        if not polls or not self.hub.has("ballot"):
+            return out
+        marks, ids = self._poll_filter(polls)
+        by_id = {p.id: p for p in polls}
+        for pid, option, rank_sum, n in self.hub.rows(
+            f"SELECT b.poll_id, j.value, sum(j.key + 1), count(*) FROM ballot b, "
+            f"json_each(b.value) j WHERE b.poll_id IN ({marks}) AND b.replaced_by IS NULL "
+            "AND b.deleted_at IS NULL GROUP BY 1, 2",
+            ids,
+        ):
+            options = by_id[pid].question.options
+            try:
+                key = options[int(option)].key
+            except (IndexError, TypeError, ValueError):
+                continue
+            s, c = out.get(key, (0, 0))
+            out[key] = (s + int(rank_sum), c + int(n))
+        return out
+
+    def texts(self, polls: Sequence[PollRow]) -> list[tuple[str, str, str, int]]:
+        """(text, session, group, upvotes) of open, word-cloud and Q&A answers."""
+        if not polls:
+            return []
+        marks, ids = self._poll_filter(polls)
+        if polls[0].question.type == "qa":
+            if not self.hub.has("qaitem"):
+                return []
+            votes = (
+                "(SELECT count(*) FROM qavote v WHERE v.item_id = i.id AND v.deleted_at IS NULL)"
+                if self.hub.has("qavote") else "0"
+            )
+            return [
+                (r[0], r[1], r[2] or "", r[3])
+                for r in self.hub.rows(
+                    f"SELECT i.text, i.session_id, i.stakeholder_group, {votes} FROM qaitem i "
+                    f"WHERE i.poll_id IN ({marks}) AND i.deleted_at IS NULL AND NOT i.hidden "
+                    "ORDER BY i.created_at",
+                    ids,
+                )
+            ]
+        if not self.hub.has("ballot"):
+            return []
+        return [
+            (str(_json(r[0])), r[1], r[2] or "", 0)
+            for r in self.hub.rows(
+                f"SELECT value, session_id, stakeholder_group FROM ballot "
+                f"WHERE poll_id IN ({marks}) AND replaced_by IS NULL AND deleted_at IS NULL "
+                "ORDER BY created_at",
+                ids,
+            )
+        ]
+
+    # -- one row per answer (CSV)
+
+    def answer_rows(self) -> Iterator[dict[str, Any]]:
+        """Every live ballot and current tally, one row per answer, labels resolved."""
+        by_id = {p.id: p for p in self.polls}
+        if not by_id:
+            return
+        marks, ids = self._poll_filter(self.polls)
+        if self.hub.has("ballot"):
+            for pid, stmt, value, participant, group, created in self.hub.rows(
+                f"SELECT poll_id, statement, value, participant_id, stakeholder_group, "
+                f"created_at FROM ballot WHERE poll_id IN ({marks}) AND replaced_by IS NULL "
+                "AND deleted_at IS NULL ORDER BY session_id, created_at",
+                ids,
+            ):
+                yield from self._answer(by_id[pid], stmt, _json(value), participant, group,
+                                        created, PHONE, 1)
+        if self.hub.has("tally"):
+            for pid, stmt, choice, group, n, created in self.hub.rows(
+                f"SELECT poll_id, statement, choice, stakeholder_group, count, created_at "
+                f"FROM tally WHERE poll_id IN ({marks}) AND replaced_by IS NULL "
+                "AND deleted_at IS NULL AND count > 0 ORDER BY session_id, created_at",
+                ids,
+            ):
+                yield from self._answer(by_id[pid], stmt, choice, "", group, created, TALLY, n)
+        if self.hub.has("qaitem"):
+            for pid, text, participant, group, created in self.hub.rows(
+                f"SELECT poll_id, text, participant_id, stakeholder_group, created_at "
+                f"FROM qaitem WHERE poll_id IN ({marks}) AND deleted_at IS NULL AND NOT hidden "
+                "ORDER BY session_id, created_at",
+                ids,
+            ):
+                yield from self._answer(by_id[pid], 0, text, participant, group, created,
+                                        PHONE, 1)
+
+    def _answer(self, poll: PollRow, stmt: Any, value: Any, participant: str, group: str,
+                created: Any, channel: str, count: int) -> Iterator[dict[str, Any]]:
+        q = poll.question
+        base = {
+            "session_id": poll.session_id,
+            "participant": participant or "",
+            "group": group or "",
+            "activity": q.activity_key,
+            "question": q.key,
+            "statement": "",
+            "count": int(count),
+            "channel": channel,
+            "time": str(created or ""),
+        }
+
+        def pick(i: Any) -> Point | None:
+            try:
+                return q.choices[int(i)]
+            except (IndexError, TypeError, ValueError):
+                return None
+
+        if q.type in ("scale", "scale_statements"):
+            if q.type == "scale_statements":
+                try:
+                    base["statement"] = q.statements[int(stmt)].key
+                except (IndexError, TypeError, ValueError):
+                    return
+            else:
+                base["statement"] = q.key
+            p = pick(value)
+            if p:
+                yield {**base, "point": p.key, "value": p.label}
+        elif q.type == "single":
+            p = pick(value)
+            if p:
+                yield {**base, "point": p.key, "value": p.label}
+        elif q.type == "multiple":
+            for i in value if isinstance(value, list) else [value]:
+                p = pick(i)
+                if p:
+                    yield {**base, "point": p.key, "value": p.label}
+        elif q.type == "ranking":
+            for rank, i in enumerate(value if isinstance(value, list) else [], start=1):
+                p = pick(i)
+                if p:
+                    yield {**base, "point": p.key, "value": p.label, "rank": rank}
+        else:
+            yield {**base, "point": "", "value": str(value)}
+
+    # -- canvases
+
+    def canvases(self) -> list[dict[str, Any]]:
+        """Canvas activities with their live cards, revisions and comments."""
+        if not (self.hub.has("activity") and self.hub.has("card")):
+            return []
+        revisions: dict[str, int] = {}
+        if self.hub.has("cardrevision"):
+            revisions = dict(self.hub.rows(
+                f"SELECT card_id, count(*) FROM cardrevision WHERE session_id IN ({self._in}) "
+                "GROUP BY 1",
+                self.ids,
+            ))
+        comments: dict[str, list[dict[str, str]]] = {}
+        if self.hub.has("comment"):
+            for card_id, from_group, text, resolved in self.hub.rows(
+                f"SELECT card_id, from_group, text, resolved FROM comment "
+                f"WHERE deleted_at IS NULL AND session_id IN ({self._in}) ORDER BY created_at",
+                self.ids,
+            ):
+                comments.setdefault(card_id, []).append(
+                    {"from_group": from_group or "", "text": text, "resolved": bool(resolved)}
+                )
+        acts = self.hub.rows(
+            f"SELECT id, session_id, key, title, config, group_name, position FROM activity "
+            f"WHERE kind = 'canvas' AND deleted_at IS NULL AND session_id IN ({self._in}) "
+            "ORDER BY position",
+            self.ids,
+        )
+        out = []
+        for aid, sid, key, title, config, group_name, _pos in acts:
+            config = _json(config) or {}
+            cards = [
+                {
+                    "id": r[0],
+                    "column": r[1],
+                    "text": r[2],
+                    "stakeholders": r[3] or "",
+                    "link_id": r[4],
+                    "group": r[5] or "",
+                    "revisions": max(0, revisions.get(r[0], 1) - 1),
+                    "feedback": comments.get(r[0], []),
+                }
+                for r in self.hub.rows(
+                    "SELECT id, \"column\", text, stakeholders, link_id, group_name FROM card "
+                    "WHERE activity_id = ? AND deleted_at IS NULL ORDER BY position, created_at",
+                    (aid,),
+                )
+            ]
+            out.append(
+                {
+                    "session_id": sid,
+                    "activity_key": key,
+                    "title": title,
+                    "group": group_name or "",
+                    "shape": config.get("shape", "toc"),
+                    "crosspoint": config.get("crosspoint", ""),
+                    "levels": config.get("levels", []),
+                    "timeframes": config.get("timeframes", []),
+                    "cards": cards,
+                }
+            )
+        return out
