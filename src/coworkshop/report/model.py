@@ -167,8 +167,7 @@ def _question(
         out["tally"] = sum(s["tally"] for s in statements)
     elif q.type in CHOICE_TYPES:
         counts = {o.key: 0 for o in q.options}
-        phone = tally = 0
-        for _sid, _skey, ckey, _group, channel, n in r.choice_cells(polls):
+        for _sid, _skey, ckey, _group, _channel, n in r.choice_cells(polls):
             if ckey in counts:
                 counts[ckey] += n
         resp = r.respondents(polls)

@@ -696,7 +696,7 @@ class Reader:
                 "GROUP BY 1",
                 self.ids,
             ))
-        comments: dict[str, list[dict[str, str]]] = {}
+        comments: dict[str, list[dict[str, Any]]] = {}
         if self.hub.has("comment"):
             for card_id, from_group, text, resolved in self.hub.rows(
                 f"SELECT card_id, from_group, text, resolved FROM comment "
