@@ -378,6 +378,14 @@ def _legacy_question(act_key: str, title: str, position: int, raw: dict[str, Any
 # ---------------------------------------------------------------- reading
 
 
+def _iso(moment: Any) -> str:
+    """A stored UTC time as ISO 8601 with its zone: 2025-06-12T09:30:00.123456Z."""
+    text = str(moment or "").replace(" ", "T")
+    if text and not (text.endswith("Z") or "+" in text[10:]):
+        text += "Z"
+    return text
+
+
 def _json(raw: Any) -> Any:
     if isinstance(raw, str):
         try:
@@ -646,7 +654,7 @@ class Reader:
             "statement": "",
             "count": int(count),
             "channel": channel,
-            "time": str(created or ""),
+            "time": _iso(created),
         }
 
         def pick(i: Any) -> Point | None:
