@@ -136,9 +136,10 @@ def test_two_phones_vote_change_and_follow_the_facilitator(tmp_path: Path, brows
     assert (ana.name, ana.stakeholder_group, other.stakeholder_group) == (
         "Ana", "policy", "industry")
     stage = voting.ballot_history(store, polls["stage"].id)
-    assert [(x.participant_id, x.value, x.replaced_by is None) for x in stage] == [
+    assert [(x.participant_id, voting.ballot_positions(polls["stage"], x)[1], x.replaced_by is None)
+            for x in stage] == [
         (ana.id, 1, False), (other.id, 2, True), (ana.id, 0, True)]
-    live = sorted((x.participant_id == ana.id, x.statement, x.value)
+    live = sorted((x.participant_id == ana.id, *voting.ballot_positions(polls["rate"], x))
                   for x in voting.live_ballots(store, polls["rate"].id))
     assert live == [(False, 0, 0), (False, 1, 0), (False, 2, 1),
                     (True, 0, 0), (True, 1, 1), (True, 2, 2)]

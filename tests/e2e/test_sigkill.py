@@ -91,7 +91,8 @@ def test_sigkill_loses_no_acknowledged_ballot(tmp_path: Path) -> None:
         devices = {voting.hash_token(t): None for t, _, _ in acked}
         voters = {t: voting.voter_for_token(store, session_id, t) for t, _, _ in acked}
         assert len(devices) == PHONES and all(voters.values())
-        rows = {(b.participant_id, b.poll_id, repr(b.value))
+        info = {key: voting.get_poll(store, polls[key]) for key in polls}
+        rows = {(b.participant_id, b.poll_id, repr(voting.ballot_positions(info[key], b)[1]))
                 for key in polls for b in voting.ballot_history(store, polls[key])}
         missing = [(t, p, v) for t, p, v in acked
                    if (voters[t].participant_id, p, repr(v)) not in rows]  # type: ignore[union-attr]

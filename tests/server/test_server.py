@@ -83,17 +83,18 @@ async def test_ballot_is_committed_changed_and_refused_after_close(env: Env) -> 
     assert first.status == 200 and (await first.json())["value"] == 0
     # committed before the phone was told: a fresh connection sees it
     other = Store.open(env.store.path)
-    assert [b.value for b in voting.live_ballots(other, poll.id)] == [0]
+    assert [voting.ballot_positions(poll, b)[1] for b in voting.live_ballots(other, poll.id)] == [0]
     second = await env.client.post(url, json={"value": 2}, headers=headers)
     assert second.status == 200
-    assert [b.value for b in voting.ballot_history(other, poll.id)] == [0, 2]
-    assert [b.value for b in voting.live_ballots(other, poll.id)] == [2]
+    history = voting.ballot_history(other, poll.id)
+    assert [voting.ballot_positions(poll, b)[1] for b in history] == [0, 2]
+    assert [voting.ballot_positions(poll, b)[1] for b in voting.live_ballots(other, poll.id)] == [2]
     assert voting.live_ballots(other, poll.id)[0].stakeholder_group == "industry"
     voting.close_poll(env.store, poll.id)
     late = await env.client.post(url, json={"value": 1}, headers=headers)
     assert late.status == 409
     assert "closed" in (await late.json())["error"]
-    assert [b.value for b in voting.live_ballots(other, poll.id)] == [2]
+    assert [voting.ballot_positions(poll, b)[1] for b in voting.live_ballots(other, poll.id)] == [2]
     other.close()
 
 
@@ -145,7 +146,8 @@ async def test_a_room_voting_at_once_is_answered_after_few_shared_commits(
     assert sum(batches) == len(phones) and len(batches) <= 2  # not one commit per ballot
     other = Store.open(env.store.path)  # what is on disk
     try:
-        live = {b.participant_id: b.value for b in voting.live_ballots(other, poll.id)}
+        live = {b.participant_id: voting.ballot_positions(poll, b)[1]
+                for b in voting.live_ballots(other, poll.id)}
         for n, headers in enumerate(phones):
             voter = voting.voter_for_token(other, env.session.id, headers["Authorization"][7:])
             assert voter is not None and live[voter.participant_id] == n % 3
@@ -172,7 +174,8 @@ async def test_a_bad_ballot_in_a_burst_is_refused_alone(
     assert max(batches) > 1  # the refused ones were in a batch with others
     other = Store.open(env.store.path)
     try:
-        assert [b.value for b in voting.live_ballots(other, pick.id)] == [1] * 5
+        live = voting.live_ballots(other, pick.id)
+        assert [voting.ballot_positions(pick, b)[1] for b in live] == [1] * 5
         assert voting.ballot_history(other, many.id) == []
     finally:
         other.close()

@@ -42,8 +42,9 @@ def test_field_error_names_file_line_and_field() -> None:
 def test_unknown_reference_names_the_field() -> None:
     msg = _error(TEMPLATE.replace('crosspoint = "cp1"', 'crosspoint = "cp9"'))
     assert "w.toml:30: field agenda[0].crosspoint: unknown cross-point 'cp9'" == msg
-    msg = _error(TEMPLATE.replace('scale = "rel"', 'scale = "relevance"'))
-    assert "field agenda[2].questions[0].scale: unknown scale 'relevance'" in msg
+    # "relevance" is a standard scale a template may name without defining it
+    msg = _error(TEMPLATE.replace('scale = "rel"', 'scale = "relevancy"'))
+    assert "field agenda[2].questions[0].scale: unknown scale 'relevancy'" in msg
 
 
 def test_misspelt_field_is_reported() -> None:
@@ -88,3 +89,35 @@ def test_shared_crosspoints_stay_identical_across_mastery_templates() -> None:
 def test_an_unknown_group_colour_is_refused() -> None:
     msg = _error(TEMPLATE.replace('label = "Industry"', 'label = "Industry"\ncolor = "orange"'))
     assert "stakeholder_groups[1].color" in msg
+
+
+DUPLICATE_QUESTION = """
+[[agenda.questions]]
+key = "rate"
+type = "open"
+text = "Again"
+"""
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda t: t.replace('key = "grid"', 'key = "canvas-1"'),
+         "w.toml:33: field agenda[1].key: duplicate key 'canvas-1'"),
+        (lambda t: t + DUPLICATE_QUESTION,
+         "w.toml:53: field agenda[2].questions[1].key: duplicate key 'rate'"),
+        (lambda t: t.replace('statements_from = "crosspoints"',
+                             'statements = [{key = "a", text = "A"}, {key = "a", text = "B"}]'),
+         "w.toml:50: field agenda[2].questions[0].statements[1].key: duplicate key 'a'"),
+        (lambda t: t.replace('points = ["great", "some", "none"]',
+                             'points = [{key = "g", label = "Great"}, '
+                             '{key = "g", label = "Good"}]'),
+         "w.toml:17: field scales.rel.points[1].key: duplicate key 'g'"),
+        (lambda t: t + DUPLICATE_QUESTION.replace('"rate"', '"pick"').replace(
+            'type = "open"', 'type = "single"\noptions = [{key = "x", label = "X"}, '
+            '{key = "x", label = "Y"}]'),
+         "w.toml:55: field agenda[2].questions[1].options[1].key: duplicate key 'x'"),
+    ],
+)
+def test_duplicate_keys_are_refused_naming_file_line_and_field(change, expected) -> None:  # type: ignore[no-untyped-def]
+    assert _error(change(TEMPLATE)) == expected

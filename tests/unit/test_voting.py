@@ -76,7 +76,7 @@ def test_a_draft_poll_refuses_ballots_and_an_open_one_takes_them(room) -> None: 
     assert result.value == 1 and result.changed
     [b] = voting.live_ballots(store, poll.id)
     assert (b.value, b.participant_id, b.stakeholder_group, b.device_id) == (
-        1,
+        "b",  # stored by key (the second option's), not by position
         v.participant_id,
         "policy",
         v.device_id,
@@ -90,10 +90,10 @@ def test_changing_a_ballot_keeps_the_old_row(room) -> None:  # type: ignore[no-u
     first = voting.cast_ballot(store, poll, v, 0)
     second = voting.cast_ballot(store, poll, v, 2)
     history = voting.ballot_history(store, poll.id)
-    assert [b.value for b in history] == [0, 2]
+    assert [voting.ballot_positions(poll, b)[1] for b in history] == [0, 2]
     assert history[0].replaced_by == second.ballot_ids[0] == history[1].id
     assert first.ballot_ids[0] == history[0].id
-    assert [b.value for b in voting.live_ballots(store, poll.id)] == [2]
+    assert [voting.ballot_positions(poll, b)[1] for b in voting.live_ballots(store, poll.id)] == [2]
     # the same answer again writes nothing (a phone retrying)
     again = voting.cast_ballot(store, poll, v, 2)
     assert not again.changed and len(voting.ballot_history(store, poll.id)) == 2
@@ -107,13 +107,13 @@ def test_closed_poll_refuses_late_ballots_and_reopen_allows_change(room) -> None
     voting.close_poll(store, poll.id)
     with pytest.raises(RuleError, match="closed: your answer was not counted"):
         voting.cast_ballot(store, poll, v, 1)
-    assert [b.value for b in voting.live_ballots(store, poll.id)] == [0]
+    assert [voting.ballot_positions(poll, b)[1] for b in voting.live_ballots(store, poll.id)] == [0]
     with pytest.raises(RuleError):
         voting.close_poll(store, poll.id)
     reopened = voting.open_poll(store, poll.id)
     assert reopened.is_open and reopened.closed_at is None
     voting.cast_ballot(store, poll, v, 1)
-    assert [b.value for b in voting.live_ballots(store, poll.id)] == [1]
+    assert [voting.ballot_positions(poll, b)[1] for b in voting.live_ballots(store, poll.id)] == [1]
 
 
 def test_the_database_itself_allows_one_live_ballot_per_participant(room) -> None:  # type: ignore[no-untyped-def]
@@ -198,7 +198,7 @@ def test_scale_statements_store_one_ballot_per_statement(tmp_path: Path) -> None
     assert r1.value == {0: 2, 2: 0} and len(r1.ballot_ids) == 2
     r2 = voting.cast_ballot(store, poll, v, {"1": 1, "2": 1})
     assert r2.value == {0: 2, 1: 1, 2: 1}
-    live = sorted((b.statement, b.value) for b in voting.live_ballots(store, poll.id))
+    live = sorted(voting.ballot_positions(poll, b) for b in voting.live_ballots(store, poll.id))
     assert live == [(0, 2), (1, 1), (2, 1)]
     assert len(voting.ballot_history(store, poll.id)) == 4
     res = voting.results(store, poll.id)
@@ -241,13 +241,14 @@ def test_a_batch_refuses_each_bad_ballot_with_its_reason_and_stores_the_rest(
     # committed: another connection to the file sees exactly the good ones
     other = Store.open(store.path)
     history = voting.ballot_history(other, pick.id)
-    assert [(x.participant_id, x.value) for x in history] == [
+    assert [(x.participant_id, voting.ballot_positions(pick, x)[1]) for x in history] == [
         (a.participant_id, 0),
         (a.participant_id, 2),
     ]
     assert history[0].replaced_by == history[1].id == changed.ballot_ids[0]
     assert history[1].replaced_by is None and history[0].updated_at >= history[0].created_at
-    assert [x.value for x in voting.live_ballots(other, many.id)] == [[0, 1]]
+    live = voting.live_ballots(other, many.id)
+    assert [voting.ballot_positions(many, x)[1] for x in live] == [[0, 1]]
     assert voting.ballot_history(other, polls["scale"].id) == []
     other.close()
 
@@ -268,7 +269,7 @@ def test_a_batch_rates_statements_in_order(room) -> None:  # type: ignore[no-unt
     )
     assert [r.value for r in results] == [{0: 2}, {0: 2, 1: 1}, {0: 0, 1: 1}]  # type: ignore[union-attr]
     assert [r.changed for r in results] == [True, True, True]  # type: ignore[union-attr]
-    live = sorted((b.statement, b.value) for b in voting.live_ballots(store, poll.id))
+    live = sorted(voting.ballot_positions(poll, b) for b in voting.live_ballots(store, poll.id))
     assert live == [(0, 0), (1, 1)]
     history = voting.ballot_history(store, poll.id)
     assert len(history) == 3

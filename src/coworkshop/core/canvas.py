@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 
 from sqlmodel import col, select
 
+from . import rules
 from .errors import RuleError, UserError
 from .models import Activity, Card, CardRevision, Comment, utcnow
 from .store import Store
+from .templates import activity_config
 
 COLUMNS = ("change", "how", "what")
 COLUMN_TITLES = {"change": "CHANGE", "how": "HOW", "what": "WHAT"}
@@ -27,30 +29,27 @@ DEFAULT_PROMPTS = {
     "how": "What can we do, or must we do, to bring that change about?",
     "what": "Which tangible result will show the change is happening?",
 }
-DEFAULT_MAX_CHANGES = 2
-MAX_CARD_TEXT = 500
-MAX_COMMENT_TEXT = 500
+DEFAULT_MAX_CHANGES = rules.DEFAULT_MAX_CHANGES
+MAX_CARD_TEXT = rules.MAX_CARD_TEXT
+MAX_COMMENT_TEXT = rules.MAX_COMMENT_TEXT
 
 
 def max_changes(act: Activity) -> int:
-    return int(act.config.get("max_changes", DEFAULT_MAX_CHANGES))
+    return activity_config(act).max_changes
 
 
 def prompts(act: Activity) -> dict[str, str]:
-    return {**DEFAULT_PROMPTS, **act.config.get("prompts", {})}
+    return {**DEFAULT_PROMPTS, **activity_config(act).prompts}
 
 
 def is_grid(act: Activity) -> bool:
-    return act.config.get("shape") == "grid"
+    return activity_config(act).shape == "grid"
 
 
 def grid_cells(act: Activity) -> list[str]:
     """Cell keys ``level/timeframe`` of a grid canvas, row by row."""
-    return [
-        f"{lv['key']}/{tf['key']}"
-        for lv in act.config.get("levels", [])
-        for tf in act.config.get("timeframes", [])
-    ]
+    cfg = activity_config(act)
+    return [f"{lv.key}/{tf.key}" for lv in cfg.levels for tf in cfg.timeframes]
 
 
 def _valid_columns(act: Activity) -> tuple[str, ...]:
@@ -145,7 +144,7 @@ def add_card(
             text=text,
             stakeholders=stakeholders,
             link_id=link_id,
-            group_name=group or act.group_name,
+            group_name=rules.group_name(group) or act.group_name,
         )
         db.add(card)
         db.add(_revision(card, "created"))
@@ -189,7 +188,7 @@ def edit_card(
         if stakeholders is not None:
             card.stakeholders = stakeholders.strip()[:MAX_CARD_TEXT]
         if group is not None:
-            card.group_name = group
+            card.group_name = rules.group_name(group)
         card.touch()
         db.add(card)
         db.add(_revision(card, reason))
@@ -302,7 +301,7 @@ def add_comment(store: Store, card_id: str, text: str, from_group: str = "") -> 
             session_id=card.session_id,
             card_id=card.id,
             activity_id=card.activity_id,
-            from_group=from_group.strip()[:60],
+            from_group=rules.group_name(from_group),
             text=text,
         )
         db.add(comment)

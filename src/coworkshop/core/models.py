@@ -162,6 +162,9 @@ class Poll(Record, table=True):
     opened_at: datetime | None = None  # last time it was opened
     closed_at: datetime | None = None  # last time it was closed
     times_opened: int = 0
+    # The question's full definition, frozen when the poll was made (see
+    # coworkshop.core.polls for its shape).
+    definition: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
 
 
 class Device(Record, table=True):
@@ -171,6 +174,9 @@ class Device(Record, table=True):
     participant_id: str = Field(index=True)
     stakeholder_group: str
     user_agent: str = ""
+
+
+_LIVE = "replaced_by IS NULL AND deleted_at IS NULL"
 
 
 class Ballot(Record, table=True):
@@ -184,17 +190,19 @@ class Ballot(Record, table=True):
         Index(
             "ux_ballot_live",
             "poll_id",
-            "statement",
+            "statement_key",
             "participant_id",
             unique=True,
-            sqlite_where=text("replaced_by IS NULL AND deleted_at IS NULL"),
+            sqlite_where=text(_LIVE),
+            postgresql_where=text(_LIVE),
         ),
     )
 
     poll_id: str = Field(index=True)
     activity_id: str
     question_key: str
-    statement: int = 0  # index of the statement (scale_statements), else 0
+    statement_key: str = ""  # the statement's key (scale_statements), else ""
+    # by keys: see coworkshop.core.polls
     value: Any = Field(sa_column=Column(JSON, nullable=False))
     participant_id: str = Field(index=True)
     stakeholder_group: str = ""
@@ -212,8 +220,8 @@ class Tally(Record, table=True):
     poll_id: str = Field(index=True)
     activity_id: str
     question_key: str
-    statement: int = 0
-    choice: int  # index of the option or scale point
+    statement_key: str = ""
+    choice_key: str  # key of the option or scale point
     stakeholder_group: str = ""  # empty: not split by group
     count: int = 0
     source: str = "hands"  # hands | paper
@@ -245,6 +253,7 @@ class QAVote(Record, table=True):
             "participant_id",
             unique=True,
             sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
         ),
     )
 

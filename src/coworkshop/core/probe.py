@@ -15,7 +15,7 @@ from pathlib import Path
 from .errors import SessionFileError
 
 #: Bumped whenever the tables change; see ``store.MIGRATIONS``.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APP_ID = "coworkshop"
 SESSION_SUFFIX = ".cws"
 SQLITE_MAGIC = b"SQLite format 3\x00"

@@ -13,14 +13,16 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from . import templates
+from . import rules, templates
 from .errors import RuleError, UserError
-from .models import Activity, Participant, Session, utcnow
+from .models import Activity, Participant, Poll, Session, utcnow
+from .polls.polls import freeze
+from .polls.scales import resolve_scale
 from .probe import SESSION_SUFFIX
 from .store import Store
 
 ACTIVITY_STATUSES = ("pending", "running", "done")
-MAX_FIELD = 200
+MAX_FIELD = rules.MAX_FIELD
 
 
 @dataclass
@@ -69,12 +71,20 @@ def default_path(folder: Path, details: SessionDetails) -> Path:
 
 
 def plan_of(template: templates.Template) -> dict[str, Any]:
-    """The parts of a template every activity may refer to."""
+    """The parts of a template every activity may refer to. Standard scales the
+    template names are copied in, so the file stays self-contained."""
     data = template.model_dump(mode="json")
+    scales = dict(data["scales"])
+    for act in template.agenda:
+        for q in act.questions:
+            if q.scale and q.scale not in scales:
+                scales[q.scale] = {
+                    k: v for k, v in resolve_scale(q.scale, data).items() if k != "key"
+                }
     return {
         "template": data["template"],
         "stakeholder_groups": data["stakeholder_groups"],
-        "scales": data["scales"],
+        "scales": scales,
         "crosspoints": data["crosspoints"],
     }
 
@@ -105,19 +115,26 @@ def create_session(
     with store.db() as db:
         db.add(session)
         for i, act in enumerate(template.agenda):
-            config = act.model_dump(mode="json", exclude_defaults=True)
-            config.update({"kind": act.kind, "key": act.key, "title": act.title})
-            db.add(
-                Activity(
-                    session_id=session.id,
-                    position=i,
-                    key=act.key,
-                    kind=act.kind,
-                    title=act.title,
-                    timebox_minutes=act.timebox,
-                    config=config,
-                )
+            config = act.model_dump(mode="json")  # defaults stored: no reader restates them
+            row = Activity(
+                session_id=session.id,
+                position=i,
+                key=act.key,
+                kind=act.kind,
+                title=act.title,
+                timebox_minutes=act.timebox,
+                config=config,
             )
+            db.add(row)
+            for q in act.questions:  # a poll is made with its question
+                db.add(
+                    Poll(
+                        session_id=session.id,
+                        activity_id=row.id,
+                        question_key=q.key,
+                        definition=freeze(act.key, q, plan),
+                    )
+                )
         db.commit()
     return session
 
@@ -257,9 +274,7 @@ def remaining_seconds(act: Activity, now: datetime | None = None) -> int | None:
 
 def set_activity_group(store: Store, activity_id: str, group: str) -> Activity:
     """Assign the breakout group that owns a canvas."""
-    group = group.strip()
-    if len(group) > 60:
-        raise UserError("group: at most 60 characters")
+    group = rules.group_name(group)
     with store.db() as db:
         act = db.get(Activity, activity_id)
         if act is None:
@@ -307,6 +322,8 @@ def _check_participant(session: Session, fields: dict[str, str]) -> dict[str, st
     for name, value in out.items():
         if len(value) > MAX_FIELD:
             raise UserError(f"{name}: at most {MAX_FIELD} characters")
+    if "breakout_group" in out:
+        out["breakout_group"] = rules.group_name(out["breakout_group"])
     return out
 
 

@@ -11,31 +11,38 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from . import rules
 from .catalog import TemplateEntry, list_templates, resolve
 from .errors import TemplateError
 
 __all__ = ["TemplateEntry", "list_templates", "resolve"]
 
 KEY = r"^[a-z0-9][a-z0-9_-]*$"
-Key = Annotated[str, Field(pattern=KEY, max_length=60)]
-Text = Annotated[str, Field(min_length=1, max_length=2000)]
+Key = Annotated[str, Field(pattern=KEY, max_length=rules.MAX_KEY)]
+Text = Annotated[str, Field(min_length=1, max_length=rules.MAX_TEXT)]
 
-ACTIVITY_KINDS = ("canvas", "poll", "stakeholder_map", "checklist")
-QUESTION_TYPES = (
-    "single",  # one option
-    "multiple",  # several options, up to max_choices
-    "scale",  # one labelled scale
-    "scale_statements",  # the same scale applied to several statements
-    "ranking",  # order the options
-    "open",  # free text
-    "wordcloud",  # a few words
-    "qa",  # questions/ideas submitted and upvoted
-)
+ACTIVITY_KINDS = rules.ACTIVITY_KINDS
+QUESTION_TYPES = rules.QUESTION_TYPES
+ActivityKind = Literal["canvas", "poll", "stakeholder_map", "checklist"]
+QuestionType = Literal[
+    "single", "multiple", "scale", "scale_statements", "ranking", "open", "wordcloud", "qa"
+]
+# the Literals above are how pydantic checks them; they must say the same as rules
+assert get_args(ActivityKind) == rules.ACTIVITY_KINDS
+assert get_args(QuestionType) == rules.QUESTION_TYPES
 
 
 class Strict(BaseModel):
@@ -72,10 +79,91 @@ class StakeholderGroup(Strict):
     description: str = ""
 
 
-class Scale(Strict):
+def derive_key(label: str, taken: set[str], prefix: str = "k") -> str:
+    """A key for a label that came without one: a slug of it, unique among ``taken``.
+
+    Derived once, when a template is read, and stored with everything made from
+    it, so a later change of wording does not change the key.
+    """
+    ascii_ = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")[:50].strip("-")
+    if not base:
+        base = f"{prefix}{len(taken) + 1}"
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}-{n}", n + 1
+    return key
+
+
+def _keyed(items: Any, text_field: str, prefix: str) -> Any:
+    """Let a list hold plain strings or ``{key, <text_field>}`` tables; derive the
+    missing keys (in order, unique among the list's keys)."""
+    if not isinstance(items, list):
+        return items
+    taken = {i["key"] for i in items if isinstance(i, dict) and isinstance(i.get("key"), str)}
+    out = []
+    for item in items:
+        if isinstance(item, str):
+            key = derive_key(item, taken, prefix)
+            taken.add(key)
+            item = {"key": key, text_field: item}
+        out.append(item)
+    return out
+
+
+class Option(Strict):
+    """One option of a question: a plain string in a template, or ``{key, label}``."""
+
+    key: Key
     label: Text
-    points: list[Text] = Field(min_length=2, max_length=12)
+
+
+class Point(Strict):
+    """One point of a scale: a plain string in a template, or ``{key, label}``."""
+
+    key: Key
+    label: Text
+
+
+class Statement(Strict):
+    """One statement of a ``scale_statements`` question: a string or ``{key, text}``."""
+
+    key: Key
+    text: Text
+
+
+class Scale(Strict):
+    """A labelled scale. ``agree`` and ``disagree`` name the points (by key or
+    label) that count as agreement and as disagreement; the rest are neither."""
+
+    label: Text
+    points: list[Point] = Field(min_length=2, max_length=12)
+    agree: list[str] = Field(default_factory=list)
+    disagree: list[str] = Field(default_factory=list)
     description: str = ""
+
+    @field_validator("points", mode="before")
+    @classmethod
+    def _point_keys(cls, value: Any) -> Any:
+        return _keyed(value, "label", "p")
+
+    @model_validator(mode="after")
+    def _sides(self) -> Scale:
+        _unique_keys("points", [p.key for p in self.points])
+        by_label = {p.label: p.key for p in self.points}
+        keys = {p.key for p in self.points}
+        for side in ("agree", "disagree"):
+            named = []
+            for name in getattr(self, side):
+                key = name if name in keys else by_label.get(name)
+                if key is None:
+                    raise ValueError(f"{side}: {name!r} is not a point of this scale")
+                named.append(key)
+            setattr(self, side, named)
+        both = set(self.agree) & set(self.disagree)
+        if both:
+            raise ValueError(f"point {sorted(both)[0]!r} is in both agree and disagree")
+        return self
 
 
 class CrossPoint(Strict):
@@ -87,21 +175,31 @@ class CrossPoint(Strict):
 
 class Question(Strict):
     key: Key
-    type: Literal[
-        "single", "multiple", "scale", "scale_statements", "ranking", "open", "wordcloud", "qa"
-    ]
+    type: QuestionType
     text: Text
-    options: list[Text] = Field(default_factory=list)
-    scale: str = ""  # name of a scale in [scales]
-    statements: list[Text] = Field(default_factory=list)
+    options: list[Option] = Field(default_factory=list)
+    scale: str = ""  # name of a scale in [scales] or of a standard scale
+    statements: list[Statement] = Field(default_factory=list)
     # Fill statements from the template's cross-points (their titles/visions).
     statements_from: Literal["", "crosspoints"] = ""
     max_choices: int = Field(default=0, ge=0)
     max_length: int = Field(default=280, ge=1, le=2000)
     anonymous: bool = True
 
+    @field_validator("options", mode="before")
+    @classmethod
+    def _option_keys(cls, value: Any) -> Any:
+        return _keyed(value, "label", "o")
+
+    @field_validator("statements", mode="before")
+    @classmethod
+    def _statement_keys(cls, value: Any) -> Any:
+        return _keyed(value, "text", "s")
+
     @model_validator(mode="after")
     def _shape(self) -> Question:
+        _unique_keys("options", [o.key for o in self.options])
+        _unique_keys("statements", [s.key for s in self.statements])
         if self.type in ("single", "multiple", "ranking") and len(self.options) < 2:
             raise ValueError(f"a {self.type} question needs at least 2 options")
         if self.type in ("scale", "scale_statements") and not self.scale:
@@ -139,7 +237,7 @@ class MappingQuestion(Strict):
 
 class Activity(Strict):
     key: Key
-    kind: Literal["canvas", "poll", "stakeholder_map", "checklist"]
+    kind: ActivityKind
     title: Text
     timebox: int = Field(default=0, ge=0, le=600, description="minutes")
     description: str = ""
@@ -147,7 +245,9 @@ class Activity(Strict):
     shape: Literal["toc", "grid"] = "toc"
     crosspoint: str = ""
     prompts: dict[str, str] = Field(default_factory=dict)
-    max_changes: int = Field(default=2, ge=1, le=10)
+    max_changes: int = Field(
+        default=rules.DEFAULT_MAX_CHANGES, ge=rules.MIN_MAX_CHANGES, le=rules.MAX_MAX_CHANGES
+    )
     levels: list[Level] = Field(default_factory=list)
     timeframes: list[Level] = Field(default_factory=list)
     # poll
@@ -164,6 +264,13 @@ class Activity(Strict):
 
     @model_validator(mode="after")
     def _shape(self) -> Activity:
+        _unique_keys("questions", [q.key for q in self.questions])
+        for field in ("knowledge_questions", "influence_questions", "support_questions"):
+            _unique_keys(field, [q.key for q in getattr(self, field)])
+        _unique_keys("levels", [x.key for x in self.levels])
+        _unique_keys("timeframes", [x.key for x in self.timeframes])
+        _unique_keys("stages", [x.key for x in self.stages])
+        _unique_keys("items", [x.key for x in self.items])
         if self.kind == "canvas":
             if self.shape == "grid" and not (self.levels and self.timeframes):
                 raise ValueError("a grid canvas needs levels and timeframes")
@@ -191,6 +298,8 @@ class Template(Strict):
         _unique("stakeholder_groups", [g.key for g in self.stakeholder_groups])
         _unique("crosspoints", [c.key for c in self.crosspoints])
         _unique("agenda", [a.key for a in self.agenda])
+        from .polls.scales import STANDARD_SCALES as standard
+
         points = {c.key for c in self.crosspoints}
         for i, act in enumerate(self.agenda):
             if act.crosspoint and act.crosspoint not in points:
@@ -198,7 +307,7 @@ class Template(Strict):
                     ("agenda", i, "crosspoint"), f"unknown cross-point {act.crosspoint!r}"
                 )
             for j, q in enumerate(act.questions):
-                if q.scale and q.scale not in self.scales:
+                if q.scale and q.scale not in self.scales and q.scale not in standard:
                     raise _RefError(
                         ("agenda", i, "questions", j, "scale"), f"unknown scale {q.scale!r}"
                     )
@@ -209,7 +318,7 @@ class Template(Strict):
                     )
             for field in ("knowledge_questions", "influence_questions", "support_questions"):
                 for j, mq in enumerate(getattr(act, field)):
-                    if mq.scale and mq.scale not in self.scales:
+                    if mq.scale and mq.scale not in self.scales and mq.scale not in standard:
                         raise _RefError(
                             (("agenda", i, field, j, "scale")), f"unknown scale {mq.scale!r}"
                         )
@@ -217,9 +326,23 @@ class Template(Strict):
 
 
 class _RefError(ValueError):
-    def __init__(self, loc: tuple[Any, ...], msg: str) -> None:
+    """An error at ``loc``: from the template's root, or (``relative``) from the
+    model whose validator raised it."""
+
+    def __init__(self, loc: tuple[Any, ...], msg: str, relative: bool = False) -> None:
         super().__init__(msg)
         self.loc = loc
+        self.relative = relative
+
+
+def _unique_keys(where: str, keys: list[str]) -> None:
+    """Refuse a list whose items share a key; the error names the item, relative
+    to the model being validated (see :func:`validate`)."""
+    seen: set[str] = set()
+    for i, k in enumerate(keys):
+        if k in seen:
+            raise _RefError((where, i, "key"), f"duplicate key {k!r}", relative=True)
+        seen.add(k)
 
 
 def _unique(where: str, keys: list[str]) -> None:
@@ -257,7 +380,7 @@ def validate(data: dict[str, Any], text: str = "", source: str = "<template>") -
         msg = err["msg"]
         ctx = err.get("ctx") or {}
         if isinstance(ctx.get("error"), _RefError):
-            loc = ctx["error"].loc
+            loc = (loc if ctx["error"].relative else ()) + ctx["error"].loc
             msg = str(ctx["error"])
         msg = msg.removeprefix("Value error, ")
         line = locate(text, loc) if text else None
@@ -353,6 +476,30 @@ def _drop_empty(value: Any) -> Any:
     return value
 
 
-def crosspoint_statements(template_plan: dict[str, Any]) -> list[str]:
-    """Statements for a ``statements_from = "crosspoints"`` question."""
-    return [c.get("title") or c["vision"] for c in template_plan.get("crosspoints", [])]
+def activity_config(act: Any) -> Activity:
+    """An agenda step's configuration, typed: the one way to read it.
+
+    ``act`` is a session's activity row (``key``, ``kind``, ``title``,
+    ``timebox_minutes``, ``config``). Sessions store every field with its
+    default; files from before that get the defaults here.
+    """
+    data = dict(act.config or {})
+    data.update({"key": act.key, "kind": act.kind, "title": act.title})
+    data.setdefault("timebox", act.timebox_minutes)
+    try:
+        return Activity.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise TemplateError(
+            f"activity {act.key}: field {_dotted(tuple(err['loc']))}: "
+            f"{str(err['msg']).removeprefix('Value error, ')}"
+        ) from exc
+
+
+def crosspoint_statements(template_plan: dict[str, Any]) -> list[dict[str, str]]:
+    """Statements for a ``statements_from = "crosspoints"`` question, keyed by
+    their cross-point's key."""
+    return [
+        {"key": c["key"], "text": c.get("title") or c["vision"]}
+        for c in template_plan.get("crosspoints", [])
+    ]

@@ -47,7 +47,7 @@ from pydantic import ValidationError
 from sqlalchemy import Connection, func, insert, update
 from sqlmodel import col, select
 
-from . import sessions, templates
+from . import rules, sessions, templates
 from .errors import RuleError, UserError
 from .models import (
     Activity,
@@ -63,70 +63,23 @@ from .models import (
     new_id,
     utcnow,
 )
+from .polls.polls import freeze, question_of
+from .polls.scales import STANDARD_SCALES, resolve_scale
 from .store import Store
+
+__all__ = ["STANDARD_SCALES", "resolve_scale"]
 
 T = TypeVar("T")
 POLL_STATES = ("draft", "open", "closed")
 TALLY_SOURCES = ("hands", "paper")
 #: Question types that can be counted by show of hands or on paper.
 TALLY_TYPES = ("single", "multiple", "scale", "scale_statements")
-MAX_NAME = 60
+MAX_NAME = rules.MAX_NAME
 MAX_QA_ITEMS_PER_PARTICIPANT = 10
 MAX_TALLY = 100_000
 JOIN_CODE_DIGITS = 6
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _SPACES = re.compile(r"\s+")
-
-#: Scales a facilitator can pick when creating a poll in the app. A template's
-#: own ``[scales]`` come first; a standard scale used in a session is copied
-#: into the session's plan so the file stays self-contained.
-STANDARD_SCALES: dict[str, dict[str, Any]] = {
-    "relevance": {
-        "label": "Relevance (three levels)",
-        "points": ["To a great extent", "To some extent", "Does not respond at all"],
-    },
-    "agreement-4": {
-        "label": "Agreement (4 points)",
-        "points": ["Strongly agree", "Agree", "Disagree", "Strongly disagree"],
-    },
-    "likert-5": {
-        "label": "Agreement (5 points)",
-        "points": [
-            "Strongly agree",
-            "Agree",
-            "Neither agree nor disagree",
-            "Disagree",
-            "Strongly disagree",
-        ],
-    },
-    "gradients-of-agreement": {
-        "label": "Gradients of agreement (Kaner, 8 points)",
-        "points": [
-            "I fully endorse it",
-            "I endorse it, with a minor point of contention",
-            "I agree, with reservations (I can live with it)",
-            "I abstain: it does not concern me",
-            "I stand aside: I don't like it but won't hold up the group",
-            "I disagree but will go with the majority",
-            "I disagree and don't want to be responsible for carrying it out",
-            "I block it",
-        ],
-        "description": "After Sam Kaner's Gradients of Agreement scale "
-        "(Facilitator's Guide to Participatory Decision-Making).",
-    },
-    "fist-to-five": {
-        "label": "Fist to five",
-        "points": [
-            "0 - Fist: I block it",
-            "1 - Serious concerns to resolve first",
-            "2 - Some concerns to discuss",
-            "3 - Unsure, but I'll go along",
-            "4 - I support it",
-            "5 - I fully support it and will champion it",
-        ],
-    },
-}
-
 
 # ---------------------------------------------------------------- polls
 
@@ -150,6 +103,21 @@ class PollInfo:
     results_visible: bool
     opened_at: datetime | None
     closed_at: datetime | None
+    definition: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    choice_keys: tuple[str, ...] = ()  # keys of ``choices``, in the same order
+    statement_keys: tuple[str, ...] = ()  # keys of ``statements``
+
+    @property
+    def scale(self) -> dict[str, Any] | None:
+        """The frozen scale (points, agree, disagree), or None."""
+        return self.definition.get("scale")
+
+    def choice_key(self, index: int) -> str:
+        return self.choice_keys[index]
+
+    def statement_key(self, index: int) -> str:
+        """The key stored for statement ``index`` ("" for a poll without statements)."""
+        return self.statement_keys[index] if self.statement_keys else ""
 
     @property
     def ref(self) -> str:
@@ -190,39 +158,17 @@ def _plan(db: Any, session_id: str) -> dict[str, Any]:
 
 
 def _questions(act: Activity) -> list[templates.Question]:
-    out = []
-    for raw in act.config.get("questions", []):
-        try:
-            out.append(templates.Question.model_validate(raw))
-        except ValidationError as exc:  # a hand-edited file: show the rest
-            raise UserError(
-                f"activity {act.key}: question {raw.get('key', '?')!r} is invalid "
-                f"({exc.errors()[0]['msg']})"
-            ) from exc
-    return out
+    if not act.config.get("questions"):  # an ad-hoc poll before its first question
+        return []
+    return templates.activity_config(act).questions
 
 
-def _choices(q: templates.Question, plan: dict[str, Any]) -> tuple[tuple[str, ...], str]:
-    if q.type in ("scale", "scale_statements"):
-        scale = plan.get("scales", {}).get(q.scale) or STANDARD_SCALES.get(q.scale)
-        if scale is None:
-            raise UserError(f"question {q.key}: unknown scale {q.scale!r}")
-        return tuple(scale["points"]), str(scale.get("label", q.scale))
-    return tuple(q.options), ""
-
-
-def _statements(q: templates.Question, plan: dict[str, Any]) -> tuple[str, ...]:
-    if q.type != "scale_statements":
-        return ()
-    if q.statements_from == "crosspoints":
-        return tuple(templates.crosspoint_statements(plan))
-    return tuple(q.statements)
-
-
-def _info(
-    poll: Poll, act: Activity, index: int, q: templates.Question, plan: dict[str, Any]
-) -> PollInfo:
-    choices, scale_label = _choices(q, plan)
+def _info(poll: Poll, act: Activity, index: int) -> PollInfo:
+    d = poll.definition
+    q = question_of(d)
+    scale = d.get("scale")
+    choices = scale["points"] if scale else d.get("options", [])
+    statements = d.get("statements", [])
     return PollInfo(
         id=poll.id,
         session_id=poll.session_id,
@@ -232,51 +178,43 @@ def _info(
         activity_position=act.position,
         index=index,
         question=q,
-        choices=choices,
-        statements=_statements(q, plan),
-        scale_label=scale_label,
+        choices=tuple(c["label"] for c in choices),
+        statements=tuple(s["text"] for s in statements),
+        scale_label=str(scale.get("label", scale["key"])) if scale else "",
         state=poll.state,
         results_visible=poll.results_visible,
         opened_at=poll.opened_at,
         closed_at=poll.closed_at,
+        definition=d,
+        choice_keys=tuple(c["key"] for c in choices),
+        statement_keys=tuple(s["key"] for s in statements),
     )
+
+
+def _order(act: Activity, question_key: str) -> int:
+    keys = [q.get("key") for q in act.config.get("questions", [])]
+    return keys.index(question_key) if question_key in keys else len(keys)
 
 
 def polls(store: Store, session_id: str) -> list[PollInfo]:
     """Every question of the session's poll activities, in agenda order.
 
-    A question that has no live state yet gets one (a draft) here, so every
-    poll has a stable id from the first time it is listed.
+    Reads only: a poll row is made when its question is made.
     """
     with store.db() as db:
-        plan = _plan(db, session_id)
-        acts = db.exec(
-            select(Activity)
+        rows = db.exec(
+            select(Poll, Activity)
+            .join(Activity, col(Activity.id) == col(Poll.activity_id))
             .where(
-                Activity.session_id == session_id,
+                Poll.session_id == session_id,
+                col(Poll.deleted_at).is_(None),
                 Activity.kind == "poll",
                 col(Activity.deleted_at).is_(None),
             )
-            .order_by(col(Activity.position))
         ).all()
-        rows = {
-            (p.activity_id, p.question_key): p
-            for p in db.exec(select(Poll).where(Poll.session_id == session_id))
-        }
-        out: list[PollInfo] = []
-        created = False
-        for act in acts:
-            for i, q in enumerate(_questions(act)):
-                poll = rows.get((act.id, q.key))
-                if poll is None:
-                    poll = Poll(session_id=session_id, activity_id=act.id, question_key=q.key)
-                    rows[(act.id, q.key)] = poll
-                    db.add(poll)
-                    created = True
-                out.append(_info(poll, act, i, q, plan))
-        if created:
-            db.commit()
-        return out
+    out = [_info(poll, act, _order(act, poll.question_key)) for poll, act in rows]
+    out.sort(key=lambda p: (p.activity_position, p.index, p.id))
+    return out
 
 
 def get_poll(store: Store, poll_id: str) -> PollInfo:
@@ -288,11 +226,7 @@ def get_poll(store: Store, poll_id: str) -> PollInfo:
         act = db.get(Activity, poll.activity_id)
         if act is None:
             raise UserError("no such poll")
-        plan = _plan(db, poll.session_id)
-    for i, q in enumerate(_questions(act)):
-        if q.key == poll.question_key:
-            return _info(poll, act, i, q, plan)
-    raise UserError(f"poll {poll.question_key!r} is no longer in activity {act.key!r}")
+    return _info(poll, act, _order(act, poll.question_key))
 
 
 def find_polls(store: Store, session_id: str, ref: str) -> list[PollInfo]:
@@ -360,71 +294,85 @@ def set_results_visible(store: Store, poll_id: str, visible: bool) -> PollInfo:
 # ---------------------------------------------------------------- creating polls
 
 
-def add_question(store: Store, activity_id: str, data: Mapping[str, Any]) -> PollInfo:
-    """Append a new question to a poll activity and return its (draft) poll.
-
-    ``data`` has the fields of a template question (key, type, text, options,
-    scale, statements, statements_from, max_choices, max_length). A standard
-    scale (:data:`STANDARD_SCALES`) is copied into the session's plan.
-    """
+def _question(data: Mapping[str, Any]) -> templates.Question:
     try:
-        q = templates.Question.model_validate(dict(data))
+        return templates.Question.model_validate(dict(data))
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
         msg = str(err["msg"]).removeprefix("Value error, ")
         raise UserError(f"{where}: {msg}" if where else msg) from exc
+
+
+def _add_question(db: Any, act: Activity, q: templates.Question) -> Poll:
+    """Append ``q`` to ``act`` and make its poll, in the caller's transaction."""
+    if act.kind != "poll":
+        raise RuleError(f"activity {act.key} is a {act.kind}, not a poll")
+    session = db.get(Session, act.session_id)
+    assert session is not None
+    if any(x.key == q.key for x in _questions(act)):
+        raise RuleError(f"activity {act.key} already has a question {q.key!r}")
+    plan = dict(session.plan or {})
+    if q.scale:
+        scales = dict(plan.get("scales", {}))
+        if q.scale not in scales:
+            if q.scale not in STANDARD_SCALES:
+                names = ", ".join([*scales, *STANDARD_SCALES])
+                raise UserError(f"scale: unknown scale {q.scale!r} (have: {names})")
+            scales[q.scale] = dict(STANDARD_SCALES[q.scale])
+            plan["scales"] = scales
+            session.plan = plan
+            session.touch()
+            db.add(session)
+    if q.statements_from == "crosspoints" and not plan.get("crosspoints"):
+        raise RuleError("this session has no cross-points to rate")
+    config = dict(act.config)
+    config["questions"] = [
+        *config.get("questions", []),
+        q.model_dump(mode="json", exclude_defaults=True)
+        | {"key": q.key, "type": q.type, "text": q.text},
+    ]
+    act.config = config
+    act.touch()
+    db.add(act)
+    poll = Poll(
+        session_id=act.session_id,
+        activity_id=act.id,
+        question_key=q.key,
+        definition=freeze(act.key, q, plan),
+    )
+    db.add(poll)
+    return poll
+
+
+def add_question(store: Store, activity_id: str, data: Mapping[str, Any]) -> PollInfo:
+    """Append a new question to a poll activity and return its (draft) poll.
+
+    ``data`` has the fields of a template question (key, type, text, options,
+    scale, statements, statements_from, max_choices, max_length). A standard
+    scale (:data:`STANDARD_SCALES`) is copied into the session's plan. The
+    poll is made, its definition frozen, in the same transaction.
+    """
+    q = _question(data)
     with store.db() as db:
         act = db.get(Activity, activity_id)
         if act is None or act.deleted_at is not None:
             raise UserError("no such activity")
-        if act.kind != "poll":
-            raise RuleError(f"activity {act.key} is a {act.kind}, not a poll")
-        session = db.get(Session, act.session_id)
-        assert session is not None
-        if any(x.key == q.key for x in _questions(act)):
-            raise RuleError(f"activity {act.key} already has a question {q.key!r}")
-        plan = dict(session.plan or {})
-        if q.scale:
-            scales = dict(plan.get("scales", {}))
-            if q.scale not in scales:
-                if q.scale not in STANDARD_SCALES:
-                    names = ", ".join([*scales, *STANDARD_SCALES])
-                    raise UserError(f"scale: unknown scale {q.scale!r} (have: {names})")
-                scales[q.scale] = dict(STANDARD_SCALES[q.scale])
-                plan["scales"] = scales
-                session.plan = plan
-                session.touch()
-                db.add(session)
-        if q.statements_from == "crosspoints" and not plan.get("crosspoints"):
-            raise RuleError("this session has no cross-points to rate")
-        config = dict(act.config)
-        config["questions"] = [
-            *config.get("questions", []),
-            q.model_dump(mode="json", exclude_defaults=True)
-            | {"key": q.key, "type": q.type, "text": q.text},
-        ]
-        act.config = config
-        act.touch()
-        db.add(act)
+        poll = _add_question(db, act, q)
         db.commit()
-        session_id = act.session_id
-    return next(
-        p
-        for p in polls(store, session_id)
-        if p.activity_id == activity_id and p.question.key == q.key
-    )
+    return get_poll(store, poll.id)
 
 
 def add_poll_activity(
     store: Store, session_id: str, title: str, question: Mapping[str, Any], key: str = ""
 ) -> PollInfo:
-    """Add an ad-hoc poll activity at the end of the agenda with one question."""
+    """Add an ad-hoc poll activity at the end of the agenda with its first
+    question, in one transaction (nothing is added if the question is refused)."""
     title = title.strip()
     if not title or len(title) > 200:
         raise UserError("title: a poll needs a title of at most 200 characters")
     try:
-        templates.Question.model_validate(dict(question))
+        q = templates.Question.model_validate(dict(question))
     except ValidationError as exc:
         raise UserError(str(exc.errors()[0]["msg"]).removeprefix("Value error, ")) from exc
     existing = sessions.activities(store, session_id)
@@ -443,18 +391,9 @@ def add_poll_activity(
     )
     with store.db() as db:
         db.add(act)
+        poll = _add_question(db, act, q)
         db.commit()
-    try:
-        return add_question(store, act.id, question)
-    except UserError:
-        with store.db() as db:  # do not leave an empty poll on the agenda
-            row = db.get(Activity, act.id)
-            if row is not None:
-                row.deleted_at = utcnow()
-                row.touch()
-                db.add(row)
-                db.commit()
-        raise
+    return get_poll(store, poll.id)
 
 
 # ---------------------------------------------------------------- joining
@@ -607,6 +546,45 @@ def check_value(poll: PollInfo, value: Any) -> Any:
     raise UserError("this poll takes questions and upvotes, not ballots")
 
 
+def to_keys(poll: PollInfo, clean: Any) -> Any:
+    """A checked value (positions, as :func:`check_value` returns it) by keys, as
+    stored. For ``scale_statements``: ``{statement_key: point_key}``."""
+    keys = poll.choice_keys
+    if poll.type in ("single", "scale"):
+        return keys[clean]
+    if poll.type in ("multiple", "ranking"):
+        return [keys[i] for i in clean]
+    if poll.type == "scale_statements":
+        return {poll.statement_keys[s]: keys[p] for s, p in clean.items()}
+    return clean
+
+
+def ballot_positions(poll: PollInfo, ballot: Ballot) -> tuple[int | None, Any]:
+    """A stored ballot row as the phones would send it: (statement position, or 0
+    for a poll without statements; value by positions)."""
+    if poll.type == "scale_statements":
+        statement = {k: i for i, k in enumerate(poll.statement_keys)}.get(ballot.statement_key)
+        where = {k: i for i, k in enumerate(poll.choice_keys)}
+        return statement, where.get(ballot.value)
+    return 0, to_positions(poll, ballot.value)
+
+
+def to_positions(poll: PollInfo, stored: Any) -> Any:
+    """A stored value (by keys) as the phones see it (positions). Keys that are no
+    longer in the definition (a hand-edited file) are left out."""
+    where = {k: i for i, k in enumerate(poll.choice_keys)}
+    if poll.type in ("single", "scale"):
+        return where.get(stored)
+    if poll.type in ("multiple", "ranking"):
+        return [where[k] for k in stored if k in where]
+    if poll.type == "scale_statements":
+        statement = {k: i for i, k in enumerate(poll.statement_keys)}
+        return {
+            statement[s]: where[p] for s, p in stored.items() if s in statement and p in where
+        }
+    return stored
+
+
 # ---------------------------------------------------------------- ballots
 
 
@@ -729,7 +707,7 @@ def _cast_together(store: Store, requests: Sequence[BallotRequest]) -> list[Cast
 _MAX_PARAMS = 999
 _BALLOT_COLUMNS = (
     "id, session_id, created_at, updated_at, poll_id, activity_id, question_key, "
-    "statement, value, participant_id, stakeholder_group, device_id, replaced_by"
+    "statement_key, value, participant_id, stakeholder_group, device_id, replaced_by"
 )
 _UPDATED_AT, _REPLACED_BY = 3, 12  # in a row of _BALLOT_COLUMNS
 
@@ -763,17 +741,17 @@ class _Batch:
             self.states.update(
                 cur.execute(f"SELECT id, state FROM poll WHERE id IN ({_marks(len(ids))})", ids)
             )
-        # (poll id, participant id) -> statement -> (live ballot id, value)
-        self.live: dict[tuple[str, str], dict[int, tuple[str, Any]]] = defaultdict(dict)
+        # (poll id, participant id) -> statement key -> (live ballot id, value by keys)
+        self.live: dict[tuple[str, str], dict[str, tuple[str, Any]]] = defaultdict(dict)
         for poll, people in voters.values():
             # Naming every statement lets SQLite seek the live-ballot index
             # (poll, statement, participant) instead of reading every ballot
             # ever cast in the poll.
-            statements = list(range(max(1, len(poll.statements))))
+            statements = list(poll.statement_keys or ("",))
             for chunk in _chunks(sorted(people), _MAX_PARAMS - 1 - len(statements)):
                 rows = cur.execute(
-                    "SELECT participant_id, statement, id, value FROM ballot WHERE poll_id = ? "
-                    f"AND statement IN ({_marks(len(statements))}) "
+                    "SELECT participant_id, statement_key, id, value FROM ballot WHERE poll_id = ? "
+                    f"AND statement_key IN ({_marks(len(statements))}) "
                     f"AND participant_id IN ({_marks(len(chunk))}) "
                     "AND replaced_by IS NULL AND deleted_at IS NULL",
                     (poll.id, *statements, *chunk),
@@ -786,6 +764,7 @@ class _Batch:
             clean = check_value(poll, value)
         except UserError as exc:
             return exc
+        stored = to_keys(poll, clean)
         state = self.states.get(poll.id)
         if state is None:
             return UserError("no such poll")
@@ -793,7 +772,7 @@ class _Batch:
             return RuleError("this poll is closed: your answer was not counted")
         current = self.live[poll.id, voter.participant_id]
         now = _db_time(utcnow())
-        per_statement = clean.items() if poll.type == "scale_statements" else [(0, clean)]
+        per_statement = stored.items() if poll.type == "scale_statements" else [("", stored)]
         ids: list[str] = []
         changed = False
         for statement, val in per_statement:
@@ -817,7 +796,9 @@ class _Batch:
             changed = True
         mine: Any = clean
         if poll.type == "scale_statements":  # earlier ratings of other statements count too
-            mine = {statement: val for statement, (_bid, val) in sorted(current.items())}
+            mine = dict(
+                sorted(to_positions(poll, {s: val for s, (_bid, val) in current.items()}).items())
+            )
         return CastResult(poll.id, mine, tuple(ids), changed)
 
     def write(self) -> None:
@@ -883,42 +864,45 @@ def ballot_history(store: Store, poll_id: str) -> list[Ballot]:
         )
 
 
-def answers_of(
-    store: Store, participant_id: str, poll_ids: Iterable[str] | None = None
-) -> dict[str, Any]:
-    """A participant's live answers, by poll id (``{statement: point}`` for statements)."""
+def _stored_answers(
+    store: Store, participant_id: str, wanted: set[str] | None
+) -> dict[str, dict[str, Any]]:
+    """poll id -> statement key -> the live stored value (by keys)."""
     # Plain SQL: the participants' server asks this for every phone that
     # connects, and a room connects at once when the server restarts.
-    wanted = None if poll_ids is None else set(poll_ids)
-    statements: dict[str, dict[int, Any]] = defaultdict(dict)
+    out: dict[str, dict[str, Any]] = defaultdict(dict)
     with store.engine.connect() as conn:
         rows = conn.exec_driver_sql(
-            "SELECT poll_id, statement, value FROM ballot WHERE participant_id = ? "
-            "AND replaced_by IS NULL AND deleted_at IS NULL ORDER BY statement",
+            "SELECT poll_id, statement_key, value FROM ballot WHERE participant_id = ? "
+            "AND replaced_by IS NULL AND deleted_at IS NULL",
             (participant_id,),
         )
-        for poll_id, statement, raw in rows:
+        for poll_id, statement_key, raw in rows:
             if wanted is None or poll_id in wanted:
-                statements[poll_id][statement] = _json_value(raw)
-    out: dict[str, Any] = {}
-    for poll_id, by_statement in statements.items():
-        out[poll_id] = by_statement.get(0) if list(by_statement) == [0] else by_statement
+                out[poll_id][statement_key] = _json_value(raw)
     return out
 
 
-def _fix_statement_answers(poll: PollInfo, answer: Any) -> Any:
-    # answers_of cannot tell a one-statement scale_statements answer from a
-    # plain one; the poll's type can.
-    if poll.type == "scale_statements" and not isinstance(answer, dict):
-        return {0: answer}
-    return answer
+def _as_answer(poll: PollInfo, by_statement: dict[str, Any]) -> Any:
+    if poll.type == "scale_statements":
+        return dict(sorted(to_positions(poll, by_statement).items()))
+    return to_positions(poll, by_statement.get(""))
+
+
+def answers_of(
+    store: Store, participant_id: str, poll_ids: Iterable[str] | None = None
+) -> dict[str, Any]:
+    """A participant's live answers, by poll id, as the phones see them
+    (positions; ``{statement: point}`` for statements)."""
+    stored = _stored_answers(store, participant_id, None if poll_ids is None else set(poll_ids))
+    return {pid: _as_answer(get_poll(store, pid), v) for pid, v in stored.items()}
 
 
 def answers_for(store: Store, participant_id: str, polls_: Iterable[PollInfo]) -> dict[str, Any]:
-    """Like :func:`answers_of`, shaped by each poll's type."""
+    """Like :func:`answers_of`, for polls already loaded (no query per poll)."""
     by_id = {p.id: p for p in polls_}
-    raw = answers_of(store, participant_id, by_id)
-    return {pid: _fix_statement_answers(by_id[pid], v) for pid, v in raw.items()}
+    stored = _stored_answers(store, participant_id, set(by_id))
+    return {pid: _as_answer(by_id[pid], v) for pid, v in stored.items()}
 
 
 @dataclass(frozen=True)
@@ -953,30 +937,40 @@ def progress(store: Store, poll: PollInfo) -> Progress:
 def set_tally(
     store: Store,
     poll: PollInfo,
-    choice: int,
+    choice: int | str,
     count: int,
     *,
     stakeholder_group: str = "",
-    statement: int = 0,
+    statement: int | str = 0,
     source: str = "hands",
 ) -> Tally:
     """Enter how many people chose ``choice`` by show of hands or on paper.
 
-    A new count for the same (statement, choice, group, source) replaces the
-    previous entry, which is kept. A count of 0 withdraws it.
+    ``choice`` and ``statement`` are positions (0 = first) or keys. A new count
+    for the same (statement, choice, group, source) replaces the previous
+    entry, which is kept. A count of 0 withdraws it.
     """
     if poll.type not in TALLY_TYPES:
         raise RuleError(f"a {poll.type} poll cannot be counted by hand")
     if source not in TALLY_SOURCES:
         raise UserError(f"source must be one of {', '.join(TALLY_SOURCES)}")
-    _index(choice, len(poll.choices))
+    if isinstance(choice, str) and choice in poll.choice_keys:
+        choice_key = choice
+    else:
+        choice_key = poll.choice_keys[_index(choice, len(poll.choices))]
     if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_TALLY:
         raise UserError(f"count must be a whole number from 0 to {MAX_TALLY}")
     if poll.type == "scale_statements":
-        if not 0 <= statement < len(poll.statements):
+        if isinstance(statement, str) and statement in poll.statement_keys:
+            statement_key = statement
+        elif isinstance(statement, int) and 0 <= statement < len(poll.statements):
+            statement_key = poll.statement_keys[statement]
+        else:
             raise UserError(f"there is no statement {statement}")
-    elif statement != 0:
+    elif statement not in (0, ""):
         raise UserError("this poll has no statements")
+    else:
+        statement_key = ""
     if stakeholder_group:
         with store.db() as db:
             session = db.get(Session, poll.session_id)
@@ -991,8 +985,8 @@ def set_tally(
         poll_id=poll.id,
         activity_id=poll.activity_id,
         question_key=poll.question.key,
-        statement=statement,
-        choice=choice,
+        statement_key=statement_key,
+        choice_key=choice_key,
         stakeholder_group=stakeholder_group,
         count=count,
         source=source,
@@ -1001,8 +995,8 @@ def set_tally(
         old = db.exec(
             select(Tally).where(
                 Tally.poll_id == poll.id,
-                Tally.statement == statement,
-                Tally.choice == choice,
+                Tally.statement_key == statement_key,
+                Tally.choice_key == choice_key,
                 Tally.stakeholder_group == stakeholder_group,
                 Tally.source == source,
                 col(Tally.replaced_by).is_(None),
@@ -1030,7 +1024,7 @@ def tallies(store: Store, poll_id: str) -> list[Tally]:
                     col(Tally.deleted_at).is_(None),
                     Tally.count > 0,
                 )
-                .order_by(col(Tally.statement), col(Tally.choice))
+                .order_by(col(Tally.statement_key), col(Tally.choice_key))
             )
         )
 
@@ -1290,14 +1284,15 @@ def normalise_word(text: str) -> str:
 
 def _count_rows(
     labels: Iterable[str],
-    counts: Mapping[int, Counter[str]],
+    keys: Iterable[str],
+    counts: Mapping[str, Counter[str]],
     respondents: int,
     group_resp: Mapping[str, int],
     groups: list[str],
 ) -> list[Row]:
     rows = []
-    for i, label in enumerate(labels):
-        by = counts.get(i, Counter())
+    for label, key in zip(labels, keys, strict=True):
+        by = counts.get(key, Counter())
         total = sum(by.values())
         rows.append(
             Row(
@@ -1312,7 +1307,7 @@ def _count_rows(
 
 
 class _Counted(NamedTuple):
-    statement: int
+    statement: str
     value: Any
     participant_id: str
     stakeholder_group: str
@@ -1324,7 +1319,7 @@ def _counted_ballots(store: Store, poll_id: str) -> list[_Counted]:
     # has 2,400 of them and results are recomputed while people vote.
     stmt = (
         select(
-            Ballot.statement,
+            Ballot.statement_key,
             Ballot.value,
             Ballot.participant_id,  # type: ignore[call-overload]
             Ballot.stakeholder_group,
@@ -1371,10 +1366,10 @@ def results(store: Store, poll_id: str) -> Results:
         return res
 
     # people per statement and group: phones + tallies
-    def people(statement: int) -> tuple[int, Counter[str], int]:
+    def people(statement: str) -> tuple[int, Counter[str], int]:
         phone = Counter(b.stakeholder_group for b in ballots if b.statement == statement)
         by_hand: Counter[str] = Counter()
-        rows = [t for t in tally_rows if t.statement == statement]
+        rows = [t for t in tally_rows if t.statement_key == statement]
         if poll.type == "multiple":
             best: dict[tuple[str, str], int] = {}
             for t in rows:
@@ -1387,23 +1382,23 @@ def results(store: Store, poll_id: str) -> Results:
                 by_hand[t.stakeholder_group] += t.count
         return sum(phone.values()), phone + by_hand, sum(by_hand.values())
 
-    def counts(statement: int) -> dict[int, Counter[str]]:
-        out: dict[int, Counter[str]] = defaultdict(Counter)
+    def counts(statement: str) -> dict[str, Counter[str]]:
+        out: dict[str, Counter[str]] = defaultdict(Counter)
         for b in ballots:
             if b.statement != statement:
                 continue
             picks = b.value if poll.type == "multiple" else [b.value]
             for choice in picks:
-                out[int(choice)][b.stakeholder_group] += 1
+                out[choice][b.stakeholder_group] += 1
         for t in tally_rows:
-            if t.statement == statement:
-                out[t.choice][t.stakeholder_group] += t.count
+            if t.statement_key == statement:
+                out[t.choice_key][t.stakeholder_group] += t.count
         return out
 
     if poll.type == "scale_statements":
         participants = {b.participant_id for b in ballots}
         hand_total = 0
-        for s, text in enumerate(poll.statements):
+        for s, text in zip(poll.statement_keys, poll.statements, strict=True):
             phone_n, group_resp, hand_n = people(s)
             hand_total = max(hand_total, hand_n)
             total = sum(group_resp.values())
@@ -1411,7 +1406,9 @@ def results(store: Store, poll_id: str) -> Results:
                 StatementResult(
                     text,
                     total,
-                    _count_rows(poll.choices, counts(s), total, group_resp, groups),
+                    _count_rows(
+                        poll.choices, poll.choice_keys, counts(s), total, group_resp, groups
+                    ),
                     {g: group_resp.get(g, 0) for g in groups},
                 )
             )
@@ -1424,23 +1421,26 @@ def results(store: Store, poll_id: str) -> Results:
         res.group_respondents = {g: resp.get(g, 0) for g in groups}
         return res
 
-    phone_n, group_resp, hand_n = people(0)
+    phone_n, group_resp, hand_n = people("")
     res.ballots, res.tallied = phone_n, hand_n
     res.respondents = phone_n + hand_n
     res.group_respondents = {g: group_resp.get(g, 0) for g in groups}
     if poll.type in ("single", "multiple", "scale"):
-        res.rows = _count_rows(poll.choices, counts(0), res.respondents, group_resp, groups)
+        res.rows = _count_rows(
+            poll.choices, poll.choice_keys, counts(""), res.respondents, group_resp, groups
+        )
     elif poll.type == "ranking":
-        n = len(poll.choices)
-        firsts: dict[int, Counter[str]] = defaultdict(Counter)
-        rank_sum = [0] * n
+        firsts: dict[str, Counter[str]] = defaultdict(Counter)
+        rank_sum: Counter[str] = Counter()
         for b in ballots:
             for pos, choice in enumerate(b.value):
                 rank_sum[choice] += pos + 1
             firsts[b.value[0]][b.stakeholder_group] += 1
-        rows = _count_rows(poll.choices, firsts, res.respondents, group_resp, groups)
-        for i, row in enumerate(rows):
-            row.mean_rank = round(rank_sum[i] / phone_n, 2) if phone_n else None
+        rows = _count_rows(
+            poll.choices, poll.choice_keys, firsts, res.respondents, group_resp, groups
+        )
+        for key, row in zip(poll.choice_keys, rows, strict=True):
+            row.mean_rank = round(rank_sum[key] / phone_n, 2) if phone_n else None
         rows.sort(key=lambda r: (r.mean_rank is None, r.mean_rank or 0, r.label))
         res.rows = rows
     elif poll.type == "open":

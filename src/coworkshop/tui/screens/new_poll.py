@@ -73,11 +73,9 @@ class NewQuestionScreen(ModalScreen["voting.PollInfo | None"]):
 
     def scales(self) -> list[tuple[str, str]]:
         """The session's own scales first, then the standard ones."""
-        own = dict(self.session.plan.get("scales", {}))
-        out = [(f"{s.get('label', k)} ({len(s.get('points', []))} points)", k)
-               for k, s in own.items()]
-        out += [(f"{s['label']}", k) for k, s in voting.STANDARD_SCALES.items() if k not in own]
-        return out
+        from ...core.polls.scales import scale_choices
+
+        return [(label, key) for key, label in scale_choices(self.session.plan)]
 
     def compose(self) -> ComposeResult:
         title = ("Add a question to " + self.activity.title if self.activity is not None

@@ -101,9 +101,12 @@ class TallyScreen(ModalScreen[bool]):
     def fill(self) -> None:
         """Show the counts already entered for this source and group."""
         source, group = self.where()
-        self.saved = {(t.statement, t.choice): t.count
+        statement = {k: i for i, k in enumerate(self.poll.statement_keys or ("",))}
+        choice = {k: i for i, k in enumerate(self.poll.choice_keys)}
+        self.saved = {(statement[t.statement_key], choice[t.choice_key]): t.count
                       for t in voting.tallies(self.store, self.poll.id)
-                      if t.source == source and t.stakeholder_group == group}
+                      if t.source == source and t.stakeholder_group == group
+                      and t.statement_key in statement and t.choice_key in choice}
         for s in range(len(self.statements)):
             for c in range(len(self.poll.choices)):
                 count = self.saved.get((s, c))

@@ -39,6 +39,13 @@ class ActivityInfo(VerticalScroll):
     def config(self) -> dict[str, Any]:
         return dict(self.activity.config)
 
+    @property
+    def typed(self) -> Any:
+        """The activity's configuration through the core's typed accessor."""
+        from ...core.templates import activity_config
+
+        return activity_config(self.activity)
+
     def description(self) -> Text | None:
         desc = str(self.config.get("description", "")).strip()
         if not desc:
@@ -48,9 +55,13 @@ class ActivityInfo(VerticalScroll):
         return text
 
     def scale(self, name: str) -> dict[str, Any] | None:
-        scales = self.session.plan.get("scales", {})
-        found = scales.get(name)
-        return dict(found) if found else None
+        from ...core.errors import UserError
+        from ...core.polls.scales import resolve_scale
+
+        try:
+            return resolve_scale(name, self.session.plan)
+        except UserError:
+            return None
 
     def scale_text(self, name: str, indent: str = "   ") -> Text:
         found = self.scale(name)
@@ -58,6 +69,9 @@ class ActivityInfo(VerticalScroll):
             return Text.assemble((f"{indent}scale {name!r} (not in this session's plan)", "red"))
         text = Text.assemble((f"{indent}Scale: ", "dim"))
         text.append(str(found.get("label", name)), style="bold")
-        for i, point in enumerate(found.get("points", []), 1):
-            text.append(f"\n{indent}  {i}. {point}")
+        side = {k: "agree" for k in found["agree"]} | {k: "disagree" for k in found["disagree"]}
+        for i, point in enumerate(found["points"], 1):
+            text.append(f"\n{indent}  {i}. {point['label']}")
+            if point["key"] in side:
+                text.append(f"  ({side[point['key']]})", style="dim")
         return text

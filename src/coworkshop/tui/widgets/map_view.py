@@ -42,7 +42,8 @@ class MapView(ActivityInfo):
             text.append(f"\n{n}. {q.get('text', '')}")
             if q.get("scale"):
                 found = self.scale(str(q["scale"]))
-                points = " / ".join(found.get("points", [])) if found else str(q["scale"])
+                points = (" / ".join(p["label"] for p in found["points"]) if found
+                          else str(q["scale"]))
                 text.append(f"\n   {points}", style="italic cyan")
             else:
                 text.append("  yes / no", style="italic cyan")
@@ -60,7 +61,7 @@ class MapView(ActivityInfo):
             yield Static(Text(explain), classes="info-block")
         yield Static(
             Text.assemble(
-                (f"Start with at most {self.config.get('max_actors', 10)} actors.", "italic")
+                (f"Start with at most {self.typed.max_actors} actors.", "italic")
             ),
             classes="info-block",
         )

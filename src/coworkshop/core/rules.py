@@ -1,0 +1,50 @@
+"""Every limit and list of the domain, in one place.
+
+Templates, the core, the TUI, the CLI and the server read these; nothing
+restates them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .errors import UserError
+
+#: What an agenda step can be.
+ACTIVITY_KINDS = ("canvas", "poll", "stakeholder_map", "checklist")
+#: What a poll question can be.
+QUESTION_TYPES = (
+    "single",  # one option
+    "multiple",  # several options, up to max_choices
+    "scale",  # one labelled scale
+    "scale_statements",  # the same scale applied to several statements
+    "ranking",  # order the options
+    "open",  # free text
+    "wordcloud",  # a few words
+    "qa",  # questions/ideas submitted and upvoted
+)
+
+#: CHANGE cards a canvas takes: the template's ``max_changes`` (bounds below).
+DEFAULT_MAX_CHANGES = 2
+MIN_MAX_CHANGES, MAX_MAX_CHANGES = 1, 10
+
+MAX_FIELD = 200  # a session's details, a participant's fields, a title
+MAX_CARD_TEXT = 500
+MAX_COMMENT_TEXT = 500
+MAX_NAME = 60  # a participant's name typed on a phone
+MAX_GROUP_NAME = 60  # a breakout group's name ("Group A")
+MAX_KEY = 60
+MAX_TEXT = 2000  # a template's texts
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def group_name(name: str | None) -> str:
+    """A breakout group's name, stripped; refused when too long or with control
+    characters. The one rule for canvases, cards, comments and participants."""
+    name = (name or "").strip()
+    if len(name) > MAX_GROUP_NAME:
+        raise UserError(f"group: at most {MAX_GROUP_NAME} characters")
+    if _CONTROL.search(name):
+        raise UserError("group: control characters are not allowed")
+    return name
