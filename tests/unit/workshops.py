@@ -43,6 +43,8 @@ label = "Education <providers>"
 [scales.rel]
 label = "Relevance"
 points = ["To a great extent", "To some extent", "Does not respond at all"]
+agree = ["To a great extent", "To some extent"]
+disagree = ["Does not respond at all"]
 
 [[crosspoints]]
 key = "cp1"

@@ -16,8 +16,8 @@ crashed) is attached ``mode=ro`` so its latest answers are read too.
 
 from __future__ import annotations
 
+import copy
 import json
-import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -57,6 +57,14 @@ _TABLES: dict[str, tuple[str, ...] | None] = {
     "card": None,
     "cardrevision": None,
     "comment": None,
+}
+
+
+# Columns that exist in one schema only: schema 1 stored positions, schema 2 keys.
+_BOTH_SCHEMAS = {
+    "poll": ("definition",),
+    "ballot": ("statement", "statement_key"),
+    "tally": ("statement", "choice", "statement_key", "choice_key"),
 }
 
 
@@ -170,6 +178,18 @@ class Hub:
             f"ON CONFLICT(id) DO UPDATE SET {updates}{newer}"
         )
 
+    def ensure_columns(self) -> None:
+        """Give every table the columns of both schemas, so one query reads
+        schema-1 rows (positions) and schema-2 rows (keys) together."""
+        for table, cols in _BOTH_SCHEMAS.items():
+            have = self.columns.get(table)
+            if have is None:
+                continue
+            for c in cols:
+                if c not in have:
+                    self.con.execute(f"ALTER TABLE main.{_q(table)} ADD COLUMN {_q(c)}")
+                    have.add(c)
+
     def has(self, table: str, column: str | None = None) -> bool:
         cols = self.columns.get(table)
         return cols is not None and (column is None or column in cols)
@@ -191,6 +211,7 @@ def open_files(paths: Iterable[Path | str]) -> Hub:
             hub.add(path)
         if not hub.has("session"):
             raise UserError("no session found in the given files")
+        hub.ensure_columns()
     except BaseException:
         hub.close()
         raise
@@ -269,110 +290,88 @@ class QuestionDef:
 
 @dataclass
 class PollRow:
+    """One session's poll of a question, with its own definition's keys.
+
+    A schema-1 file stores positions; ``legacy`` polls map them to keys through
+    the poll's own lists, as the file's migration would.
+    """
+
     id: str
     session_id: str
     question: QuestionDef
+    legacy: bool = False
+
+    def __post_init__(self) -> None:
+        self.statement_keys = [st.key for st in self.question.statements]
+        self.choice_keys = [c.key for c in self.question.choices]
+        self.labels = {c.key: c.label for c in self.question.choices}
+
+    def statement(self, index: Any, key: Any) -> str | None:
+        """The statement key of a stored row (the question key for one-statement questions)."""
+        q = self.question
+        if q.type != "scale_statements":
+            return q.key
+        if not self.legacy:
+            return str(key) if key else None
+        try:
+            i = int(index)
+        except (TypeError, ValueError):
+            return None
+        return self.statement_keys[i] if 0 <= i < len(self.statement_keys) else None
+
+    def choice(self, value: Any) -> str | None:
+        """The option or point key of a stored value (or of one item of a list value)."""
+        value = _json(value)
+        if not self.legacy:
+            return str(value) if str(value) in self.labels else None
+        try:
+            i = int(value)
+        except (TypeError, ValueError):
+            return None
+        return self.choice_keys[i] if 0 <= i < len(self.choice_keys) else None
 
 
-# ---------------------------------------------------------------- schema 1: keys derived
+def _points(items: Any, text: str = "label") -> list[Point]:
+    return [Point(str(i["key"]), str(i.get(text, i["key"]))) for i in items or []]
 
 
-_SLUG = re.compile(r"[^a-z0-9]+")
-
-
-def _keys(labels: Sequence[str]) -> list[str]:
-    """Stable keys for schema-1 options and points: a slug of the label, made unique."""
-    out: list[str] = []
-    for label in labels:
-        base = _SLUG.sub("-", label.casefold()).strip("-")[:40] or "item"
-        key, n = base, 2
-        while key in out:
-            key, n = f"{base}-{n}", n + 1
-        out.append(key)
-    return out
-
-
-# Agreement and disagreement points of the scales schema-1 files name, by label.
-_AGREE = re.compile(
-    r"great extent|some extent|fully support|can live with|very important|^essential|"
-    r"realistic now|within 2-3 years|endorse|i agree|^agree|^strongly agree|i support|"
-    r"fully support|^4 - |^5 - ",
-    re.I,
-)
-_DISAGREE = re.compile(
-    r"not respond|serious reservations|cannot live|not important|slightly important|"
-    r"long run|unrealistic|disagree|block|serious concerns",
-    re.I,
-)
-
-
-def _agreement(points: Sequence[str]) -> tuple[list[int], list[int]]:
-    agree = [i for i, p in enumerate(points) if _AGREE.search(p) and not _DISAGREE.search(p)]
-    disagree = [i for i, p in enumerate(points) if _DISAGREE.search(p)]
-    if not agree and not disagree:  # an ordinal scale of no known kind: halves, first is high
-        half = len(points) // 2
-        agree, disagree = list(range(half)), list(range(len(points) - half, len(points)))
-    return agree, disagree
-
-
-_STANDARD: dict[str, dict[str, Any]] | None = None
-
-
-def _standard_scales() -> dict[str, dict[str, Any]]:
-    global _STANDARD
-    if _STANDARD is None:
-        from ..core.voting import STANDARD_SCALES
-
-        _STANDARD = STANDARD_SCALES
-    return _STANDARD
-
-
-def _legacy_question(act_key: str, title: str, position: int, raw: dict[str, Any],
-                     plan: dict[str, Any]) -> QuestionDef:
-    qtype = str(raw.get("type", ""))
-    scale = None
-    if qtype in ("scale", "scale_statements"):
-        name = str(raw.get("scale", ""))
-        sdef = plan.get("scales", {}).get(name) or _standard_scales().get(name) or {
-            "label": name, "points": []
-        }
-        labels = [str(p) for p in sdef.get("points", [])]
-        keys = _keys(labels)
-        agree, disagree = _agreement(labels)
+def _question_def(d: dict[str, Any], title: str, position: int) -> QuestionDef:
+    """A frozen definition (core.polls) as the report's :class:`QuestionDef`."""
+    scale = d.get("scale")
+    if scale:
         scale = {
-            "key": name,
-            "label": str(sdef.get("label", name)),
-            "points": [Point(k, lab) for k, lab in zip(keys, labels, strict=True)],
-            "agree": [keys[i] for i in agree],
-            "disagree": [keys[i] for i in disagree],
+            "key": scale.get("key", ""),
+            "label": scale.get("label", ""),
+            "points": _points(scale.get("points")),
+            "agree": list(scale.get("agree") or []),
+            "disagree": list(scale.get("disagree") or []),
         }
-    statements: list[Point] = []
-    if qtype == "scale_statements":
-        if raw.get("statements_from") == "crosspoints":
-            statements = [
-                Point(str(c["key"]), str(c.get("title") or c["vision"]))
-                for c in plan.get("crosspoints", [])
-            ]
-        else:
-            texts = [str(s) for s in raw.get("statements", [])]
-            statements = [Point(k, t) for k, t in zip(_keys(texts), texts, strict=True)]
-    elif qtype == "scale":
-        statements = [Point(str(raw["key"]), str(raw.get("text", "")))]
-    options = [str(o) for o in raw.get("options", [])]
+    statements = _points(d.get("statements"), "text")
+    if d["type"] == "scale":  # a plain scale question: one statement, the question itself
+        statements = [Point(str(d["key"]), str(d.get("text", "")))]
     return QuestionDef(
-        activity_key=act_key,
+        activity_key=str(d["activity_key"]),
         activity_title=title,
         position=position,
-        key=str(raw["key"]),
-        type=qtype,
-        text=str(raw.get("text", "")),
-        options=[Point(k, lab) for k, lab in zip(_keys(options), options, strict=True)],
-        scale=scale,
+        key=str(d["key"]),
+        type=str(d["type"]),
+        text=str(d.get("text", "")),
+        options=_points(d.get("options")),
+        scale=scale or None,
         statements=statements,
-        max_choices=int(raw.get("max_choices", 0) or 0),
-        max_length=int(raw.get("max_length", 280) or 280),
-        anonymous=bool(raw.get("anonymous", True)),
+        max_choices=int(d.get("max_choices") or 0),
+        max_length=int(d.get("max_length") or 280),
+        anonymous=bool(d.get("anonymous", True)),
     )
+
+
+def _legacy_definition(act_key: str, raw: dict[str, Any], plan: dict[str, Any]) -> dict[str, Any]:
+    """The definition a schema-1 question gets: the same functions that freeze a
+    new question (keys derived from the labels, the scale resolved with its sides)."""
+    from ..core import templates
+    from ..core.polls.polls import freeze
+
+    return freeze(act_key, templates.Question.model_validate(raw), plan)
 
 
 # ---------------------------------------------------------------- reading
@@ -434,26 +433,29 @@ class Reader:
             return []
         plans = {s.id: s.plan for s in self.sessions}
         out = []
-        frozen = self.hub.has("poll", "definition")
-        extra = ", p.definition" if frozen else ""
-        for row in self.hub.rows(
-            f"SELECT p.id, p.session_id, a.key, a.title, a.position, a.config, p.question_key"
-            f"{extra} FROM poll p JOIN activity a ON a.id = p.activity_id "
+        for pid, sid, akey, title, position, config, qkey, frozen in self.hub.rows(
+            "SELECT p.id, p.session_id, a.key, a.title, a.position, a.config, p.question_key, "
+            "p.definition FROM poll p JOIN activity a ON a.id = p.activity_id "
             f"WHERE p.deleted_at IS NULL AND a.deleted_at IS NULL AND p.session_id IN ({self._in})"
             " ORDER BY a.position, a.key",
             self.ids,
         ):
-            pid, sid, akey, title, position, config, qkey = row[:7]
             config = _json(config) or {}
-            raw = next((q for q in config.get("questions", []) if q.get("key") == qkey), None)
-            if raw is None:
-                continue
+            raws = config.get("questions", [])
+            raw = next((q for q in raws if q.get("key") == qkey), None)
+            definition = _json(frozen) or None
+            legacy = not definition
             try:
-                q = _legacy_question(akey, title, position, raw, plans.get(sid, {}))
-            except (KeyError, TypeError, ValueError):
+                if legacy:
+                    if raw is None:
+                        continue
+                    definition = _legacy_definition(akey, raw, plans.get(sid, {}))
+                q = _question_def(dict(definition or {}), title, position * 1000)
+            except (KeyError, TypeError, ValueError, UserError):
                 continue  # a hand-damaged question: the rest of the report still reads
-            q.position = position * 1000 + config.get("questions", []).index(raw)
-            out.append(PollRow(pid, sid, q))
+            if raw is not None:
+                q.position += raws.index(raw)
+            out.append(PollRow(pid, sid, q, legacy))
         return out
 
     def questions(self) -> list[tuple[QuestionDef, list[PollRow]]]:
@@ -467,7 +469,7 @@ class Reader:
         for poll in sorted(self.polls, key=lambda p: order[p.session_id]):
             q = poll.question
             if q.ref not in by_ref:
-                by_ref[q.ref] = (q, [poll])
+                by_ref[q.ref] = (copy.deepcopy(q), [poll])
                 continue
             first, polls = by_ref[q.ref]
             polls.append(poll)
@@ -485,7 +487,8 @@ class Reader:
         self, polls: Sequence[PollRow]
     ) -> Iterator[tuple[str, str, str, str, str, int]]:
         """(session, statement key, choice key, group, channel, count) of single,
-        multiple and scale answers; live ballots plus current tallies."""
+        multiple and scale answers; live ballots plus current tallies, counted
+        with GROUP BY."""
         if not polls:
             return
         marks, ids = self._poll_filter(polls)
@@ -493,35 +496,28 @@ class Reader:
         multiple = polls[0].question.type == "multiple"
         value = "j.value" if multiple else "b.value"
         join = ", json_each(b.value) j" if multiple else ""
-        for pid, stmt, choice, group, n in self.hub.rows(
-            f"SELECT b.poll_id, b.statement, {value}, b.stakeholder_group, count(*) "
-            f"FROM ballot b{join} WHERE b.poll_id IN ({marks}) "
-            "AND b.replaced_by IS NULL AND b.deleted_at IS NULL GROUP BY 1, 2, 3, 4",
+        for pid, index, key, choice, group, n in self.hub.rows(
+            f"SELECT b.poll_id, b.statement, b.statement_key, {value}, b.stakeholder_group, "
+            f"count(*) FROM ballot b{join} WHERE b.poll_id IN ({marks}) "
+            "AND b.replaced_by IS NULL AND b.deleted_at IS NULL GROUP BY 1, 2, 3, 4, 5",
             ids,
         ) if self.hub.has("ballot") else []:
-            yield from self._cell(by_id[pid], stmt, choice, group, PHONE, n)
-        for pid, stmt, choice, group, n in self.hub.rows(
-            f"SELECT poll_id, statement, choice, stakeholder_group, sum(count) FROM tally "
-            f"WHERE poll_id IN ({marks}) AND replaced_by IS NULL AND deleted_at IS NULL "
-            "GROUP BY 1, 2, 3, 4",
+            yield from self._cell(by_id[pid], index, key, choice, group, PHONE, n)
+        for pid, index, key, choice, ckey, group, n in self.hub.rows(
+            "SELECT poll_id, statement, statement_key, choice, choice_key, stakeholder_group, "
+            f"sum(count) FROM tally WHERE poll_id IN ({marks}) AND replaced_by IS NULL "
+            "AND deleted_at IS NULL GROUP BY 1, 2, 3, 4, 5, 6",
             ids,
         ) if self.hub.has("tally") else []:
-            yield from self._cell(by_id[pid], stmt, choice, group, TALLY, n)
+            poll = by_id[pid]
+            yield from self._cell(poll, index, key, choice if poll.legacy else ckey, group,
+                                  TALLY, n)
 
-    def _cell(self, poll: PollRow, stmt: Any, choice: Any, group: str, channel: str,
+    def _cell(self, poll: PollRow, index: Any, key: Any, choice: Any, group: str, channel: str,
               n: int) -> Iterator[tuple[str, str, str, str, str, int]]:
-        q = poll.question
-        choices = q.choices
-        try:
-            c = choices[int(_json(choice))]
-        except (IndexError, TypeError, ValueError):
-            return
-        skey = q.key
-        if q.type == "scale_statements":
-            if not 0 <= int(stmt) < len(q.statements):
-                return
-            skey = q.statements[int(stmt)].key
-        yield (poll.session_id, skey, c.key, group or "", channel, int(n))
+        skey, ckey = poll.statement(index, key), poll.choice(choice)
+        if skey is not None and ckey is not None:
+            yield (poll.session_id, skey, ckey, group or "", channel, int(n))
 
     def respondents(self, polls: Sequence[PollRow]) -> dict[tuple[str, str], int]:
         """(session, channel) -> people who answered a single/multiple/ranking question.
@@ -565,10 +561,8 @@ class Reader:
             "AND b.deleted_at IS NULL GROUP BY 1, 2",
             ids,
         ):
-            options = by_id[pid].question.options
-            try:
-                key = options[int(option)].key
-            except (IndexError, TypeError, ValueError):
+            key = by_id[pid].choice(option)
+            if key is None:
                 continue
             s, c = out.get(key, (0, 0))
             out[key] = (s + int(rank_sum), c + int(n))
@@ -616,22 +610,25 @@ class Reader:
             return
         marks, ids = self._poll_filter(self.polls)
         if self.hub.has("ballot"):
-            for pid, stmt, value, participant, group, created in self.hub.rows(
-                f"SELECT poll_id, statement, value, participant_id, stakeholder_group, "
-                f"created_at FROM ballot WHERE poll_id IN ({marks}) AND replaced_by IS NULL "
-                "AND deleted_at IS NULL ORDER BY session_id, created_at",
+            for pid, index, key, value, participant, group, created in self.hub.rows(
+                "SELECT poll_id, statement, statement_key, value, participant_id, "
+                f"stakeholder_group, created_at FROM ballot WHERE poll_id IN ({marks}) "
+                "AND replaced_by IS NULL AND deleted_at IS NULL ORDER BY session_id, created_at",
                 ids,
             ):
-                yield from self._answer(by_id[pid], stmt, _json(value), participant, group,
+                yield from self._answer(by_id[pid], index, key, _json(value), participant, group,
                                         created, PHONE, 1)
         if self.hub.has("tally"):
-            for pid, stmt, choice, group, n, created in self.hub.rows(
-                f"SELECT poll_id, statement, choice, stakeholder_group, count, created_at "
-                f"FROM tally WHERE poll_id IN ({marks}) AND replaced_by IS NULL "
-                "AND deleted_at IS NULL AND count > 0 ORDER BY session_id, created_at",
+            for pid, index, key, choice, ckey, group, n, created in self.hub.rows(
+                "SELECT poll_id, statement, statement_key, choice, choice_key, "
+                f"stakeholder_group, count, created_at FROM tally WHERE poll_id IN ({marks}) "
+                "AND replaced_by IS NULL AND deleted_at IS NULL AND count > 0 "
+                "ORDER BY session_id, created_at",
                 ids,
             ):
-                yield from self._answer(by_id[pid], stmt, choice, "", group, created, TALLY, n)
+                poll = by_id[pid]
+                yield from self._answer(poll, index, key, choice if poll.legacy else ckey, "",
+                                        group, created, TALLY, n)
         if self.hub.has("qaitem"):
             for pid, text, participant, group, created in self.hub.rows(
                 f"SELECT poll_id, text, participant_id, stakeholder_group, created_at "
@@ -639,11 +636,11 @@ class Reader:
                 "ORDER BY session_id, created_at",
                 ids,
             ):
-                yield from self._answer(by_id[pid], 0, text, participant, group, created,
+                yield from self._answer(by_id[pid], 0, "", text, participant, group, created,
                                         PHONE, 1)
 
-    def _answer(self, poll: PollRow, stmt: Any, value: Any, participant: str, group: str,
-                created: Any, channel: str, count: int) -> Iterator[dict[str, Any]]:
+    def _answer(self, poll: PollRow, index: Any, key: Any, value: Any, participant: str,
+                group: str, created: Any, channel: str, count: int) -> Iterator[dict[str, Any]]:
         q = poll.question
         base = {
             "session_id": poll.session_id,
@@ -656,38 +653,21 @@ class Reader:
             "channel": channel,
             "time": _iso(created),
         }
-
-        def pick(i: Any) -> Point | None:
-            try:
-                return q.choices[int(i)]
-            except (IndexError, TypeError, ValueError):
-                return None
-
         if q.type in ("scale", "scale_statements"):
-            if q.type == "scale_statements":
-                try:
-                    base["statement"] = q.statements[int(stmt)].key
-                except (IndexError, TypeError, ValueError):
-                    return
-            else:
-                base["statement"] = q.key
-            p = pick(value)
-            if p:
-                yield {**base, "point": p.key, "value": p.label}
-        elif q.type == "single":
-            p = pick(value)
-            if p:
-                yield {**base, "point": p.key, "value": p.label}
-        elif q.type == "multiple":
-            for i in value if isinstance(value, list) else [value]:
-                p = pick(i)
-                if p:
-                    yield {**base, "point": p.key, "value": p.label}
-        elif q.type == "ranking":
-            for rank, i in enumerate(value if isinstance(value, list) else [], start=1):
-                p = pick(i)
-                if p:
-                    yield {**base, "point": p.key, "value": p.label, "rank": rank}
+            skey = poll.statement(index, key)
+            if skey is None:
+                return
+            base["statement"] = skey
+        if q.type in ("scale", "scale_statements", "single", "multiple", "ranking"):
+            items = value if isinstance(value, list) else [value]
+            for rank, item in enumerate(items, start=1):
+                ckey = poll.choice(item)
+                if ckey is None:
+                    continue
+                row = {**base, "point": ckey, "value": poll.labels[ckey]}
+                if q.type == "ranking":
+                    row["rank"] = rank
+                yield row
         else:
             yield {**base, "point": "", "value": str(value)}
 
