@@ -59,6 +59,13 @@ _BOTH_SCHEMAS = {
 }
 
 
+_INDEXES = (
+    ("ballot", "poll_id"), ("tally", "poll_id"), ("qaitem", "poll_id"), ("qavote", "item_id"),
+    ("card", "activity_id"), ("cardrevision", "card_id"), ("comment", "card_id"),
+    ("participant", "session_id"), ("poll", "session_id"),
+)
+
+
 def _ro_uri(path: Path) -> str:
     uri = path.resolve().as_uri()
     wal = path.with_name(path.name + "-wal")
@@ -169,9 +176,15 @@ class Hub:
             f"ON CONFLICT(id) DO UPDATE SET {updates}{newer}"
         )
 
-    def ensure_columns(self) -> None:
-        """Give every table the columns of both schemas, so one query reads
-        schema-1 rows (positions) and schema-2 rows (keys) together."""
+    def finish(self) -> None:
+        """Index the hub for the report's queries, and give every table the
+        columns of both schemas, so one query reads schema-1 rows (positions)
+        and schema-2 rows (keys) together."""
+        for table, column in _INDEXES:
+            if self.has(table, column):
+                self.con.execute(
+                    f"CREATE INDEX main.{_q(f'ix_{table}_{column}')} ON {_q(table)}({_q(column)})"
+                )
         for table, cols in _BOTH_SCHEMAS.items():
             have = self.columns.get(table)
             if have is None:
@@ -202,7 +215,7 @@ def open_files(paths: Iterable[Path | str]) -> Hub:
             hub.add(path)
         if not hub.has("session"):
             raise UserError("no session found in the given files")
-        hub.ensure_columns()
+        hub.finish()
     except BaseException:
         hub.close()
         raise

@@ -111,6 +111,9 @@ class PollRow:
         self.statement_keys = [st.key for st in self.question.statements]
         self.choice_keys = [c.key for c in self.question.choices]
         self.labels = {c.key: c.label for c in self.question.choices}
+        # stored JSON text -> key, so counting needs no JSON decoding per row
+        self._stored = {json.dumps(k): k for k in self.choice_keys}
+        self._stored.update({k: k for k in self.choice_keys})  # json_each gives plain text
 
     def statement(self, index: Any, key: Any) -> str | None:
         """The statement key of a stored row (the question key for one-statement questions)."""
@@ -127,9 +130,8 @@ class PollRow:
 
     def choice(self, value: Any) -> str | None:
         """The option or point key of a stored value (or of one item of a list value)."""
-        value = _json(value)
         if not self.legacy:
-            return str(value) if str(value) in self.labels else None
+            return self._stored.get(value) if isinstance(value, str) else None
         try:
             i = int(value)
         except (TypeError, ValueError):
@@ -239,6 +241,7 @@ class Reader:
             return []
         plans = {s.id: s.plan for s in self.sessions}
         out = []
+        seen: dict[tuple[Any, ...], QuestionDef] = {}
         for pid, sid, akey, title, position, config, qkey, frozen in self.hub.rows(
             "SELECT p.id, p.session_id, a.key, a.title, a.position, a.config, p.question_key, "
             "p.definition FROM poll p JOIN activity a ON a.id = p.activity_id "
@@ -246,8 +249,13 @@ class Reader:
             " ORDER BY a.position, a.key",
             self.ids,
         ):
-            config = _json(config) or {}
-            raws = config.get("questions", [])
+            # The sessions of a merged file share their agenda: parse each text once.
+            cached = seen.get((frozen, config, title, position))
+            if cached is not None and frozen:
+                out.append(PollRow(pid, sid, copy.copy(cached), False))
+                continue
+            conf = _json(config) or {}
+            raws = conf.get("questions", [])
             raw = next((q for q in raws if q.get("key") == qkey), None)
             definition = _json(frozen) or None
             legacy = not definition
@@ -261,6 +269,7 @@ class Reader:
                 continue  # a hand-damaged question: the rest of the report still reads
             if raw is not None:
                 q.position += raws.index(raw)
+            seen[frozen, config, title, position] = q
             out.append(PollRow(pid, sid, q, legacy))
         return out
 
