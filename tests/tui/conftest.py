@@ -33,6 +33,8 @@ color = "tan"
 [scales.agreement]
 label = "Agreement"
 points = ["Agree", "Can live with it", "Disagree"]
+agree = ["Agree", "Can live with it"]
+disagree = ["Disagree"]
 
 [[crosspoints]]
 key = "cp1"

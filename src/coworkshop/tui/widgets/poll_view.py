@@ -155,6 +155,8 @@ class PollView(Widget, can_focus=True):
                 tooltip="Show or hide the results, on this screen and on phones."),
         Binding("b", "toggle_groups", "By group", id="poll.by-group",
                 tooltip="Results overall, or split by stakeholder group."),
+        Binding("v", "sort_by_agreement", "Sort", id="poll.sort", show=False,
+                tooltip="Order the statements by agreement, or back in the agenda's order."),
         Binding("e", "enter_tallies", "Tally", id="poll.tally",
                 tooltip="Enter counts from a show of hands or paper ballots."),
         Binding("a", "add_question", "Add", id="poll.add",
@@ -191,6 +193,7 @@ class PollView(Widget, can_focus=True):
         self.snapshot = Snapshot()
         self.cursor = 0
         self.by_group = False
+        self.by_agreement = False
         self._pending: Timer | None = None
         self.group_colors = {g["key"]: group_color(g.get("color"))
                              for g in sessions.stakeholder_groups(session)}
@@ -372,7 +375,7 @@ class PollView(Widget, can_focus=True):
         plan.display = not shown and not is_qa and bool(planned.plain)
         plan.update(planned)
         chart.display = shown
-        chart.show(res if shown else None, self.by_group, self.group_colors)
+        chart.show(res if shown else None, self.by_group, self.group_colors, self.by_agreement)
         items.display = is_qa
         if is_qa:
             self.show_items(items, res.items if res is not None else [])
@@ -518,6 +521,10 @@ class PollView(Widget, can_focus=True):
             return
         self.post_message(ResultsShown(poll.id) if visible else ResultsHidden(poll.id))
         self.reload(poll.id)
+
+    def action_sort_by_agreement(self) -> None:
+        self.by_agreement = not self.by_agreement
+        self.show_detail()
 
     def action_toggle_groups(self) -> None:
         self.by_group = not self.by_group
