@@ -237,3 +237,15 @@ def test_csv_has_one_row_per_answer(files: list[Path]) -> None:
     assert say == ["Green jobs", "Skills ", "skills"]
     assert all(r["participant"] for r in rows if r["channel"] == "phone")
     assert all(r["time"].endswith("Z") for r in rows)
+
+
+def test_a_scale_without_agreement_points_says_so(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    text = workshops.TEMPLATE.replace('agree = ["To a great extent", "To some extent"]\n', "")
+    monkeypatch.setattr(workshops, "TEMPLATE", text.replace(
+        'disagree = ["Does not respond at all"]\n', ""))
+    files = workshops.make_files(tmp_path, "A")
+    rep = model.build(files)
+    s = _statement(rep, "cp1")
+    assert (s["n"], s["agree"], s["status"]) == (7, 0.0, "no_consensus")
+    md = report.render(files, "md")
+    assert "names no agreement points, so agreement cannot be measured" in md

@@ -57,6 +57,13 @@ class Topic:
         """The statement's result in one quotable sentence."""
         s = self.statement
         n = s["n"]
+        if not self.agree_idx:
+            return (
+                f"\u201c{self.title}\u201d: {n} answers; the scale "
+                f"\u201c{self.question['scale']['label']}\u201d names no agreement points, so "
+                "agreement cannot be measured (name them with agree = [...] in the template's "
+                "scale)."
+            )
         if s["status"] == "too_few":
             return (
                 f"\u201c{self.title}\u201d: too few answers to judge ({n}; at least "
