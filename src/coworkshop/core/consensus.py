@@ -342,7 +342,7 @@ def normalise_answer(text: str) -> str:
 class GroupedAnswer:
     """Identical answers counted together."""
 
-    text: str  # the first spelling seen
+    text: str  # the spelling used most often (the first seen on a tie)
     count: int
     sessions: list[str]  # in first-seen order
     groups: list[str]
@@ -358,6 +358,7 @@ def group_answers(
     Most frequent first (then most upvoted, then alphabetically); empty texts are skipped.
     """
     found: dict[str, GroupedAnswer] = {}
+    spellings: dict[str, dict[str, int]] = {}
     for row in rows:
         text, session, group = row[0], row[1], row[2]
         votes = int(row[3]) if len(row) > 3 else 0  # type: ignore[misc]
@@ -369,12 +370,16 @@ def group_answers(
             a = found[key] = GroupedAnswer(text.strip(), 0, [], [])
         a.count += 1
         a.upvotes += votes
+        seen = spellings.setdefault(key, {})
+        seen[text.strip()] = seen.get(text.strip(), 0) + 1
         if str(session) not in a.sessions:
             a.sessions.append(str(session))
         if group and group not in a.groups:
             a.groups.append(group)
         if (str(session), group) not in a.sources:
             a.sources.append((str(session), group))
+    for key, a in found.items():
+        a.text = max(spellings[key].items(), key=lambda kv: kv[1])[0]  # max keeps the first
     return sorted(found.values(), key=lambda a: (-a.count, -a.upvotes, a.text.casefold()))
 
 

@@ -14,7 +14,7 @@ from . import view
 AGREE_COLOURS = ["#1b7837", "#5aae61", "#a6dba0", "#d9f0d3"]  # strongest first
 DISAGREE_COLOURS = ["#b2182b", "#ef8a62", "#f4a582", "#fddbc7"]
 NEUTRAL = "#c8c8c8"
-BAR_WIDTH = 150
+BAR_WIDTH = 120
 
 
 @dataclass
@@ -106,6 +106,8 @@ def render(report: dict[str, Any]) -> str:
         legend=legend,
         status_label=view.status_label,
         group_label=lambda key: view.group_label(report, key),
+        sources=lambda answer: view.sources(report, answer),
+        sentence_end=view.sentence_end,
         bar_width=BAR_WIDTH,
     )
     template = env.get_template("report.html.j2")

@@ -63,9 +63,10 @@ def render(report: dict[str, Any]) -> str:
                       "statements every stakeholder group agrees with."),
         "contested": ("Contested topics", "At least a quarter agree and at least a quarter "
                       "disagree."),
-        "other": ("Other statements", "Majority, no consensus, consensus against, or too few "
+        "other": ("Other statements", "Consensus against, majority, no consensus, or too few "
                   "answers."),
     }
+    unanswered = parts.pop("unanswered")
     for part, topics in parts.items():
         title, text = intro[part]
         add(f"## {title}")
@@ -77,7 +78,7 @@ def render(report: dict[str, Any]) -> str:
         add(text)
         add("")
         for i, t in enumerate(topics, 1):
-            add(f"### {i}. {esc(t.title)}")
+            add(f"### {i}. {esc(t.title)} \u2013 {esc(t.question['scale']['label'])}")
             add("")
             add(f"*{esc(t.question['text'])}* ({esc(t.question['ref'])}, scale "
                 f"{esc(t.question['scale']['label'])})")
@@ -102,6 +103,11 @@ def render(report: dict[str, Any]) -> str:
                 f"{'yes' if st['broad_consensus'] else 'no'}; answers from phones "
                 f"{st['phone']}, from tallies {st['tally']}.")
             add("")
+
+    if unanswered:
+        add("Not answered in these sessions: " + "; ".join(
+            f"{esc(t.title)} ({esc(t.question['ref'])})" for t in unanswered) + ".")
+        add("")
 
     # other questions
     choice = [q for q in report["questions"] if "options" in q]
@@ -142,10 +148,7 @@ def render(report: dict[str, Any]) -> str:
             add("")
             continue
         for a in q["answers"]:
-            where = "; ".join(
-                f"{esc(x['session'])}, {esc(view.group_label(report, x['group']))}"
-                for x in a["from"]
-            )
+            where = esc(view.sources(report, a))
             times = f" (x{a['count']})" if a["count"] > 1 else ""
             votes = f", {a['upvotes']} upvotes" if a.get("upvotes") else ""
             add(f"- \u201c{esc(a['text'])}\u201d{times}{votes} \u2013 {where}")
@@ -205,7 +208,8 @@ def _canvases(report: dict[str, Any], lines: list[str]) -> None:
         add(f"### {esc(cp['title'])}")
         add("")
         if cp["vision"] or cp["need"]:
-            add(f"Vision: {esc(cp['vision'])}. Need: {esc(cp['need'])}.")
+            add(f"Vision: {esc(view.sentence_end(cp['vision']))} "
+                f"Need: {esc(view.sentence_end(cp['need']))}")
             add("")
         for s in cp["sessions"]:
             group = f", group {esc(s['group'])}" if s["group"] else ""

@@ -80,7 +80,7 @@ class Topic:
         ]
         if s["broad_consensus"]:
             parts.append(f"every stakeholder group with {rules['min_group']} or more answers "
-                         f"agrees ({', '.join(eligible)})")
+                         f"agrees ({'; '.join(eligible)})")
         else:
             low = [
                 f"{group_labels.get(g, g)} {pct(f['agree'])}"
@@ -88,7 +88,7 @@ class Topic:
                 if f["n"] >= rules["min_group"] and f["status"] != "consensus"
             ]
             if low:
-                parts.append("not shared by every stakeholder group (" + ", ".join(low) + ")")
+                parts.append("not shared by every stakeholder group (" + "; ".join(low) + ")")
         e = s["ecosystems"]
         if e["of"]:
             parts.append(
@@ -129,13 +129,23 @@ def topics(report: dict[str, Any]) -> list[Topic]:
     return out
 
 
+#: The order of the statuses in the "other statements" part.
+OTHER_ORDER = ("consensus_against", "majority", "no_consensus", "too_few")
+
+
 def sections(report: dict[str, Any]) -> dict[str, list[Topic]]:
-    """Topics split into the document's three parts."""
+    """Topics split into the document's parts: consensus, contested, the rest
+    (consensus against first), and the statements nobody answered."""
     all_topics = topics(report)
+    other = [t for t in all_topics
+             if t.statement["status"] in OTHER_ORDER and t.statement["n"] > 0]
+    other.sort(key=lambda t: (OTHER_ORDER.index(t.statement["status"]),
+                              -t.statement["group_informed"]))
     return {
         "consensus": [t for t in all_topics if t.statement["status"] == "consensus"],
         "contested": [t for t in all_topics if t.statement["status"] == "contested"],
-        "other": [t for t in all_topics if t.statement["status"] not in ("consensus", "contested")],
+        "other": other,
+        "unanswered": [t for t in all_topics if t.statement["n"] == 0],
     }
 
 
@@ -167,3 +177,22 @@ def rules_text(rules: dict[str, Any]) -> str:
         f"{rules['min_answers']} answers per statement; groups of at least "
         f"{rules['min_group']} answers for broad consensus; ecosystems needed: {k}"
     )
+
+
+def sources(report: dict[str, Any], answer: dict[str, Any]) -> str:
+    """Where an answer came from: "Sofia, Policy makers; Oulu, Industry", or for
+    answers given in many places the sessions and the groups."""
+    pairs = answer["from"]
+    if len(pairs) <= 3:
+        return "; ".join(f"{x['session']}, {group_label(report, x['group'])}" for x in pairs)
+    groups = [group_label(report, g) for g in answer["groups"]]
+    return (
+        f"{len(answer['sessions'])} session{'s' if len(answer['sessions']) != 1 else ''} "
+        f"({', '.join(answer['sessions'])}); groups: {'; '.join(groups) or '-'}"
+    )
+
+
+def sentence_end(text: str) -> str:
+    """Text ending in one full stop (people's text may end with one already)."""
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else text + "."
