@@ -13,7 +13,8 @@ crashed) is attached ``mode=ro`` so its latest answers are read too.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,13 @@ _TABLES: dict[str, tuple[str, ...] | None] = {
     "card": None,
     "cardrevision": None,
     "comment": None,
+    # stakeholder register, mapping rounds and checklist (the maps are named
+    # actors, not participants: the report shows them)
+    "stakeholder": None,
+    "mappinground": None,
+    "stakeholderrating": None,
+    "mappinganswer": None,
+    "checklistentry": None,
 }
 
 
@@ -193,6 +201,35 @@ class Hub:
                 if c not in have:
                     self.con.execute(f"ALTER TABLE main.{_q(table)} ADD COLUMN {_q(c)}")
                     have.add(c)
+
+    @contextmanager
+    def orm(self) -> Iterator[Any]:
+        """A read-only SQLModel session over the hub, for core functions that
+        take one (stakeholder maps, checklists). Participants' names and
+        devices are not in the hub: their columns read as empty."""
+        from sqlalchemy import create_engine
+        from sqlalchemy.pool import StaticPool
+        from sqlmodel import Session as DBSession
+
+        from ..core import models
+
+        for table in ("participant",):
+            have = self.columns.get(table)
+            if have is None:
+                continue
+            for column in models.Participant.__table__.columns:  # type: ignore[attr-defined]
+                if column.name not in have:
+                    self.con.execute(
+                        f"ALTER TABLE main.{_q(table)} ADD COLUMN {_q(column.name)} DEFAULT ''"
+                    )
+                    have.add(column.name)
+        engine = create_engine("sqlite://", creator=lambda: self.con, poolclass=StaticPool)
+        try:
+            with DBSession(engine) as db:
+                yield db
+                db.rollback()
+        finally:
+            engine.dispose(close=False)
 
     def has(self, table: str, column: str | None = None) -> bool:
         cols = self.columns.get(table)

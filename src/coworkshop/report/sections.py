@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from . import reader as rd
@@ -103,11 +103,85 @@ def canvases(rows: list[dict[str, Any]], sessions: Sequence[rd.SessionRow]) -> d
     }
 
 
+def _activities(r: rd.Reader, db: Any, kind: str) -> Iterator[tuple[Any, Any]]:
+    """(session, activity) ORM rows of the chosen sessions' activities of ``kind``."""
+    from sqlmodel import col, select
+
+    from ..core.models import Activity, Session
+
+    for s in r.sessions:
+        session = db.get(Session, s.id)
+        if session is None:
+            continue
+        stmt = (
+            select(Activity)
+            .where(Activity.session_id == s.id, Activity.kind == kind,
+                   col(Activity.deleted_at).is_(None))
+            .order_by(col(Activity.position))
+        )
+        for act in db.exec(stmt):
+            yield session, act
+
+
 def maps(r: rd.Reader) -> list[dict[str, Any]]:
-    """Stakeholder maps per session. Empty until the files hold mapping rounds."""
-    return []
+    """Each stakeholder map of the sessions (latest round), with who moved and its SVG.
+
+    Empty when no session mapped stakeholders (or this version cannot read maps).
+    """
+    try:
+        from ..core import map_svg, stakeholders  # type: ignore[attr-defined]
+    except ImportError:
+        return []
+    if not (r.hub.has("stakeholder") and r.hub.has("mappinground")):
+        return []
+    out = []
+    with r.hub.orm() as db:
+        for session, act in _activities(r, db, "stakeholder_map"):
+            data = stakeholders.map_data(db, session, act)
+            if data.round_number is None and not data.entries:
+                continue
+            plain = data.as_dict()
+            moved = [m["text"] for m in plain["movements"]]
+            summary = (
+                f"{len(data.entries)} stakeholders, round {data.round_number or '-'}"
+                + (f" ({data.round_date})" if data.round_date else "")
+                + (f"; moved since round {data.previous_round}: " + "; ".join(moved)
+                   if moved else "; nobody changed quadrant" if data.previous_round else "")
+            )
+            out.append({
+                "session_id": session.id,
+                "session": session.title,
+                "activity_key": act.key,
+                "title": act.title,
+                "summary": summary,
+                "moved": moved,
+                "map": plain,
+                "svg": map_svg.map_svg(data),
+            })
+    return out
 
 
 def checklists(r: rd.Reader) -> list[dict[str, Any]]:
-    """Checklist status per session. Empty until the files hold checklist answers."""
-    return []
+    """The checklist status of each session. Empty when none was filled."""
+    try:
+        from ..core import checklist  # type: ignore[attr-defined]
+    except ImportError:
+        return []
+    if not r.hub.has("checklistentry"):
+        return []
+    out = []
+    with r.hub.orm() as db:
+        for session, act in _activities(r, db, "checklist"):
+            states = checklist.state(db, session, act, with_evidence=False)
+            plain = checklist.as_dict(states)
+            if not any(i["status"] for i in plain["items"]):
+                continue
+            out.append({
+                "session_id": session.id,
+                "session": session.title,
+                "activity_key": act.key,
+                "title": act.title,
+                "summary": plain["progress_text"],
+                **plain,
+            })
+    return out
