@@ -168,6 +168,11 @@ def render(report: dict[str, Any]) -> str:
     if report["checklists"]:
         for c in report["checklists"]:
             add(f"- {esc(c.get('session', ''))}: {esc(c.get('summary', ''))}")
+            for it in c.get("items", []):
+                if it.get("status"):
+                    was = f" (was {it['previous'] or 'open'})" if it.get("changed") else ""
+                    who = f", {esc(it['owner'])}" if it.get("owner") else ""
+                    add(f"  - {esc(it['text'])}: {it['status']}{was}{who}")
     else:
         add("No checklist was filled in in these sessions.")
     add("")
