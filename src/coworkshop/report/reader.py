@@ -116,27 +116,36 @@ class PollRow:
         self._stored.update({k: k for k in self.choice_keys})  # json_each gives plain text
 
     def statement(self, index: Any, key: Any) -> str | None:
-        """The statement key of a stored row (the question key for one-statement questions)."""
+        """The statement key of a stored row (the question key for one-statement questions).
+
+        Decided per row: a schema-1 row (a position, no key) may sit beside
+        schema-2 rows when two copies of a session were given.
+        """
         q = self.question
         if q.type != "scale_statements":
             return q.key
-        if not self.legacy:
-            return str(key) if key else None
-        try:
-            i = int(index)
-        except (TypeError, ValueError):
-            return None
-        return self.statement_keys[i] if 0 <= i < len(self.statement_keys) else None
+        if key:
+            return str(key)
+        return _at(self.statement_keys, index)
 
     def choice(self, value: Any) -> str | None:
-        """The option or point key of a stored value (or of one item of a list value)."""
-        if not self.legacy:
-            return self._stored.get(value) if isinstance(value, str) else None
-        try:
-            i = int(value)
-        except (TypeError, ValueError):
-            return None
-        return self.choice_keys[i] if 0 <= i < len(self.choice_keys) else None
+        """The option or point key of a stored value (or of one item of a list value):
+        a key (schema 2) or a position (schema 1), the poll's own kind tried first."""
+        by_key = self._stored.get(value) if isinstance(value, str) else None
+        if self.legacy:
+            return _at(self.choice_keys, value) or by_key
+        return by_key or _at(self.choice_keys, value)
+
+
+def _at(keys: list[str], position: Any) -> str | None:
+    """``keys[position]`` for a stored position (an int, or its JSON text), else None."""
+    if position is None or isinstance(position, bool):
+        return None
+    try:
+        i = int(position)
+    except (TypeError, ValueError):
+        return None
+    return keys[i] if 0 <= i < len(keys) else None
 
 
 def _points(items: Any, text: str = "label") -> list[Point]:
@@ -325,7 +334,7 @@ class Reader:
             ids,
         ) if self.hub.has("tally") else []:
             poll = by_id[pid]
-            yield from self._cell(poll, index, key, choice if poll.legacy else ckey, group,
+            yield from self._cell(poll, index, key, choice if ckey is None else ckey, group,
                                   TALLY, n)
 
     def _cell(self, poll: PollRow, index: Any, key: Any, choice: Any, group: str, channel: str,
@@ -441,9 +450,9 @@ class Reader:
                 "ORDER BY session_id, created_at",
                 ids,
             ):
-                poll = by_id[pid]
-                yield from self._answer(poll, index, key, choice if poll.legacy else ckey, "",
-                                        group, created, TALLY, n)
+                yield from self._answer(by_id[pid], index, key,
+                                        choice if ckey is None else ckey, "", group, created,
+                                        TALLY, n)
         if self.hub.has("qaitem"):
             for pid, text, participant, group, created in self.hub.rows(
                 f"SELECT poll_id, text, participant_id, stakeholder_group, created_at "
