@@ -108,6 +108,7 @@ def render(report: dict[str, Any]) -> str:
         group_label=lambda key: view.group_label(report, key),
         sources=lambda answer: view.sources(report, answer),
         sentence_end=view.sentence_end,
+        unanswered_text=view.unanswered_text,
         bar_width=BAR_WIDTH,
     )
     template = env.get_template("report.html.j2")

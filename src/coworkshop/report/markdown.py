@@ -105,8 +105,7 @@ def render(report: dict[str, Any]) -> str:
             add("")
 
     if unanswered:
-        add("Not answered in these sessions: " + "; ".join(
-            f"{esc(t.title)} ({esc(t.question['ref'])})" for t in unanswered) + ".")
+        add("Not answered in these sessions: " + esc(view.unanswered_text(unanswered)) + ".")
         add("")
 
     # other questions
@@ -117,9 +116,14 @@ def render(report: dict[str, Any]) -> str:
         for q in choice:
             add(f"### {esc(q['text'])}")
             add("")
-            add(f"{esc(q['ref'])}, {q['type']}: {q['respondents']} answered "
-                f"({q['phone']} by phone, {q['tally']} counted by hand).")
+            if not q["respondents"]:
+                add(f"{esc(q['ref'])}, {q['type']}: no answers.")
+            else:
+                add(f"{esc(q['ref'])}, {q['type']}: {q['respondents']} answered "
+                    f"({q['phone']} by phone, {q['tally']} counted by hand).")
             add("")
+            if not q["respondents"]:
+                continue
             if q["type"] == "ranking":
                 lines += _table(
                     ["Option", "Mean rank", "Borda", "Ranked by"],

@@ -196,3 +196,19 @@ def sentence_end(text: str) -> str:
     """Text ending in one full stop (people's text may end with one already)."""
     text = text.strip()
     return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def unanswered_text(unanswered: list[Topic]) -> str:
+    """The statements nobody answered, by question: a whole question in one item."""
+    by_ref: dict[str, list[Topic]] = {}
+    for t in unanswered:
+        by_ref.setdefault(t.question["ref"], []).append(t)
+    parts = []
+    for ref, ts in by_ref.items():
+        q = ts[0].question
+        if len(ts) == len(q["statements"]):
+            n = len(ts)
+            parts.append(f"{q['text']} ({ref}{f', {n} statements' if n > 1 else ''})")
+        else:
+            parts.append(f"{', '.join(t.title for t in ts)} ({ref})")
+    return "; ".join(parts)
