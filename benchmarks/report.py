@@ -17,6 +17,7 @@ Then each format is produced in a fresh subprocess, the way a user runs it
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import platform
 import random
@@ -114,7 +115,11 @@ def build(path: Path, sessions_n: int, participants: int, polls: int, seed: int 
             place=f"Town {s + 1}", country=COUNTRIES[s % len(COUNTRIES)],
             sector=SECTORS[s % len(SECTORS)],
         )
-        made.append(sessions.create_session(store, tpl, details, text).id)
+        if next(iter(inspect.signature(sessions.create_session).parameters)) == "db":
+            with store.unit() as db:  # type: ignore[attr-defined]  # one unit of work
+                made.append(sessions.create_session(db, tpl, details, text).id)
+        else:
+            made.append(sessions.create_session(store, tpl, details, text).id)
     store.close()
 
     con = sqlite3.connect(path)

@@ -17,6 +17,8 @@ cp2 "Recognition":
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +108,15 @@ type = "qa"
 text = "Questions?"
 """
 
+def core(store: Store, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call a core function whether it takes the store or a unit of work (``db``)
+    that the caller commits: the core is moving from the first to the second."""
+    if next(iter(inspect.signature(fn).parameters)) == "db":
+        with store.unit() as db:  # type: ignore[attr-defined]
+            return fn(db, *args, **kwargs)
+    return fn(store, *args, **kwargs)
+
+
 GREAT, SOME, NONE = 0, 1, 2
 CP1, CP2 = 0, 1
 
@@ -188,15 +199,16 @@ def add_session(store: Store, name: str) -> Any:
     tpl = templates.parse_text(TEMPLATE, "t3.toml")
     details = sessions.SessionDetails(title=f"Workshop {name}", place=f"Place {name}",
                                       **SESSIONS[name])
-    session = sessions.create_session(store, tpl, details, TEMPLATE)
+    session = core(store, sessions.create_session, tpl, details, TEMPLATE)
     FILL[name](store, session)
     if name == "A":
-        act = next(a for a in sessions.activities(store, session.id) if a.key == "canvas-1")
-        change = canvas.add_card(store, act.id, "change", "More firms use micro-credentials")
-        how = canvas.add_card(store, act.id, "how", "Vouchers", link_id=change.id)
-        canvas.add_card(store, act.id, "what", "A voucher scheme", link_id=how.id)
-        canvas.edit_card(store, how.id, "Vouchers for SMEs")
-        canvas.add_comment(store, how.id, "Who pays for them?", from_group="g2")
+        act = next(a for a in core(store, sessions.activities, session.id)
+                   if a.key == "canvas-1")
+        change = core(store, canvas.add_card, act.id, "change", "More firms use micro-credentials")
+        how = core(store, canvas.add_card, act.id, "how", "Vouchers", link_id=change.id)
+        core(store, canvas.add_card, act.id, "what", "A voucher scheme", link_id=how.id)
+        core(store, canvas.edit_card, how.id, "Vouchers for SMEs")
+        core(store, canvas.add_comment, how.id, "Who pays for them?", from_group="g2")
     return session
 
 
