@@ -138,6 +138,12 @@ def test_canvas_pathways_with_revisions_and_feedback(files: list[Path]) -> None:
     assert (step["text"], step["revisions"]) == ("Vouchers for SMEs", 1)
     assert [f["text"] for f in step["feedback"]] == ["Who pays for them?"]
     assert [w["text"] for w in step["whats"]] == ["A voucher scheme"]
+    (grid,) = cv["grids"]
+    assert (grid["session"], grid["title"]) == ("Workshop A", "Theory of Change Grid")
+    assert [c["text"] for c in grid["cells"]["learners/short"]] == ["Adults <learn> at work"]
+    md = report.render(files, "md")
+    assert "## CREDEX grids" in md
+    assert "| Learners | Adults \\<learn\\> at work (VET providers) |  |" in md
     assert model.build(files)["maps"] == [] and model.build(files)["checklists"] == []
 
 
@@ -158,6 +164,8 @@ def test_several_files_give_the_figures_of_one_merged_file(
         for cp in rep["canvases"]["pathways"]:
             for s in cp["sessions"]:
                 s.pop("session_id")
+        for g in rep["canvases"]["grids"]:
+            g.pop("session_id")
     assert a == b
 
 

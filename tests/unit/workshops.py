@@ -67,6 +67,14 @@ title = "Pathway 1"
 crosspoint = "cp1"
 
 [[agenda]]
+key = "grid"
+kind = "canvas"
+shape = "grid"
+title = "Theory of Change Grid"
+levels = [{key = "systemic", label = "Systemic"}, {key = "learners", label = "Learners"}]
+timeframes = [{key = "short", label = "1-3 years"}, {key = "long", label = "6+ years"}]
+
+[[agenda]]
 key = "vote"
 kind = "poll"
 title = "Relevance"
@@ -209,6 +217,9 @@ def add_session(store: Store, name: str) -> Any:
         core(store, canvas.add_card, act.id, "what", "A voucher scheme", link_id=how.id)
         core(store, canvas.edit_card, how.id, "Vouchers for SMEs")
         core(store, canvas.add_comment, how.id, "Who pays for them?", from_group="g2")
+        grid = next(a for a in core(store, sessions.activities, session.id) if a.key == "grid")
+        core(store, canvas.add_card, grid.id, "learners/short", "Adults <learn> at work",
+             stakeholders="VET providers")
     return session
 
 

@@ -250,7 +250,11 @@ def _canvases(report: dict[str, Any], lines: list[str]) -> None:
                 row = [esc(lv["label"])]
                 for tf in g["timeframes"]:
                     cards = g["cells"].get(f"{lv['key']}/{tf['key']}", [])
-                    row.append("<br>".join(_card_line(c) for c in cards))
+                    row.append("<br>".join(
+                        _card_line(c)
+                        + (f" ({esc(c['stakeholders'])})" if c.get("stakeholders") else "")
+                        for c in cards
+                    ))
                 rows.append(row)
             lines += _table(head, rows)
             add("")
