@@ -43,6 +43,8 @@ def test_all_four_formats_from_several_files(tmp_path: Path) -> None:
     html = (tmp_path / "report.html").read_text()
     assert html.startswith("<!doctype html>") and "<svg" in html
     assert "<link" not in html and "src=" not in html and "url(" not in html  # no asset
+    assert "Education &lt;providers&gt;" in html and "<providers>" not in html  # escaped
+    assert "Adults &lt;learn&gt; at work" in html
     rows = list(csv.DictReader(io.StringIO((tmp_path / "report.csv").read_text())))
     assert sum(int(r["count"]) for r in rows if r["statement"] == "cp1") == 18
     assert (tmp_path / "report.md").read_text() == md.output
