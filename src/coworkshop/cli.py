@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import paths
+from . import pathchecks, paths
 from .core.errors import UserError
 
 app = typer.Typer(
@@ -34,6 +34,7 @@ err = Console(stderr=True, highlight=False)
 
 class Settings:
     templates_dir: Path | None = None
+    sessions_dir: Path | None = None
 
 
 def _templates_dir() -> Path:
@@ -41,7 +42,11 @@ def _templates_dir() -> Path:
 
 
 def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", soft_wrap=True)
+    # One line whatever the message holds (SQLite's integrity check reports
+    # over several lines); markup=False: a file name may contain "[".
+    line = " ".join(message.split())
+    err.print("[bold red]error:[/] ", end="", soft_wrap=True)
+    err.print(line, soft_wrap=True, markup=False, highlight=False)
     return typer.Exit(1)
 
 
@@ -70,6 +75,7 @@ def root(
         typer.Option(
             "--sessions-dir",
             envvar=paths.SESSIONS_ENV,
+            readable=False,
             help="Folder of session files (default ./sessions).",
         ),
     ] = None,
@@ -78,15 +84,16 @@ def root(
         typer.Option(
             "--templates-dir",
             envvar=paths.TEMPLATES_ENV,
+            readable=False,
             help="Folder of templates (default ./canvases, else the bundled ones).",
         ),
     ] = None,
 ) -> None:
     """Without a command: open the facilitator's app on the sessions folder."""
     Settings.templates_dir = templates_dir
+    Settings.sessions_dir = sessions_dir
     if ctx.invoked_subcommand is None:
-        folder = paths.sessions_dir(sessions_dir)
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = pathchecks.writable_folder(paths.sessions_dir(sessions_dir), create=True)
         _run_tui(sessions_dir=folder)
 
 
@@ -103,11 +110,13 @@ def _run_tui(sessions_dir: Path | None = None, session_file: Path | None = None)
 
 @app.command("open")
 @user_errors
-def open_cmd(file: Annotated[Path, typer.Argument(help="A session file (.cws).")]) -> None:
+def open_cmd(
+    file: Annotated[Path, typer.Argument(help="A session file (.cws).", readable=False)],
+) -> None:
     """Open the app on one session file."""
     from .core.probe import check_file
 
-    check_file(file)
+    check_file(pathchecks.readable_file(file))
     _run_tui(sessions_dir=file.parent, session_file=file)
 
 
@@ -144,10 +153,13 @@ def new_cmd(
     language: Annotated[str, typer.Option(help="Language code (default: the template's).")] = "",
     facilitator: Annotated[str, typer.Option(help="Who facilitates.")] = "",
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Session file to create.")
+        Path | None,
+        typer.Option("-o", "--output", help="Session file to create.", readable=False),
     ] = None,
     sessions_dir: Annotated[
-        Path | None, typer.Option("--sessions-dir", envvar=paths.SESSIONS_ENV)
+        Path | None,
+        # no envvar here: the root's --sessions-dir (or its envvar) applies when not given
+        typer.Option("--sessions-dir", readable=False),
     ] = None,
 ) -> None:
     """Create a session file from a template and print its path."""
@@ -156,10 +168,12 @@ def new_cmd(
 
     details = SessionDetails(title, date, place, country, sector, language, facilitator).cleaned()
     tpath = templates.resolve(template, _templates_dir())
+    templates.load(tpath)  # a folder, unreadable or not UTF-8: one line, nothing created
     if output is None:
-        folder = paths.sessions_dir(sessions_dir)
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = pathchecks.writable_folder(
+            paths.sessions_dir(sessions_dir or Settings.sessions_dir), create=True)
         output = default_path(folder, details)
+    pathchecks.new_file(output)
     store, _session = create_session_file(output, tpath, details)
     store.close()
     typer.echo(str(output))
@@ -209,22 +223,28 @@ def sessions_cmd(
 def demo_cmd(
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="File to create (default sessions/demo.cws)."),
+        typer.Option("-o", "--output", help="File to create (default sessions/demo.cws).",
+                     readable=False),
     ] = None,
     sessions_dir: Annotated[
-        Path | None, typer.Option("--sessions-dir", envvar=paths.SESSIONS_ENV)
+        Path | None,
+        # no envvar here: the root's --sessions-dir (or its envvar) applies when not given
+        typer.Option("--sessions-dir", readable=False),
     ] = None,
 ) -> None:
     """Create a lived-in demo session to explore the app."""
     from .core.demo import build_demo
+    from .core.probe import check_file
 
     if output is None:
-        folder = paths.sessions_dir(sessions_dir)
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = paths.sessions_dir(sessions_dir or Settings.sessions_dir)
         output = folder / "demo.cws"
-        if output.exists():
+        if output.exists() or output.is_symlink():
+            check_file(pathchecks.readable_file(output))  # a folder, or not a session file
             typer.echo(f"{output} (the demo session is already there)")
             return
+        pathchecks.writable_folder(folder, create=True)
+    pathchecks.new_file(output)
     store = build_demo(output, _templates_dir())
     store.close()
     typer.echo(str(output))
@@ -233,8 +253,11 @@ def demo_cmd(
 @template_app.command("save")
 @user_errors
 def template_save_cmd(
-    file: Annotated[Path, typer.Argument(help="A session file.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Template file to write (.toml).")],
+    file: Annotated[Path, typer.Argument(help="A session file.", readable=False)],
+    output: Annotated[
+        Path,
+        typer.Option("-o", "--output", help="Template file to write (.toml).", readable=False),
+    ],
     name: Annotated[str, typer.Option(help="Template name (default: from the file name).")] = "",
     title: Annotated[str, typer.Option(help="Template title.")] = "",
     force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
@@ -244,11 +267,17 @@ def template_save_cmd(
     from .core.sessions import slug, template_of_session
     from .core.store import Store
 
+    if output.is_dir():
+        raise _fail(f"{output}: is a folder, not a template file")
     if output.suffix != ".toml":
         raise _fail(f"{output}: a template file name ends in .toml")
     if output.exists() and not force:
         raise _fail(f"{output}: already exists (use --force to overwrite)")
-    store = Store.open(file)
+    if output.parent.exists():
+        pathchecks.new_file(output, overwrite=True)
+    else:
+        pathchecks.creatable_folder(output.parent)
+    store = Store.open(pathchecks.readable_file(file))
     try:
         session = store.only_session()
         tpl = template_of_session(store, session.id, name or slug(output.stem), title)
@@ -256,15 +285,20 @@ def template_save_cmd(
         store.close()
     text = templates.dump(tpl)
     templates.parse_text(text, str(output))  # what we write must load back
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
+    pathchecks.writable_folder(output.parent, create=True)
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"{output}: cannot be written ({exc.strerror})") from exc
     typer.echo(str(output))
 
 
 @template_app.command("check")
 @user_errors
 def template_check_cmd(
-    files: Annotated[list[Path], typer.Argument(help="Template files to validate.")],
+    files: Annotated[
+        list[Path], typer.Argument(help="Template files to validate.", readable=False)
+    ],
 ) -> None:
     """Validate templates; prints one line per file and exits 1 if any fails."""
     from .core import templates
@@ -285,10 +319,12 @@ def template_check_cmd(
 @app.command("serve")
 @user_errors
 def serve_cmd(
-    file: Annotated[Path, typer.Argument(help="A session file (.cws).")],
-    host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0: every network).")] = (
-        "0.0.0.0"
-    ),
+    file: Annotated[Path, typer.Argument(help="A session file (.cws).", readable=False)],
+    host: Annotated[
+        str,
+        typer.Option(help="Address to listen on (default: this laptop's address on the room's "
+                          "network, and loopback; 0.0.0.0: every network)."),
+    ] = "",
     port: Annotated[int, typer.Option(help="Port (the next free one if taken; 0: any).")] = 8765,
     open_polls: Annotated[
         list[str] | None,
@@ -296,7 +332,8 @@ def serve_cmd(
     ] = None,
     code: Annotated[str, typer.Option(help="Join code (default: a new random one).")] = "",
     log: Annotated[
-        Path | None, typer.Option(help="Log file (default: warnings to stderr).")
+        Path | None,
+        typer.Option(help="Log file (default: warnings to stderr).", readable=False),
     ] = None,
     joins_per_minute: Annotated[
         float, typer.Option(help="Joins allowed per minute from one address.")
@@ -309,31 +346,48 @@ def serve_cmd(
     from rich.markup import escape
 
     from .core import voting
+    from .core.probe import check_file
     from .core.store import Store
     from .server import Limits, qr_text_lines
     from .server import serve as run_server
 
-    if code and not (code.isdigit() and 4 <= len(code) <= 12):
+    # Every option is checked before the file is opened: a refusal changes nothing.
+    if code and not (code.isdigit() and code.isascii() and 4 <= len(code) <= 12):
         raise _fail("--code: 4 to 12 digits")
+    pathchecks.port(port)
+    pathchecks.positive_rate(joins_per_minute, "--joins-per-minute")
+    if log is not None:
+        pathchecks.log_file(log)
+    if host:
+        _check_host(host)
+    check_file(pathchecks.readable_file(file))
     store = Store.open(file)
     root = logging.getLogger()
-    handler: logging.Handler = (
-        logging.FileHandler(log, delay=True) if log else logging.StreamHandler()
-    )
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.setLevel(logging.INFO if log else logging.WARNING)
+    handler: logging.Handler | None = None
     level = root.level
     try:
         session = store.only_session()
-        for ref in open_polls or []:
-            for poll in voting.find_polls(store, session.id, ref):
-                voting.open_poll(store, poll.id)
+        refs = list(open_polls or [])
+        _check_poll_refs(store, session.id, refs)
+        try:
+            handler = logging.FileHandler(log) if log else logging.StreamHandler()
+        except OSError as exc:
+            raise _fail(f"{log}: cannot be written ({exc.strerror})") from exc
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setLevel(logging.INFO if log else logging.WARNING)
 
         def announce(server: Any) -> None:
+            # Polls open once the server listens: a server that cannot start
+            # leaves the file as it was.
+            for ref in refs:
+                for poll in voting.find_polls(store, session.id, ref):
+                    server.open_poll(poll.id)
             title = escape(session.title)
             out.print(f"[bold]{title}[/]: live voting, join code [bold]{server.code}[/]")
+            listening = server.listening()
             for addr in server.addresses():
-                out.print(f"  {server.join_url(addr.ip)}   ({addr.label})")
+                if addr.ip in listening or not server.auto:
+                    out.print(f"  {server.join_url(addr.ip)}   ({addr.label})")
             for line in qr_text_lines(server.join_url()):
                 out.print(line, highlight=False, markup=False)
             out.print("Press Ctrl+C to stop.", style="dim")
@@ -355,10 +409,47 @@ def serve_cmd(
             )
         )
     finally:
-        root.removeHandler(handler)
+        if handler is not None:
+            root.removeHandler(handler)
+            handler.close()
         root.setLevel(level)
-        handler.close()
         store.close()
+
+
+def _check_host(host: str) -> None:
+    """Refuse an address this laptop cannot listen on, before anything is written."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, 0, type=socket.SOCK_STREAM)
+        family, kind, proto, _name, addr = infos[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.bind(addr)
+    except (OSError, UnicodeError, IndexError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise UserError(f"--host {host}: cannot listen there ({reason})") from exc
+
+
+def _check_poll_refs(store: Any, session_id: str, refs: list[str]) -> None:
+    """Refuse an ``--open`` that names no poll, reading the file only."""
+    from sqlmodel import select
+
+    from .core import sessions
+    from .core.models import Poll
+
+    known: set[str] = set()
+    for act in sessions.activities(store, session_id):
+        if act.kind != "poll":
+            continue
+        known.add(act.key)
+        for q in act.config.get("questions", []):
+            known.add(f"{act.key}/{q.get('key', '')}")
+    with store.db() as db:
+        known.update(db.exec(select(Poll.id).where(Poll.session_id == session_id)))
+    for ref in refs:
+        if ref not in known:
+            names = ", ".join(sorted(k for k in known if "/" in k)) or "none"
+            raise UserError(f"--open {ref}: no such poll in {store.path} (polls: {names})")
 
 
 @app.command("report")

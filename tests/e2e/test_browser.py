@@ -94,8 +94,9 @@ def test_two_phones_vote_change_and_follow_the_facilitator(tmp_path: Path, brows
             page.wait_for_selector("article[data-type=single]", state="detached")
         for page, points in ((a, [0, 1, 2]), (b, [0, 0, 1])):
             card = page.locator("article[data-type=scale_statements]")
-            for s, point in enumerate(points):
-                card.locator(".stmt").nth(s).locator(".opt").nth(point).click()
+            for s, point in enumerate(points):  # one statement at a time, then the next
+                assert card.locator(".stmt").get_attribute("data-statement") == str(s)
+                card.locator(".stmt .opt").nth(point).click()
             card.locator("button.primary").click()
             card.locator(".status.ok").wait_for()
 
@@ -106,13 +107,18 @@ def test_two_phones_vote_change_and_follow_the_facilitator(tmp_path: Path, brows
         card = c.locator("article[data-type=scale_statements]")
         card.wait_for()
         # a late ballot: C picks a rating, the poll closes before C hears of it, C sends
-        card.locator(".stmt").nth(2).locator(".opt").nth(2).click()
+        card.locator(".step").nth(2).click()
+        card.locator(".stmt .opt").nth(2).click()
         c.route("**/api/state", lambda route: route.abort())
         voting.close_poll(store, polls["rate"].id)
         card.locator("button.primary").click()
         assert "Too late" in card.locator(".status.error").inner_text()
         c.unroute("**/api/state")
         card.wait_for(state="detached")  # the next refresh shows the poll closed
+        notice = c.locator(".notice")  # ... and the notice stays until dismissed
+        assert "not counted" in notice.inner_text()
+        notice.get_by_role("button").click()
+        notice.wait_for(state="detached")
 
         # Q&A: hostile text is shown as text on the other phone
         voting.open_poll(store, polls["ask"].id)
@@ -136,10 +142,14 @@ def test_two_phones_vote_change_and_follow_the_facilitator(tmp_path: Path, brows
     assert (ana.name, ana.stakeholder_group, other.stakeholder_group) == (
         "Ana", "policy", "industry")
     stage = voting.ballot_history(store, polls["stage"].id)
-    assert [(x.participant_id, voting.ballot_positions(polls["stage"], x)[1], x.replaced_by is None)
-            for x in stage] == [
-        (ana.id, 1, False), (other.id, 2, True), (ana.id, 0, True)]
-    live = sorted((x.participant_id == ana.id, *voting.ballot_positions(polls["rate"], x))
+    assert [(x.stakeholder_group, voting.ballot_positions(polls["stage"], x)[1],
+             x.replaced_by is None) for x in stage] == [
+        ("policy", 1, False), ("industry", 2, True), ("policy", 0, True)]
+    # anonymous polls: one pseudonym per phone, none of them a participant's id
+    assert stage[0].participant_id == stage[2].participant_id != stage[1].participant_id
+    assert {x.participant_id for x in stage}.isdisjoint({ana.id, other.id})
+    ana_anon = stage[0].participant_id
+    live = sorted((x.participant_id == ana_anon, *voting.ballot_positions(polls["rate"], x))
                   for x in voting.live_ballots(store, polls["rate"].id))
     assert live == [(False, 0, 0), (False, 1, 0), (False, 2, 1),
                     (True, 0, 0), (True, 1, 1), (True, 2, 2)]

@@ -83,6 +83,6 @@ def test_serve_refuses_a_missing_file_and_an_unknown_poll(tmp_path: Path) -> Non
     store, _session, _ = build(tmp_path / "s.cws")
     store.close()
     unknown = runner.invoke(app, ["serve", str(tmp_path / "s.cws"), "--open", "poll/nope"])
-    assert unknown.exit_code == 1 and "no poll 'poll/nope'" in unknown.output
+    assert unknown.exit_code == 1 and "--open poll/nope: no such poll" in unknown.output
     bad_code = runner.invoke(app, ["serve", str(tmp_path / "s.cws"), "--code", "12ab"])
     assert bad_code.exit_code == 1 and "--code" in bad_code.output

@@ -11,7 +11,7 @@ from typing import Any
 
 from aiohttp import ClientSession, ClientTimeout
 from textual.pilot import Pilot
-from textual.widgets import Input, Select, TextArea
+from textual.widgets import Digits, Input, Select, TextArea
 
 from coworkshop.core import voting
 from coworkshop.core.store import Store
@@ -487,3 +487,43 @@ async def test_rated_statements_show_agreement_median_status_and_sort(
         await pilot.press("v")
         await settle(pilot)
         assert "Ordered by agreement" not in view_text(pilot, view)
+
+
+async def test_code_guessing_warns_on_the_session_bar_and_n_gives_a_new_code(
+    sessions_dir: Path, templates_dir: Path, session_file: Path
+) -> None:
+    app = make_app(sessions_dir, templates_dir, session_file)
+    async with app.run_test(size=(140, 32)) as pilot:
+        await poll_view(pilot, "stage")
+        screen = app.screen
+        assert isinstance(screen, SessionScreen) and screen.live is not None
+        live = screen.live
+        live.host, live.port = "127.0.0.1", 0
+        await pilot.press("l")
+        await wait_for(pilot, lambda: live.running and isinstance(app.screen, JoinScreen),
+                       what="live voting")
+        old = live.code
+        await pilot.press("escape")
+        await settle(pilot)
+        assert live.server is not None
+        for n in range(30):  # wrong codes from many addresses: past the room's ceiling
+            live.server.room.wrong_code(f"10.0.{n}.1")
+        assert live.codes_locked()
+        await wait_for(pilot, lambda: "CODE GUESSING" in screen_text(app), what="the warning")
+        async with ClientSession(live.base_url(), timeout=ClientTimeout(total=10)) as phone:
+            paused = await phone.post("/api/join", json={"code": old, "group": "policy"})
+            assert paused.status == 429
+            await pilot.press("l")
+            await wait_for(pilot, lambda: isinstance(app.screen, JoinScreen), what="join screen")
+            await pilot.press("n")
+            await settle(pilot)
+            assert not live.codes_locked()
+            code = live.code
+            shown = app.screen.query_one("#join-code", Digits).value
+            assert shown == f"{code[:3]} {code[3:]}"  # the big digits show the new code
+            assert "New code" in screen_text(app)
+            ok = await phone.post("/api/join", json={"code": code, "group": "policy"})
+            assert ok.status == 200
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: "CODE GUESSING" not in screen_text(app),
+                       what="the warning to go")

@@ -81,6 +81,46 @@ JOIN_CODE_DIGITS = 6
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _SPACES = re.compile(r"\s+")
 
+
+# ---------------------------------------------------------------- text people type
+# One place decides what typed text may hold, for the server's edge and the core.
+
+#: Bidirectional embeddings, overrides and isolates: they can make a name or an
+#: answer read backwards on the projector.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def text_problem(text: str, *, one_line: bool, controls: bool = True) -> str:
+    """Why ``text`` cannot be stored as typed, or "" if it can.
+
+    Lone surrogates (``"\\udfff"`` in JSON) are not text: SQLite stores them,
+    and then every page that shows them fails. ``one_line`` also refuses
+    line breaks, tabs and bidirectional overrides (names, word-cloud words).
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "the text contains invalid characters"
+    if controls and _CONTROL.search(text):
+        return "the text contains control characters"
+    if one_line and ("\n" in text or "\r" in text or "\t" in text or _BIDI.search(text)):
+        return "the text must be one line, without direction overrides"
+    return ""
+
+
+def readable(text: str) -> str:
+    """``text`` from a file, with any invalid character replaced by U+FFFD.
+
+    Files written before the server refused such text may hold lone
+    surrogates; results built from them must still show.
+    """
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 # ---------------------------------------------------------------- polls
 
 
@@ -433,8 +473,9 @@ def join(
     name = name.strip()
     if len(name) > MAX_NAME:
         raise UserError(f"name: at most {MAX_NAME} characters")
-    if _CONTROL.search(name):
-        raise UserError("name: control characters are not allowed")
+    problem = text_problem(name, one_line=True) or text_problem(stakeholder_group, one_line=True)
+    if problem:
+        raise UserError(f"name: {problem}")
     participant = sessions.add_participant(store, session, stakeholder_group, name=name)
     token = secrets.token_urlsafe(24)
     device = Device(
@@ -489,8 +530,7 @@ def _text(value: Any, limit: int, one_line: bool) -> str:
         raise UserError("the answer is empty")
     if len(value) > limit:
         raise UserError(f"the answer is too long: at most {limit} characters")
-    bad = _CONTROL.search(value)
-    if bad or (one_line and ("\n" in value or "\t" in value)):
+    if text_problem(value, one_line=one_line):
         raise UserError("the answer contains characters that are not allowed")
     return value
 
@@ -535,7 +575,7 @@ def check_value(poll: PollInfo, value: Any) -> Any:
             raise UserError("rate at least one statement")
         out: dict[int, int] = {}
         for k, v in value.items():
-            if isinstance(k, str) and k.isdigit() and len(k) < 4:
+            if isinstance(k, str) and k.isascii() and k.isdigit() and len(k) < 4:  # not "²"
                 k = int(k)
             if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k < len(poll.statements):
                 raise UserError(f"there is no statement {k!r}")
@@ -1193,7 +1233,7 @@ def qa_items(store: Store, poll_id: str, include_hidden: bool = False) -> list[Q
     views = [
         QAView(
             r.id,
-            r.text,
+            readable(r.text),
             r.stakeholder_group,
             int(votes.get(r.id, 0)),
             r.highlighted,
@@ -1444,14 +1484,16 @@ def results(store: Store, poll_id: str) -> Results:
         rows.sort(key=lambda r: (r.mean_rank is None, r.mean_rank or 0, r.label))
         res.rows = rows
     elif poll.type == "open":
-        res.texts = [TextAnswer(b.value, b.stakeholder_group, b.created_at) for b in ballots]
+        res.texts = [TextAnswer(readable(str(b.value)), b.stakeholder_group, b.created_at)
+                     for b in ballots]
     elif poll.type == "wordcloud":
         words: dict[str, Counter[str]] = defaultdict(Counter)
         spelling: dict[str, Counter[str]] = defaultdict(Counter)
         for b in ballots:
-            key = normalise_word(b.value)
+            word = readable(str(b.value))
+            key = normalise_word(word)
             words[key][b.stakeholder_group] += 1
-            spelling[key][_SPACES.sub(" ", b.value.strip())] += 1
+            spelling[key][_SPACES.sub(" ", word.strip())] += 1
         rows = []
         for key, by in words.items():
             total = sum(by.values())

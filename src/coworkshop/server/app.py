@@ -8,9 +8,12 @@ file, and the server keeps serving.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
+import re
+import sqlite3
 from collections.abc import Awaitable, Callable
 from importlib import resources
 from typing import Any
@@ -18,6 +21,8 @@ from urllib.parse import urlsplit
 
 import jinja2
 from aiohttp import web
+from aiohttp.web_protocol import RequestPayloadError
+from sqlalchemy.exc import OperationalError
 
 from ..core import voting
 from ..core.errors import RuleError, UserError
@@ -29,6 +34,10 @@ log = logging.getLogger("coworkshop.server")
 COOKIE = "cws_device"
 MAX_BODY = 16 * 1024
 HEARTBEAT = 15.0  # seconds between keep-alive comments on the live stream
+BODY_TIMEOUT = 10.0  # seconds a phone has to send a request's body
+MAX_DEPTH = 8  # JSON nesting: a ballot needs 2
+BUSY_RETRY = 2  # seconds a phone waits when another program holds the file's lock
+_ID = re.compile(r"[0-9A-Za-z-]{1,64}")
 ROOM: web.AppKey[Room] = web.AppKey("room", Room)
 PAGE: web.AppKey[jinja2.Template] = web.AppKey("page", jinja2.Template)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -59,6 +68,14 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
         if exc.status >= 400:
             return _error(exc.status, exc.reason)
         raise
+    except (sqlite3.OperationalError, OperationalError) as exc:
+        if not _busy(exc):
+            log.exception("error in %s %s", request.method, request.path)
+            return _error(500, "server error")
+        # Another program holds the session file's lock past the busy
+        # timeout: nothing was written; the page sends it again by itself.
+        log.warning("session file busy: %s %s answered 503", request.method, request.path)
+        return _error(503, "the session file is busy: trying again", BUSY_RETRY)
     except Exception:
         log.exception("error in %s %s", request.method, request.path)
         return _error(500, "server error")
@@ -79,6 +96,11 @@ async def security(request: web.Request, handler: Handler) -> web.StreamResponse
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         response.headers.setdefault("X-Frame-Options", "DENY")
     return response
+
+
+def _busy(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
 
 
 def _client(request: web.Request) -> str:
@@ -109,13 +131,54 @@ async def _voter(request: web.Request) -> voting.Voter:
 
 
 async def _body(request: web.Request) -> dict[str, Any]:
+    """The request's JSON object; every way a body can be wrong is a 4xx."""
+    charset = (request.charset or "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise Refused(400, "send JSON in UTF-8")
     try:
-        data = await request.json(loads=json.loads)
-    except (ValueError, UnicodeDecodeError) as exc:
+        async with asyncio.timeout(BODY_TIMEOUT):
+            raw = await request.read()
+    except TimeoutError as exc:
+        raise Refused(408, "the request was too slow") from exc
+    except (RequestPayloadError, ConnectionError) as exc:  # the phone went away mid-body
+        raise Refused(400, "the request was cut off") from exc
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise Refused(400, "the request is not valid JSON") from exc
     if not isinstance(data, dict):
         raise Refused(400, "the request must be a JSON object")
+    problem = _bad_json(data, 0)
+    if problem:
+        raise Refused(400, problem)
     return data
+
+
+def _bad_json(value: Any, depth: int) -> str:
+    """Why a decoded body cannot be stored ("" if it can)."""
+    if depth > MAX_DEPTH:
+        raise Refused(400, "the request is nested too deeply")
+    if isinstance(value, str):
+        return voting.text_problem(value, one_line=False, controls=False)
+    if isinstance(value, dict):
+        for k, v in value.items():
+            problem = _bad_json(k, depth + 1) or _bad_json(v, depth + 1)
+            if problem:
+                return problem
+    elif isinstance(value, list):
+        for v in value:
+            problem = _bad_json(v, depth + 1)
+            if problem:
+                return problem
+    return ""
+
+
+def _id(request: web.Request, name: str, what: str) -> str:
+    """A record id from the path; anything else is not found."""
+    value = request.match_info[name]
+    if not _ID.fullmatch(value):
+        raise Refused(404, f"no such {what}")
+    return value
 
 
 # ---------------------------------------------------------------- page
@@ -177,11 +240,19 @@ async def join(request: web.Request) -> web.Response:
     room = request.app[ROOM]
     assert room.session is not None
     who = _client(request)
+    # Checked before the code: while an address (or the room) is held back,
+    # the right code is refused too, so guessing cannot go faster than this.
+    locked = room.codes_locked()
+    if locked:
+        raise Refused(429, "joining is paused: ask the facilitator for the code", locked)
+    wait = room.code_buckets.waiting(who)
+    if wait:
+        raise Refused(429, "too many wrong codes: wait a minute", wait)
     data = await _body(request)
     code = data.get("code")
     if not isinstance(code, str) or not hmac.compare_digest(
             code.strip().encode("utf-8", "replace"), room.code.encode()):
-        wait = room.code_buckets.take(who)
+        wait = room.wrong_code(who)
         if wait:
             raise Refused(429, "too many wrong codes: wait a minute", wait)
         raise Refused(403, "wrong join code: check the code on the screen")
@@ -191,8 +262,9 @@ async def join(request: web.Request) -> web.Response:
     group, name = data.get("group", ""), data.get("name", "")
     if not isinstance(group, str) or not isinstance(name, str) or not group:
         raise Refused(400, "choose your stakeholder group")
-    agent = request.headers.get("User-Agent", "")[:200]
-    joined = await room.run(voting.join, room.store, room.session, group, name, agent)
+    # No user agent is stored: the workshop does not need it (README, "What a
+    # session file holds about a person").
+    joined = await room.run(voting.join, room.store, room.session, group, name)
     room.remember(voting.hash_token(joined.token), joined.voter)
     room.emit(RoomEvent("joined", participant_id=joined.voter.participant_id,
                         stakeholder_group=joined.voter.stakeholder_group))
@@ -209,7 +281,7 @@ async def join(request: web.Request) -> web.Response:
 async def state(request: web.Request) -> web.Response:
     room = request.app[ROOM]
     voter = await _voter(request)
-    await room.load_personal(voter)
+    await room.load_personal(voter, _token(request))
     return web.Response(text=room.state_for(voter), content_type="application/json",
                         headers={"Cache-Control": "no-store"})
 
@@ -222,7 +294,7 @@ async def events(request: web.Request) -> web.StreamResponse:
         raise Refused(429, "too many open connections", 5)
     response: web.StreamResponse | None = None
     try:
-        await room.load_personal(voter)
+        await room.load_personal(voter, _token(request))
         response = web.StreamResponse(headers={
             "Content-Type": "text/event-stream", "Cache-Control": "no-store",
             "X-Accel-Buffering": "no"})
@@ -252,7 +324,7 @@ async def events(request: web.Request) -> web.StreamResponse:
 async def _open_poll(request: web.Request) -> tuple[Room, voting.Voter, voting.PollInfo]:
     room = request.app[ROOM]
     voter = await _voter(request)
-    poll = await room.poll(request.match_info["poll_id"])
+    poll = await room.poll(_id(request, "poll_id", "poll"))
     if poll is None:
         raise Refused(404, "no such poll")
     return room, voter, poll
@@ -262,10 +334,11 @@ async def ballot(request: web.Request) -> web.Response:
     room, voter, poll = await _open_poll(request)
     data = await _body(request)
     value = data.get("values") if poll.type == "scale_statements" else data.get("value")
-    result = await room.cast(poll, voter, value)
+    who = room.ballot_voter(voter, _token(request), poll)
+    result = await room.cast(poll, who, value)
     room.record_answer(voter, poll.id, result.value)
     if result.changed:
-        room.emit(RoomEvent("ballot", poll.id, voter.participant_id, voter.stakeholder_group))
+        room.emit(RoomEvent("ballot", poll.id, who.participant_id, who.stakeholder_group))
         if poll.results_visible:
             room.changed()
     return web.json_response({"ok": True, "value": result.value, "changed": result.changed},
@@ -275,8 +348,9 @@ async def ballot(request: web.Request) -> web.Response:
 async def qa_post(request: web.Request) -> web.Response:
     room, voter, poll = await _open_poll(request)
     data = await _body(request)
-    item = await room.run(voting.qa_submit, room.store, poll, voter, data.get("text"))
-    room.emit(RoomEvent("qa_posted", poll.id, voter.participant_id, voter.stakeholder_group))
+    who = room.ballot_voter(voter, _token(request), poll)
+    item = await room.run(voting.qa_submit, room.store, poll, who, data.get("text"))
+    room.emit(RoomEvent("qa_posted", poll.id, who.participant_id, who.stakeholder_group))
     room.changed()
     return web.json_response({"ok": True, "id": item.id})
 
@@ -284,14 +358,18 @@ async def qa_post(request: web.Request) -> web.Response:
 async def qa_upvote(request: web.Request) -> web.Response:
     room = request.app[ROOM]
     voter = await _voter(request)
-    item_id = request.match_info["item_id"]
+    item_id = _id(request, "item_id", "item")
     data = await _body(request)
     up = data.get("up", True)
-    if not isinstance(up, bool) or len(item_id) > 64:
+    if not isinstance(up, bool):
         raise Refused(400, "up must be true or false")
-    count = await room.run(voting.qa_upvote, room.store, item_id, voter, up)
+    poll = await room.poll(await room.run(room.poll_of_item, item_id))
+    if poll is None:
+        raise Refused(404, "no such item")
+    who = room.ballot_voter(voter, _token(request), poll)
+    count = await room.run(voting.qa_upvote, room.store, item_id, who, up)
     room.record_upvote(voter, item_id, up)
-    room.emit(RoomEvent("qa_upvoted", "", voter.participant_id, voter.stakeholder_group))
+    room.emit(RoomEvent("qa_upvoted", poll.id, who.participant_id, who.stakeholder_group))
     room.changed()
     return web.json_response({"ok": True, "upvotes": count, "up": up})
 

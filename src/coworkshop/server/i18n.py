@@ -14,7 +14,8 @@ EN: dict[str, str] = {
     "code_hint": "The 6 digits shown on the screen",
     "group": "I am here as",
     "name": "Name (optional)",
-    "name_hint": "Leave empty to stay anonymous",
+    "name_hint": "For the facilitator's list; answers to anonymous questions "
+                 "are never linked to it",
     "join": "Join",
     "joining": "Joining...",
     "waiting": "Waiting for the facilitator to open a question...",
@@ -44,6 +45,12 @@ EN: dict[str, str] = {
     "joined_as": "Joined as {group}",
     "leave": "Not you? Join again",
     "error": "Something went wrong.",
+    "choose_group": "Choose your stakeholder group above, then tap Join.",
+    "dismiss": "OK",
+    "busy": "The laptop is busy saving: your answer will be sent again in a moment...",
+    "statement_of": "{n} of {total}",
+    "previous": "Back",
+    "next": "Next",
 }
 
 ES: dict[str, str] = {
@@ -53,7 +60,8 @@ ES: dict[str, str] = {
     "code_hint": "Los 6 dígitos que aparecen en la pantalla",
     "group": "Participo como",
     "name": "Nombre (opcional)",
-    "name_hint": "Déjalo vacío para participar de forma anónima",
+    "name_hint": "Para la lista del facilitador; las respuestas a preguntas anónimas "
+                 "nunca se vinculan a él",
     "join": "Entrar",
     "joining": "Entrando...",
     "waiting": "Esperando a que se abra una pregunta...",
@@ -84,6 +92,12 @@ ES: dict[str, str] = {
     "joined_as": "Participas como {group}",
     "leave": "¿No eres tú? Vuelve a entrar",
     "error": "Algo ha fallado.",
+    "choose_group": "Elige arriba tu grupo de interés y pulsa Entrar.",
+    "dismiss": "De acuerdo",
+    "busy": "El portátil está ocupado guardando: tu respuesta se reenviará enseguida...",
+    "statement_of": "{n} de {total}",
+    "previous": "Atrás",
+    "next": "Siguiente",
 }
 
 IT: dict[str, str] = {
@@ -93,7 +107,8 @@ IT: dict[str, str] = {
     "code_hint": "Le 6 cifre mostrate sullo schermo",
     "group": "Partecipo come",
     "name": "Nome (facoltativo)",
-    "name_hint": "Lascia vuoto per restare anonimo",
+    "name_hint": "Per l'elenco del facilitatore; le risposte alle domande anonime "
+                 "non vi sono mai collegate",
     "join": "Entra",
     "joining": "Accesso...",
     "waiting": "In attesa che venga aperta una domanda...",
@@ -124,6 +139,12 @@ IT: dict[str, str] = {
     "joined_as": "Partecipi come {group}",
     "leave": "Non sei tu? Entra di nuovo",
     "error": "Qualcosa è andato storto.",
+    "choose_group": "Scegli sopra il tuo gruppo di interesse, poi tocca Entra.",
+    "dismiss": "OK",
+    "busy": "Il portatile sta salvando: la tua risposta sarà inviata di nuovo tra poco...",
+    "statement_of": "{n} di {total}",
+    "previous": "Indietro",
+    "next": "Avanti",
 }
 
 LANGUAGES: dict[str, dict[str, str]] = {"en": EN, "es": ES, "it": IT}

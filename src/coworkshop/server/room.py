@@ -19,6 +19,8 @@ commands) are noticed through SQLite's ``data_version`` within a second.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import json
 import logging
 import sqlite3
@@ -46,7 +48,9 @@ MAX_BATCH = 300
 class RoomEvent:
     """Something a phone did; given to the facilitator's app.
 
-    ``kind`` is ``joined``, ``ballot``, ``qa_posted`` or ``qa_upvoted``.
+    ``kind`` is ``joined``, ``ballot``, ``qa_posted``, ``qa_upvoted``, or
+    ``codes_locked``: too many wrong join codes from the network, the room
+    takes no code until the facilitator gives a new one (or the lockout ends).
     """
 
     kind: str
@@ -69,6 +73,20 @@ class Limits:
     bad_code_per_minute: float = 6
     streams_per_device: int = 3  # live connections of one device
     streams_total: int = 2000
+    #: Wrong join codes per minute from all addresses together; past it the
+    #: room takes no code for ``lockout_seconds`` and the facilitator is warned.
+    bad_codes_room_burst: float = 20
+    bad_codes_room_per_minute: float = 10
+    lockout_seconds: float = 300
+    idle_timeout: float = 20  # seconds before a silent or idle connection is closed
+    connections_per_address: int = 64
+
+
+def pseudonym(token: str, session_id: str) -> str:
+    """What anonymous ballots are stored against (see ``Room.ballot_voter``)."""
+    digest = hmac.new(token.encode("utf-8", "replace"), f"voter:{session_id}".encode(),
+                      hashlib.sha256)
+    return "anon-" + digest.hexdigest()[:32]
 
 
 class Buckets:
@@ -92,6 +110,18 @@ class Buckets:
         while len(self._b) > self.max_keys:
             self._b.popitem(last=False)
         return wait
+
+    def waiting(self, key: str, now: float | None = None) -> float:
+        """Like :meth:`take` without taking: 0 if a request would be allowed."""
+        now = time.monotonic() if now is None else now
+        tokens, last = self._b.get(key, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - last) * self.rate)
+        if tokens >= 1:
+            return 0.0
+        return (1 - tokens) / self.rate if self.rate else 60.0
+
+    def clear(self) -> None:
+        self._b.clear()
 
 
 class Room:
@@ -117,6 +147,9 @@ class Room:
         self.join_buckets = Buckets(self.limits.joins_burst, self.limits.joins_per_minute / 60)
         self.code_buckets = Buckets(self.limits.bad_code_burst,
                                     self.limits.bad_code_per_minute / 60)
+        self.room_code_bucket = Buckets(self.limits.bad_codes_room_burst,
+                                        self.limits.bad_codes_room_per_minute / 60)
+        self.codes_locked_until = 0.0  # time.monotonic() until which no code is taken
         self._streams_of: dict[str, int] = {}
         self._voters: OrderedDict[str, voting.Voter] = OrderedDict()
         self._mine: dict[str, dict[str, Any]] = {}
@@ -131,6 +164,35 @@ class Room:
         self._tasks: list[asyncio.Task[None]] = []
         self._fingerprint: tuple[Any, ...] = ()
         self._loop: asyncio.AbstractEventLoop | None = None
+
+    # ------------------------------------------------------------ join code
+
+    def codes_locked(self) -> float:
+        """Seconds until the room takes join codes again (0: it takes them)."""
+        return max(0.0, self.codes_locked_until - time.monotonic())
+
+    def wrong_code(self, address: str) -> float:
+        """Count a wrong code from ``address``; the seconds it must wait, if any.
+
+        Past the room's ceiling the room stops taking codes for a while and
+        the facilitator is told (a ``codes_locked`` event).
+        """
+        wait = self.code_buckets.take(address)
+        if self.room_code_bucket.take("room"):
+            self.codes_locked_until = time.monotonic() + self.limits.lockout_seconds
+            log.warning("too many wrong join codes: the room takes no code for %d s",
+                        self.limits.lockout_seconds)
+            self.emit(RoomEvent("codes_locked"))
+            return self.limits.lockout_seconds
+        return wait
+
+    def new_code(self) -> str:
+        """A new join code: the old one stops working and any lockout ends."""
+        self.code = voting.new_join_code()
+        self.codes_locked_until = 0.0
+        self.room_code_bucket.clear()
+        self.code_buckets.clear()
+        return self.code
 
     # ------------------------------------------------------------ lifecycle
 
@@ -322,19 +384,12 @@ class Room:
             if p.results_visible and p.type != "qa":
                 item["results"] = voting.public_results(voting.results(self.store, p.id))
             shown.append(item)
-        last: dict[str, Any] | None = None
-        if not shown:
-            closed = [p for p in polls if p.state == "closed" and p.results_visible
-                      and p.closed_at is not None and p.type != "qa"]
-            if closed:
-                latest = max(closed, key=lambda p: p.closed_at)  # type: ignore[arg-type,return-value]
-                last = latest.public()
-                last["results"] = voting.public_results(voting.results(self.store, latest.id))
         groups = [{"key": g["key"], "label": g["label"]}
                   for g in self.session.plan.get("stakeholder_groups", [])]
-        state = {"title": self.session.title, "groups": groups, "polls": shown,
-                 "last_results": last}
-        text = json.dumps(state, ensure_ascii=False, separators=(",", ":"))
+        # Nothing open: phones show the waiting message, not an old poll's results.
+        state = {"title": self.session.title, "groups": groups, "polls": shown}
+        # readable(): a file may hold text stored before invalid text was refused
+        text = voting.readable(json.dumps(state, ensure_ascii=False, separators=(",", ":")))
         if text != self.public_json:
             self.public_json = text
             self._fingerprint = self._read_fingerprint()
@@ -359,7 +414,7 @@ class Room:
         me = json.dumps({"mine": mine, "upvoted": upvoted, "v": self.version,
                          "group": voter.stakeholder_group if voter else ""},
                         ensure_ascii=False, separators=(",", ":"))
-        return '{"room":' + self.public_json + ',"me":' + me + "}"
+        return '{"room":' + self.public_json + ',"me":' + voting.readable(me) + "}"
 
     # ------------------------------------------------------------ voters
 
@@ -381,15 +436,49 @@ class Room:
         while len(self._voters) > 10_000:
             self._voters.popitem(last=False)
 
-    async def load_personal(self, voter: voting.Voter) -> None:
+    # ------------------------------------------------------------ anonymity
+    # An anonymous question's ballots, Q&A items and upvotes are stored against
+    # a pseudonym, not the participant: HMAC-SHA256 keyed by the device's
+    # token, which only the phone holds (the file keeps its SHA-256). Nothing
+    # in the file links a pseudonym to a participant, a device or a name; the
+    # server recomputes it from the token the phone sends.
+
+    def pseudonym(self, token: str) -> str:
+        """The pseudonym of the device holding ``token`` in this session."""
+        return pseudonym(token, self.session_id)
+
+    def ballot_voter(self, voter: voting.Voter, token: str,
+                     poll: voting.PollInfo) -> voting.Voter:
+        """Who the core records for ``poll``: the pseudonym if it is anonymous."""
+        if not poll.question.anonymous:
+            return voter
+        return voting.Voter(self.pseudonym(token), voter.stakeholder_group, "")
+
+    def poll_of_item(self, item_id: str) -> str:
+        """(DB thread) The poll of a Q&A item of this session, or ""."""
+        with self.store.engine.connect() as conn:
+            found = conn.exec_driver_sql(
+                "SELECT poll_id FROM qaitem WHERE id = ? AND session_id = ?",
+                (item_id, self.session_id)).scalar()
+        return str(found or "")
+
+    async def load_personal(self, voter: voting.Voter, token: str) -> None:
         """Fetch a participant's answers and upvotes once (then kept up to date)."""
         pid = voter.participant_id
         if pid in self._mine:
             return
+        anon = self.pseudonym(token)
+
         def load() -> tuple[dict[str, Any], set[str]]:
             polls = list(self.polls.values())
-            return (voting.answers_for(self.store, pid, polls),
-                    voting.upvoted_by(self.store, pid, [p.id for p in polls if p.type == "qa"]))
+            answers: dict[str, Any] = {}
+            upvoted: set[str] = set()
+            for who, anonymous in ((pid, False), (anon, True)):
+                mine = [p for p in polls if p.question.anonymous == anonymous]
+                answers |= voting.answers_for(self.store, who, mine)
+                upvoted |= voting.upvoted_by(self.store, who,
+                                             [p.id for p in mine if p.type == "qa"])
+            return answers, upvoted
         answers, upvoted = await self.run(load)
         self._mine.setdefault(pid, answers)
         self._upvoted.setdefault(pid, upvoted)

@@ -24,11 +24,22 @@ from aiohttp import web
 from ..core import netinfo, voting
 from ..core.store import Store
 from .app import create_app
+from .protocol import Runner, limit_logging, server_options
 from .room import Limits, Room, RoomEvent
 
 log = logging.getLogger("coworkshop.server")
 DEFAULT_PORT = 8765
 PORT_TRIES = 20
+LOOPBACK = "127.0.0.1"
+_EVERY = ("0.0.0.0", "::")
+
+
+def _hosts(host: str) -> list[str]:
+    """The addresses to listen on for ``host`` (see :meth:`VotingServer.start`)."""
+    if host:
+        return [host]
+    best = netinfo.best().ip
+    return [best] if best == LOOPBACK else [best, LOOPBACK]
 
 
 def _quiet_loggers() -> None:
@@ -52,7 +63,9 @@ class VotingServer:
             self.room.subscribe(on_event)
         self.host = ""
         self.port = 0
-        self._runner: web.AppRunner | None = None
+        self.auto = False
+        self._runner: Runner | None = None
+        self._sites: dict[str, web.TCPSite] = {}
 
     @property
     def code(self) -> str:
@@ -63,41 +76,80 @@ class VotingServer:
     def running(self) -> bool:
         return self._runner is not None
 
-    async def start(self, host: str = "0.0.0.0", port: int = DEFAULT_PORT) -> str:
-        """Start serving; returns the base URL on the first candidate address.
+    async def start(self, host: str = "", port: int = DEFAULT_PORT) -> str:
+        """Start serving; returns the base URL on the first address listened on.
 
+        ``host=""`` listens on the laptop's likeliest LAN address and on
+        loopback only (the facilitator can move it with :meth:`listen_on`);
+        ``"0.0.0.0"`` listens on every network; any other address on that one.
         If ``port`` is taken the next ones are tried; ``port=0`` lets the
-        system choose. ``host="0.0.0.0"`` listens on every interface.
+        system choose.
         """
         _quiet_loggers()
+        self.auto = host == ""
+        hosts = _hosts(host)
         await self.room.start()
-        runner = web.AppRunner(create_app(self.room), access_log=None, shutdown_timeout=0.5,
-                               handle_signals=False)
+        limit_logging()
+        limits = self.room.limits
+        runner = Runner(create_app(self.room), access_log=None, shutdown_timeout=0.5,
+                        handle_signals=False,
+                        connections_per_address=limits.connections_per_address,
+                        **server_options(limits.idle_timeout))
         await runner.setup()
         tries = 1 if port == 0 else PORT_TRIES
         last: OSError | None = None
         for candidate in range(port, port + tries):
-            site = web.TCPSite(runner, host, candidate, backlog=512)
+            sites: list[web.TCPSite] = []
+            chosen = candidate
             try:
-                await site.start()
+                for h in hosts:
+                    site = web.TCPSite(runner, h, chosen, backlog=512)
+                    await site.start()
+                    sites.append(site)
+                    if chosen == 0:  # the system chose: the other addresses take the same
+                        sockets = getattr(site._server, "sockets", None) or []  # noqa: SLF001
+                        chosen = sockets[0].getsockname()[1] if sockets else 0
             except OSError as exc:
+                for started in sites:
+                    await started.stop()
                 if exc.errno not in (errno.EADDRINUSE, errno.EACCES):
                     await runner.cleanup()
                     await self.room.stop()
-                    raise voting.UserError(f"cannot listen on {host}:{candidate}: "
+                    raise voting.UserError(f"cannot listen on {h}:{candidate}: "
                                            f"{exc.strerror}") from exc
                 last = exc
                 continue
             self._runner = runner
-            self.host = host
-            sockets = getattr(site._server, "sockets", None) or []  # noqa: SLF001
-            self.port = sockets[0].getsockname()[1] if sockets else candidate
-            log.info("participants' server on %s:%s", host, self.port)
-            return self.base_url()
+            self._sites = dict(zip(hosts, sites, strict=True))
+            self.host = hosts[0]
+            self.port = chosen
+            log.info("participants' server on %s port %s", " and ".join(hosts), self.port)
+            return self.base_url(None if self.host in _EVERY else self.host)
         await runner.cleanup()
         await self.room.stop()
         raise voting.UserError(f"ports {port}-{port + tries - 1} are all in use "
                                f"({last.strerror if last else ''}); choose another with --port")
+
+    async def listen_on(self, ip: str) -> None:
+        """Listen on ``ip`` (and loopback) instead of the previous chosen address."""
+        if self._runner is None or self.host in _EVERY or ip in self._sites:
+            self.host = ip if ip in self._sites else self.host
+            return
+        site = web.TCPSite(self._runner, ip, self.port, backlog=512)
+        try:
+            await site.start()
+        except OSError as exc:
+            raise voting.UserError(f"cannot listen on {ip}:{self.port}: {exc.strerror}") from exc
+        old = self._sites.pop(self.host, None) if self.host != LOOPBACK else None
+        self._sites[ip] = site
+        self.host = ip
+        if old is not None:
+            await old.stop()
+        log.info("participants' server now on %s port %s", ip, self.port)
+
+    def listening(self) -> list[str]:
+        """The addresses listened on (``0.0.0.0``: every network)."""
+        return list(self._sites)
 
     async def stop(self) -> None:
         """Stop serving: live connections are ended at once."""
@@ -109,10 +161,17 @@ class VotingServer:
     # ------------------------------------------------------------ addresses
 
     def addresses(self) -> list[netinfo.Address]:
-        """Where phones can reach the laptop, the likeliest first."""
-        if self.host not in ("0.0.0.0", "", "::"):
+        """Where phones could reach the laptop, the likeliest first.
+
+        With an address given to :meth:`start`, only that one; otherwise every
+        candidate (the facilitator may choose another with :meth:`listen_on`).
+        """
+        if not self.auto and self.host not in _EVERY:
             return [netinfo.Address(self.host, "", "chosen")]
-        return netinfo.candidates()
+        found = netinfo.candidates()
+        if self.auto:  # the one listened on first
+            found.sort(key=lambda a: a.ip != self.host)
+        return found
 
     def base_url(self, ip: str | None = None) -> str:
         ip = ip or self.addresses()[0].ip

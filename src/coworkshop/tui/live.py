@@ -57,8 +57,16 @@ class QuestionUpvoted(RoomMessage):
     """A participant upvoted (or withdrew an upvote on) a Q&A item."""
 
 
+class JoinCodesLocked(RoomMessage):
+    """Too many wrong join codes: the room takes none until a new code is given."""
+
+
 class LiveVotingStarted(RoomMessage):
     """The participants' server is listening."""
+
+
+class JoinCodeChanged(RoomMessage):
+    """The facilitator gave the room a new join code."""
 
 
 class LiveVotingStopped(RoomMessage):
@@ -114,14 +122,17 @@ _MESSAGES: dict[str, type[RoomMessage]] = {
     "ballot": BallotReceived,
     "qa_posted": QuestionPosted,
     "qa_upvoted": QuestionUpvoted,
+    "codes_locked": JoinCodesLocked,
 }
 
 
 class LiveVoting:
     """Polls of one session, with or without the participants' server."""
 
-    def __init__(self, store: Store, session_id: str, *, host: str = "0.0.0.0",
+    def __init__(self, store: Store, session_id: str, *, host: str = "",
                  port: int = DEFAULT_PORT) -> None:
+        # host "": the likeliest LAN address and loopback, not every network;
+        # choosing another address moves the server there (choose_address).
         self.store = store
         self.session_id = session_id
         self.host = host
@@ -192,6 +203,24 @@ class LiveVoting:
     def connected(self) -> int:
         """Phones showing the page right now."""
         return self.server.connected() if self.server is not None else 0
+
+    async def choose_address(self, ip: str) -> None:
+        """Show ``ip`` to the room and listen there (raises :class:`UserError` if it cannot)."""
+        if self.server is not None:
+            await self.server.listen_on(ip)
+        self.ip = ip
+
+    def codes_locked(self) -> bool:
+        """True while the room takes no join code (too many wrong ones were tried)."""
+        return self.server is not None and self.server.room.codes_locked() > 0
+
+    def new_code(self) -> str:
+        """Give the room a new join code: the old one stops working, joining resumes."""
+        if self.server is None:
+            return ""
+        code = self.server.room.new_code()
+        self._post(JoinCodeChanged())
+        return code
 
     # ------------------------------------------------------------ polls
 

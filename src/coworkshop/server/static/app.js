@@ -23,17 +23,45 @@
   var cards = {};
   var es = null, failures = 0, pollTimer = null, started = false;
 
-  function api(method, path, body) {
+  function api(method, path, body, busyTries) {
     var opts = { method: method, credentials: "same-origin", cache: "no-store", headers: {} };
     if (body !== undefined) {
       opts.headers["Content-Type"] = "application/json";
       opts.body = JSON.stringify(body);
     }
+    busyTries = busyTries || 0;
     return fetch(path, opts).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (data) {
+        if (r.status === 503 && busyTries < 20) {
+          /* another program holds the session file: nothing was written; wait
+             as long as the server says and send the same request again */
+          var wait = Math.max(1, parseInt(r.headers.get("Retry-After"), 10) || 2) * 1000;
+          if (onBusy) onBusy(true);
+          return new Promise(function (done) { setTimeout(done, wait); }).then(function () {
+            return api(method, path, body, busyTries + 1);
+          });
+        }
+        if (onBusy) onBusy(false);
         return { status: r.status, data: data };
       });
     });
+  }
+  var onBusy = function (busy) { $("busy").hidden = !busy; };
+
+  /* ---------------------------------------------------------- notices
+     A notice stays on screen until the participant dismisses it: the live
+     update may remove the poll it is about a few milliseconds later. */
+
+  function notice(text, kind) {
+    var box = el("div", "notice " + (kind || ""));
+    box.setAttribute("role", "alert");
+    box.appendChild(el("p", null, text));
+    var ok = el("button", "link", t("dismiss"));
+    ok.type = "button";
+    ok.addEventListener("click", function () { box.parentNode.removeChild(box); });
+    box.appendChild(ok);
+    $("notices").appendChild(box);
+    return box;
   }
 
   /* ---------------------------------------------------------- join */
@@ -53,7 +81,12 @@
     var err = $("join-error");
     var picked = document.querySelector("input[name=group]:checked");
     err.textContent = "";
-    if (!picked) { err.textContent = t("group"); return; }
+    if (!picked) {
+      err.textContent = t("choose_group");
+      var first = document.querySelector("input[name=group]");
+      if (first) first.focus();
+      return;
+    }
     var button = $("join-button");
     button.disabled = true;
     button.textContent = t("joining");
@@ -146,8 +179,11 @@
 
   function render() {
     var list = $("polls");
+    /* nothing open: the waiting message, not the results of an old poll */
     var polls = (room.polls || []).slice();
-    if (!polls.length && room.last_results) polls = [room.last_results];
+    /* the box being typed in keeps its place on screen when a card is added above */
+    var anchor = typing() ? document.activeElement : null;
+    var anchorTop = anchor ? anchor.getBoundingClientRect().top : 0;
     var seen = {}, fresh = null;
     polls.forEach(function (p, i) {
       seen[p.id] = true;
@@ -167,7 +203,28 @@
       if (!seen[id]) { list.removeChild(cards[id].node); delete cards[id]; }
     });
     $("waiting").hidden = polls.length > 0;
-    if (fresh && fresh.node.scrollIntoView) fresh.node.scrollIntoView({ block: "start" });
+    /* Bring a question that opens into view, unless the participant is typing:
+       the box they type in stays where it is. */
+    if (fresh && fresh.node.scrollIntoView && !typing()) {
+      fresh.node.scrollIntoView({ block: "start" });
+    } else if (anchor && document.body.contains(anchor)) {
+      var moved = anchor.getBoundingClientRect().top - anchorTop;
+      if (moved) {
+        /* room below the last card, so the page can scroll that far */
+        var root = document.documentElement;
+        var short = moved - (root.scrollHeight - window.innerHeight - window.scrollY);
+        if (short > 0) spacer.style.height = (spacer.offsetHeight + short) + "px";
+        window.scrollBy(0, moved);
+      }
+    }
+    if (!anchor && spacer.offsetHeight) spacer.style.height = "0";
+  }
+  var spacer = el("div", "spacer");
+  $("vote").appendChild(spacer);
+
+  function typing() {
+    var a = document.activeElement;
+    return !!a && (a.tagName === "TEXTAREA" || (a.tagName === "INPUT" && a.type === "text"));
   }
 
   function build(p, sig) {
@@ -176,7 +233,8 @@
     node.setAttribute("data-type", p.type);
     if (p.activity) node.appendChild(el("p", "activity", p.activity));
     node.appendChild(el("h2", null, p.text));
-    var card = { sig: sig, node: node, dirty: false, draft: copy(me.mine[p.id]) };
+    var card = { sig: sig, node: node, dirty: false, draft: copy(me.mine[p.id]),
+                 question: p.text };
     var body = el("div", "body");
     node.appendChild(body);
     var send = el("button", "primary", t("send"));
@@ -271,30 +329,68 @@
     return redraw;
   }
 
+  /* One statement at a time, with its number ("3 of 8"): tapping a point
+     records it and moves on; the numbers above jump to any statement. A poll
+     over the eight cross-points fits on a phone's screen. */
   function buildStatements(p, card, body) {
+    var n = p.statements.length;
+    var steps = el("div", "steps");
     var box = el("div", "statements");
+    var nav = el("div", "nav");
+    var back = el("button", "mv", "\u2190 " + t("previous"));
+    var next = el("button", "mv", t("next") + " \u2192");
+    back.type = next.type = "button";
+    nav.appendChild(back);
+    nav.appendChild(next);
+    body.appendChild(steps);
     body.appendChild(box);
+    if (n > 1) body.appendChild(nav);
+    card.step = 0;
+    function rated(s) { return !!card.draft && card.draft[s] !== undefined; }
+    function go(s) { card.step = Math.max(0, Math.min(n - 1, s)); redraw(); }
+    back.addEventListener("click", function () { go(card.step - 1); });
+    next.addEventListener("click", function () { go(card.step + 1); });
     function redraw() {
-      box.textContent = "";
-      p.statements.forEach(function (text, s) {
-        var row = el("div", "stmt");
-        row.appendChild(el("p", null, (s + 1) + ". " + text));
-        var scale = el("div", "scale");
-        p.choices.forEach(function (label, i) {
-          var on = card.draft && card.draft[s] === i;
-          scale.appendChild(optionButton(label, on, function () {
-            var d = copy(card.draft) || {};
-            d[s] = i;
-            card.draft = d;
-            card.dirty = true;
-            card.status("");
-            redraw();
-            card.refreshSend();
-          }));
+      var s = card.step;
+      steps.textContent = "";
+      if (n > 1) {
+        p.statements.forEach(function (_text, i) {
+          var b = el("button", "step" + (rated(i) ? " done" : ""), i + 1);
+          b.type = "button";
+          b.setAttribute("aria-label", t("statement_of", (i + 1)).replace("{total}", n));
+          if (i === s) b.setAttribute("aria-current", "step");
+          b.addEventListener("click", function () { go(i); });
+          steps.appendChild(b);
         });
-        row.appendChild(scale);
-        box.appendChild(row);
+      }
+      box.textContent = "";
+      var row = el("div", "stmt");
+      row.setAttribute("data-statement", s);
+      if (n > 1) row.appendChild(el("p", "progress", t("statement_of", s + 1).replace("{total}", n)));
+      row.appendChild(el("p", null, p.statements[s]));
+      var scale = el("div", "scale");
+      p.choices.forEach(function (label, i) {
+        var on = card.draft && card.draft[s] === i;
+        scale.appendChild(optionButton(label, on, function () {
+          var d = copy(card.draft) || {};
+          d[s] = i;
+          card.draft = d;
+          card.dirty = true;
+          card.status("");
+          /* on to the next statement not yet rated, if any */
+          var later = -1;
+          for (var k = 1; k < n && later < 0; k++) {
+            if (!rated((s + k) % n)) later = (s + k) % n;
+          }
+          card.step = later >= 0 ? later : s;
+          redraw();
+          card.refreshSend();
+        }));
       });
+      row.appendChild(scale);
+      box.appendChild(row);
+      back.disabled = s === 0;
+      next.disabled = s === n - 1;
     }
     redraw();
     return redraw;
@@ -433,7 +529,12 @@
   function failed(res, card) {
     if (res.status === 401) { showJoin(); return; }
     if (res.status === 429) { card.status(t("slow_down"), "error"); return; }
-    if (res.status === 409) { card.status(t("late"), "error"); return; }
+    if (res.status === 409) {
+      /* the poll closed: its card may disappear at the next update, the notice stays */
+      card.status(t("late"), "error");
+      notice(t("late") + (card.question ? " (" + card.question + ")" : ""), "error");
+      return;
+    }
     card.status(res.data.error || t("error"), "error");
   }
 

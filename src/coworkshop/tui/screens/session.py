@@ -195,6 +195,11 @@ class SessionScreen(Screen[None]):
         if self.live is not None and self.live.running:
             # visible on every activity, so nobody forgets the room can vote
             live = Text.assemble(("● LIVE ", "bold red"), (f"code {self.live.code}  ", "bold"))
+            if self.live.codes_locked():
+                # someone is guessing the code: joining is paused until a new one
+                live = Text.assemble(
+                    ("⚠ CODE GUESSING: joining paused, press l then n for a new code  ",
+                     "bold black on yellow"), live)
             text = live + text
         self.query_one("#session-title", Static).update(text)
         if self.saved_at is not None:
@@ -303,6 +308,8 @@ class SessionScreen(Screen[None]):
             return
         self.agenda.tick()
         self.update_head()
+        if self.live is not None and self.live.running:
+            self.update_title()  # the warning of code guessing comes and goes
 
     # ------------------------------------------------------------ events
 

@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Digits, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..live import LiveVoting, ParticipantJoined
+from ..live import JoinCodesLocked, LiveVoting, ParticipantJoined
 from ..widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
@@ -59,7 +59,9 @@ class JoinScreen(Screen[None]):
     HOW_TO = (
         "Leave this on the projector while people join: they scan the QR code, or open the "
         "address and type the code, then choose their stakeholder group. If the laptop has "
-        "several addresses, choose the one of the room's network (a). Escape returns to the "
+        "several addresses, choose the one of the room's network (a). If the session bar warns "
+        "that someone is guessing the code, n gives the room a new code (phones that joined "
+        "stay joined). Escape returns to the "
         "session while voting goes on; x stops live voting (everything received is saved)."
     )
 
@@ -68,6 +70,8 @@ class JoinScreen(Screen[None]):
                 tooltip="Back to the session; live voting goes on."),
         Binding("a", "choose_address", "Address", id="join.address",
                 tooltip="Choose the address phones use (the room's network)."),
+        Binding("n", "new_code", "New code", id="join.new_code",
+                tooltip="Give the room a new join code (after someone tried to guess it)."),
         Binding("x", "stop_voting", "Stop voting", id="join.stop",
                 tooltip="Stop live voting: phones can no longer reach the laptop."),
     ]
@@ -140,10 +144,26 @@ class JoinScreen(Screen[None]):
         self.count_joined()
         self.show_count()
 
+    def on_join_codes_locked(self, _message: JoinCodesLocked) -> None:
+        self.notify("Many wrong join codes were tried: joining is paused. "
+                    "Press n for a new code.", title="Someone may be guessing the code",
+                    severity="warning", timeout=30)
+
+    def action_new_code(self) -> None:
+        self.live.new_code()
+        self.show()
+        self.notify(f"New join code {self.live.code}; the old one no longer works.")
+
     @on(OptionList.OptionHighlighted, "#join-addresses")
-    def _address_chosen(self, event: OptionList.OptionHighlighted) -> None:
+    async def _address_chosen(self, event: OptionList.OptionHighlighted) -> None:
         if event.option.id and event.option.id != self.live.ip:
-            self.live.ip = event.option.id
+            from ...core.errors import UserError
+
+            try:
+                await self.live.choose_address(event.option.id)
+            except UserError as exc:
+                self.notify(str(exc), severity="error")
+                return
             self.show()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
