@@ -40,7 +40,8 @@ from typing import Any
 
 import aiohttp
 
-from coworkshop.core import sessions, templates, voting
+from coworkshop.core import polls as voting
+from coworkshop.core import sessions, templates
 from coworkshop.core.store import Store
 
 CODE = "246810"
@@ -375,10 +376,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     for poll in polls:
         live: dict[str, Any] = {}
         for b in voting.live_ballots(store, poll.id):
+            statement, value = voting.ballot_positions(poll, b)  # stored by keys
             if poll.type == "scale_statements":
-                live.setdefault(b.participant_id, {})[str(b.statement)] = b.value
+                live.setdefault(b.participant_id, {})[str(statement)] = value
             else:
-                live[b.participant_id] = b.value
+                live[b.participant_id] = value
         for phone in phones:
             if poll.id not in phone.acked:
                 continue

@@ -233,8 +233,8 @@ def demo_cmd(
     ] = None,
 ) -> None:
     """Create a lived-in demo session to explore the app."""
-    from .core.demo import build_demo
     from .core.probe import check_file
+    from .demo import build_demo
 
     if output is None:
         folder = paths.sessions_dir(sessions_dir or Settings.sessions_dir)
@@ -345,7 +345,7 @@ def serve_cmd(
 
     from rich.markup import escape
 
-    from .core import voting
+    from .core import polls as voting
     from .core.probe import check_file
     from .core.store import Store
     from .server import Limits, qr_text_lines

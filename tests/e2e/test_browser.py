@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from coworkshop.core import voting
+from coworkshop.core import polls as voting
+from coworkshop.core import sessions
 from coworkshop.core.store import Store
 
 from .serving import CODE, Served, make_file
@@ -137,7 +138,7 @@ def test_two_phones_vote_change_and_follow_the_facilitator(tmp_path: Path, brows
 
     # the session file holds exactly what was cast
     ana, other, _late = sorted(
-        voting.sessions.participants(store, session_id), key=lambda p: (p.name != "Ana",
+        sessions.participants(store, session_id), key=lambda p: (p.name != "Ana",
                                                                          p.created_at))
     assert (ana.name, ana.stakeholder_group, other.stakeholder_group) == (
         "Ana", "policy", "industry")

@@ -6,7 +6,8 @@ import os
 import sqlite3
 from pathlib import Path
 
-from coworkshop.core import sessions, voting
+from coworkshop.core import polls as voting
+from coworkshop.core import sessions
 from coworkshop.core.store import Store
 
 from .serving import Served, make_file
@@ -132,7 +133,7 @@ def test_eight_statements_one_at_a_time_with_progress(tmp_path: Path, browser) -
         assert errors == []
     finally:
         served.stop()
-    live = sorted(voting.ballot_positions(polls["eight"], b)  # type: ignore[type-var]
+    live = sorted(voting.ballot_positions(polls["eight"], b)
                   for b in voting.live_ballots(store, polls["eight"].id))
     assert live == list(enumerate([0, 1, 2, 0, 1, 2, 0, 1]))
     store.close()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import aiohttp
 
-from coworkshop.core import voting
+from coworkshop.core import polls as voting
 from coworkshop.core.store import Store
 from coworkshop.server.room import pseudonym
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from coworkshop.core import sessions, templates, voting
+from coworkshop.core import polls as voting
+from coworkshop.core import sessions, templates
 from coworkshop.core.models import Session
 from coworkshop.core.store import Store
 from coworkshop.server.app import create_app

@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from coworkshop.core import sessions, voting
+from coworkshop.core import polls as voting
+from coworkshop.core import sessions
 from coworkshop.core.models import Ballot, Device, Participant, QAItem
 from coworkshop.server import VotingServer
 from coworkshop.server import app as server_app
@@ -323,8 +324,8 @@ async def test_a_locked_file_gives_503_and_the_retry_is_counted(env: Env) -> Non
     again = await env.client.post(f"/api/polls/{poll.id}/ballot", json={"value": 1},
                                   headers=headers)
     assert again.status == 200
-    assert [voting.ballot_positions(poll, b)[1]
-            for b in voting.live_ballots(env.store, poll.id)] == [1]
+    live = voting.live_ballots(env.store, poll.id)
+    assert [voting.ballot_positions(poll, b)[1] for b in live] == [1]
 
 
 def test_log_lines_are_rate_limited() -> None:

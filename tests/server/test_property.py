@@ -20,7 +20,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coworkshop.core import sessions, voting
+from coworkshop.core import polls as voting
+from coworkshop.core import sessions
 from coworkshop.core.models import Ballot, Participant, QAItem
 from coworkshop.core.store import Store
 from coworkshop.server import VotingServer
@@ -248,8 +249,9 @@ def test_nothing_malformed_was_stored_and_nothing_logged_a_traceback(room: Room)
         items = list(db.exec(select(QAItem)))
     for b in ballots:
         poll = by_id[b.poll_id]
-        statement, positions = voting.ballot_positions(poll, b)
-        value = {statement: positions} if poll.type == "scale_statements" else positions
+        # stored by keys; phones send positions
+        statement, stored = voting.ballot_positions(poll, b)
+        value = {statement: stored} if poll.type == "scale_statements" else stored
         assert voting.check_value(poll, value) == value
     groups = [g["key"] for g in sessions.stakeholder_groups(room.store.only_session())]
     for p in people:

@@ -11,8 +11,8 @@ from aiohttp import ClientSession
 from typer.testing import CliRunner
 
 from coworkshop.cli import app
-from coworkshop.core import netinfo, voting
-from coworkshop.server import VotingServer, qr_text_lines
+from coworkshop.core import polls as voting
+from coworkshop.server import VotingServer, netinfo, qr_text_lines
 
 from .conftest import CODE, build
 

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from aiohttp import ClientSession
 
-from coworkshop.core import sessions, voting
+from coworkshop.core import polls as voting
+from coworkshop.core import sessions
 from coworkshop.core.store import Store
 from coworkshop.server import VotingServer
 from coworkshop.server.app import create_app

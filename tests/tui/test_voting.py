@@ -13,7 +13,7 @@ from aiohttp import ClientSession, ClientTimeout
 from textual.pilot import Pilot
 from textual.widgets import Digits, Input, Select, TextArea
 
-from coworkshop.core import voting
+from coworkshop.core import polls as voting
 from coworkshop.core.store import Store
 from coworkshop.tui.screens.new_poll import NewQuestionScreen
 from coworkshop.tui.screens.session import SessionScreen

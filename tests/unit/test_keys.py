@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from coworkshop.core import sessions, templates, voting
+from coworkshop.core import polls as voting
+from coworkshop.core import sessions, templates
 from coworkshop.core.errors import TemplateError, UserError
 from coworkshop.core.models import Activity, Ballot, Poll, Tally
 from coworkshop.core.polls.scales import STANDARD_SCALES, normalise_scale, resolve_scale
@@ -173,3 +174,24 @@ def test_ballots_and_tallies_store_keys_and_results_read_the_frozen_definition()
     res = voting.results(store, pick.id)
     assert [(r.label, r.count) for r in res.rows] == [("Yes", 4), ("No", 1)]
     assert voting.answers_of(store, v.participant_id) == {pick.id: 1, rate.id: {0: 2}}
+
+
+def test_two_sessions_of_one_template_name_questions_statements_and_choices_alike() -> None:
+    """The identity rule the merge and the reports rely on."""
+    path = CANVASES / "mastery-policy-cocreation.toml"
+    text = path.read_text(encoding="utf-8")
+    defs = []
+    for title in ("Sofia", "Tampere"):
+        store = Store.memory()
+        session = sessions.create_session(
+            store, templates.parse_text(text, str(path)), sessions.SessionDetails(title=title), text
+        )
+        defs.append({p.ref: p.definition for p in voting.polls(store, session.id)})
+    assert defs[0] == defs[1]
+    importance = defs[0]["validation/importance"]
+    assert [s["key"] for s in importance["statements"]][:2] == ["cp1", "cp2"]
+    assert importance["scale"]["agree"] == ["very-important", "essential"]
+    assert [o["key"] for o in defs[0]["validation/applicable-first"]["options"]][:2] == [
+        "cp1",
+        "cp2",
+    ]

@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from coworkshop.core import sessions, voting
+from coworkshop.core import polls as voting
+from coworkshop.core import sessions
 from coworkshop.core.errors import RuleError, UserError
 from coworkshop.core.models import Ballot, Participant, Session, Tally
+from coworkshop.core.polls import ballots
 from coworkshop.core.store import Store
 
 from .helpers import activity, make_session
@@ -214,8 +216,8 @@ def test_a_batch_refuses_each_bad_ballot_with_its_reason_and_stores_the_rest(
     ask = opened(store, polls["ask"])
     a, b, c, d = (voter(store, session) for _ in range(4))
     writes: list[None] = []
-    write = voting._Batch.write
-    monkeypatch.setattr(voting._Batch, "write", lambda batch: writes.append(write(batch)))
+    write = ballots._Batch.write
+    monkeypatch.setattr(ballots._Batch, "write", lambda batch: writes.append(write(batch)))
     results = voting.cast_ballots(
         store,
         [
@@ -312,7 +314,7 @@ def test_a_batch_that_cannot_be_written_is_refused_whole_and_not_retried(
         writes.append(1)
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(voting._Batch, "write", full_disk)
+    monkeypatch.setattr(ballots._Batch, "write", full_disk)
     results = voting.cast_ballots(store, [voting.BallotRequest(poll, v, 0) for v in voters])
     assert len(writes) == 1  # not once more per ballot
     assert all(isinstance(r, sqlite3.OperationalError) for r in results)

@@ -22,7 +22,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from coworkshop.core import canvas, sessions, templates, voting
+from coworkshop.core import canvas, sessions, templates
+from coworkshop.core import polls as voting
 from coworkshop.core.store import Store
 
 TEMPLATE = """

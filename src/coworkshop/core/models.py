@@ -10,13 +10,13 @@ overwritten in place without a revision row; deletes only set ``deleted_at``.
 from __future__ import annotations
 
 import os
+import threading
 import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-import uuid6
 from sqlalchemy import JSON, Column, Index, text
 from sqlmodel import Field, SQLModel
 
@@ -25,16 +25,37 @@ from .probe import APP_ID, SCHEMA_VERSION
 __all__ = ["APP_ID", "SCHEMA_VERSION"]
 
 
+_last = [0, 0]  # (millisecond, sequence) of the last id new_id made
+_lock = threading.Lock()
+
+
+def _uuid7(ms: int, seq: int, rand_b: int) -> str:
+    # RFC 9562 UUIDv7: 48-bit Unix milliseconds, version 7, a 12-bit sequence
+    # in rand_a (so ids of one millisecond sort in the order made), variant
+    # 0b10 and 62 random bits.
+    return str(uuid.UUID(int=ms << 80 | 0x7 << 76 | seq << 64 | 0b10 << 62 | rand_b))
+
+
 def new_id() -> str:
-    """A UUIDv7 as text: sortable by creation time, unique across laptops."""
-    return str(uuid6.uuid7())
+    """A UUIDv7 as text: sortable by creation time, unique across laptops.
+
+    Ids made by one process ascend strictly, even within a millisecond.
+    """
+    with _lock:
+        ms, seq = time.time_ns() // 1_000_000, 0
+        if ms <= _last[0]:
+            ms, seq = _last[0], _last[1] + 1
+            if seq > 0xFFF:  # the 12-bit sequence is full: borrow the next millisecond
+                ms, seq = ms + 1, 0
+        _last[0], _last[1] = ms, seq
+    return _uuid7(ms, seq, int.from_bytes(os.urandom(8)) >> 2)
 
 
 def id_stream() -> Iterator[str]:
     """Ids of the form of :func:`new_id` (UUIDv7), ascending, for one bulk write.
 
     new_id asks the system for random bits for every id, and each of those
-    calls hands the GIL over (see ``voting._Batch``): a batch of statement
+    calls hands the GIL over (see ``polls.ballots._Batch``): a batch of statement
     ballots needs hundreds. This asks once for 64 ids.
     """
     ms, seq = time.time_ns() // 1_000_000, 0
@@ -43,8 +64,7 @@ def id_stream() -> Iterator[str]:
         for i in range(0, len(random_bits), 8):
             if seq > 0xFFF:  # the 12-bit sequence is full: borrow the next millisecond
                 ms, seq = ms + 1, 0
-            rand_b = int.from_bytes(random_bits[i : i + 8]) >> 2  # 62 bits
-            yield str(uuid.UUID(int=ms << 80 | 0x7 << 76 | seq << 64 | 0b10 << 62 | rand_b))
+            yield _uuid7(ms, seq, int.from_bytes(random_bits[i : i + 8]) >> 2)
             seq += 1
 
 
@@ -196,6 +216,28 @@ class Ballot(Record, table=True):
             sqlite_where=text(_LIVE),
             postgresql_where=text(_LIVE),
         ),
+        # Results count live ballots by statement, value and group: this index
+        # holds everything they read, in the order they group it. SQLite only:
+        # PostgreSQL would index a jsonb expression instead of a json column.
+        Index(
+            "ix_ballot_count",
+            "poll_id",
+            "statement_key",
+            "value",
+            "stakeholder_group",
+            "created_at",
+            sqlite_where=text(_LIVE),
+            postgresql_where=text(_LIVE),
+        ).ddl_if(dialect="sqlite"),
+        # People per group (scale_statements respondents).
+        Index(
+            "ix_ballot_people",
+            "poll_id",
+            "stakeholder_group",
+            "participant_id",
+            sqlite_where=text(_LIVE),
+            postgresql_where=text(_LIVE),
+        ),
     )
 
     poll_id: str = Field(index=True)
@@ -216,6 +258,17 @@ class Tally(Record, table=True):
     Entering a new count for the same poll, statement, choice, group and source
     replaces the previous one (kept, with ``replaced_by``).
     """
+
+    __table_args__ = (
+        Index(
+            "ix_tally_live",
+            "poll_id",
+            "statement_key",
+            "choice_key",
+            sqlite_where=text(_LIVE),
+            postgresql_where=text(_LIVE),
+        ),
+    )
 
     poll_id: str = Field(index=True)
     activity_id: str

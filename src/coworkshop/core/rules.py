@@ -37,6 +37,44 @@ MAX_KEY = 60
 MAX_TEXT = 2000  # a template's texts
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+#: Bidirectional embeddings, overrides and isolates: they can make a name or an
+#: answer read backwards on the projector.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+# ---------------------------------------------------------------- text people type
+# One place decides what typed text may hold, for the server's edge and the core.
+
+
+def text_problem(text: str, *, one_line: bool, controls: bool = True) -> str:
+    """Why ``text`` cannot be stored as typed, or "" if it can.
+
+    Lone surrogates (``"\\udfff"`` in JSON) are not text: SQLite stores them,
+    and then every page that shows them fails. ``one_line`` also refuses
+    line breaks, tabs and bidirectional overrides (names, word-cloud words).
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "the text contains invalid characters"
+    if controls and _CONTROL.search(text):
+        return "the text contains control characters"
+    if one_line and ("\n" in text or "\r" in text or "\t" in text or _BIDI.search(text)):
+        return "the text must be one line, without direction overrides"
+    return ""
+
+
+def readable(text: str) -> str:
+    """``text`` from a file, with any invalid character replaced by U+FFFD.
+
+    Files written before the server refused such text may hold lone
+    surrogates; results built from them must still show.
+    """
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 def group_name(name: str | None) -> str:

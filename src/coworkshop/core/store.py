@@ -23,8 +23,15 @@ from . import models
 from .errors import SessionFileError
 from .probe import APP_ID, SCHEMA_VERSION, check_file
 
-# version -> function that brings a file from version-1 to version.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+
+def _to_schema_2(con: sqlite3.Connection) -> None:
+    from .migrations import to_schema_2  # imports the voting core, which imports the store
+
+    to_schema_2(con)
+
+
+# version -> function that brings a file from version-1 to version (see migrations.py).
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_schema_2}
 
 
 def _set_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -126,11 +133,18 @@ class Store:
 
 
 def _migrate(path: Path, version: int) -> None:
-    con = sqlite3.connect(str(path))
+    # isolation_level=None: this code opens and ends the transaction itself, so
+    # that a step's table changes (DDL) are undone with the rest if it fails.
+    con = sqlite3.connect(str(path), isolation_level=None)
     try:
         for target in range(version + 1, SCHEMA_VERSION + 1):
-            with con:
+            con.execute("BEGIN IMMEDIATE")
+            try:
                 MIGRATIONS[target](con)
                 con.execute("UPDATE meta SET value=? WHERE key='schema_version'", (str(target),))
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
     finally:
         con.close()

@@ -104,9 +104,11 @@ def _keyed(items: Any, text_field: str, prefix: str) -> Any:
     out = []
     for item in items:
         if isinstance(item, str):
-            key = derive_key(item, taken, prefix)
+            item = {text_field: item}
+        if isinstance(item, dict) and "key" not in item and isinstance(item.get(text_field), str):
+            key = derive_key(item[text_field], taken, prefix)
             taken.add(key)
-            item = {"key": key, text_field: item}
+            item = {"key": key, **item}
         out.append(item)
     return out
 

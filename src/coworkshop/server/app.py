@@ -24,7 +24,7 @@ from aiohttp import web
 from aiohttp.web_protocol import RequestPayloadError
 from sqlalchemy.exc import OperationalError
 
-from ..core import voting
+from ..core import polls as voting
 from ..core.errors import RuleError, UserError
 from . import i18n
 from .room import Room, RoomEvent

@@ -31,9 +31,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from ..core import voting
+from ..core import polls as voting
 from ..core.models import Session
 from ..core.store import Store
+from .shape import item_public, poll_public, results_public
 
 log = logging.getLogger("coworkshop.server")
 T = TypeVar("T")
@@ -378,11 +379,11 @@ class Room:
         for p in polls:
             if not p.is_open:
                 continue
-            item = p.public()
+            item = poll_public(p)
             if p.type == "qa":
-                item["items"] = [i.public() for i in voting.qa_items(self.store, p.id)[:100]]
+                item["items"] = [item_public(i) for i in voting.qa_items(self.store, p.id)[:100]]
             if p.results_visible and p.type != "qa":
-                item["results"] = voting.public_results(voting.results(self.store, p.id))
+                item["results"] = results_public(voting.results(self.store, p.id))
             shown.append(item)
         groups = [{"key": g["key"], "label": g["label"]}
                   for g in self.session.plan.get("stakeholder_groups", [])]

@@ -21,8 +21,9 @@ from typing import Any
 
 from aiohttp import web
 
-from ..core import netinfo, voting
+from ..core import polls as voting
 from ..core.store import Store
+from . import netinfo
 from .app import create_app
 from .protocol import Runner, limit_logging, server_options
 from .room import Limits, Room, RoomEvent

@@ -22,9 +22,9 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 
 if TYPE_CHECKING:
-    from ..core import voting
-    from ..core.netinfo import Address
+    from ..core import polls as voting
     from ..core.store import Store
+    from ..server.netinfo import Address
     from ..server.room import RoomEvent
     from ..server.runner import VotingServer
 
@@ -233,21 +233,21 @@ class LiveVoting:
         """Open (or reopen) a poll; any other open poll of the session is closed."""
         if self.server is not None:
             return self.server.open_poll(poll_id, close_others=True)
-        from ..core import voting
+        from ..core import polls as voting
 
         return voting.open_poll(self.store, poll_id, close_others=True)
 
     def close_poll(self, poll_id: str) -> voting.PollInfo:
         if self.server is not None:
             return self.server.close_poll(poll_id)
-        from ..core import voting
+        from ..core import polls as voting
 
         return voting.close_poll(self.store, poll_id)
 
     def set_results_visible(self, poll_id: str, visible: bool) -> voting.PollInfo:
         if self.server is not None:
             return self.server.set_results_visible(poll_id, visible)
-        from ..core import voting
+        from ..core import polls as voting
 
         return voting.set_results_visible(self.store, poll_id, visible)
 
@@ -255,7 +255,7 @@ class LiveVoting:
         if self.server is not None:
             self.server.qa_set(item_id, **flags)
         else:
-            from ..core import voting
+            from ..core import polls as voting
 
             voting.qa_set(self.store, item_id, **flags)
 

@@ -49,4 +49,134 @@ point key (one row per statement); open and wordcloud - the text.
 The participants' phones keep sending positions (0 = first option, point or
 statement), as the README documents; they are mapped to keys through the
 frozen definition before anything is stored.
+
+Modules, one job each: :mod:`.scales` (the scale resolver), :mod:`.polls`
+(state, making polls, frozen definitions), :mod:`.devices` (joining, tokens),
+:mod:`.values` (checking ballot values, positions <-> keys), :mod:`.ballots`
+(the group-commit writer, answers), :mod:`.tallies`, :mod:`.qa`,
+:mod:`.results` (a pure function over counted rows). The names below are the
+package's API; callers write ``from coworkshop.core import polls as voting``.
+To reach a module, import it by its full path
+(``from coworkshop.core.polls.results import compute``): the package's
+attributes ``polls`` and ``results`` are the functions of those names.
 '''
+
+from __future__ import annotations
+
+from ..errors import RuleError, UserError
+from ..rules import readable, text_problem
+from .ballots import (
+    BallotRequest,
+    CastResult,
+    Progress,
+    answers_for,
+    answers_of,
+    ballot_history,
+    cast_ballot,
+    cast_ballots,
+    live_ballots,
+    progress,
+)
+from .devices import Joined, Voter, hash_token, join, joined_count, new_join_code, voter_for_token
+from .polls import (
+    POLL_STATES,
+    PollInfo,
+    add_poll_activity,
+    add_question,
+    close_poll,
+    find_polls,
+    freeze,
+    get_poll,
+    open_poll,
+    open_polls,
+    polls,
+    set_results_visible,
+)
+from .qa import (
+    MAX_QA_ITEMS_PER_PARTICIPANT,
+    QAView,
+    qa_items,
+    qa_set,
+    qa_submit,
+    qa_upvote,
+    upvoted_by,
+)
+from .results import (
+    UNSPLIT,
+    BallotCount,
+    Results,
+    Row,
+    StatementResult,
+    TallyCount,
+    TextAnswer,
+    compute,
+    normalise_word,
+    results,
+)
+from .scales import STANDARD_SCALES, resolve_scale
+from .tallies import MAX_TALLY, TALLY_SOURCES, TALLY_TYPES, set_tally, tallies
+from .values import ballot_positions, check_value, to_keys, to_positions
+
+__all__ = [
+    "MAX_QA_ITEMS_PER_PARTICIPANT",
+    "MAX_TALLY",
+    "POLL_STATES",
+    "STANDARD_SCALES",
+    "TALLY_SOURCES",
+    "TALLY_TYPES",
+    "UNSPLIT",
+    "BallotCount",
+    "BallotRequest",
+    "CastResult",
+    "Joined",
+    "PollInfo",
+    "Progress",
+    "QAView",
+    "Results",
+    "Row",
+    "RuleError",
+    "StatementResult",
+    "TallyCount",
+    "TextAnswer",
+    "UserError",
+    "Voter",
+    "add_poll_activity",
+    "add_question",
+    "answers_for",
+    "answers_of",
+    "ballot_history",
+    "ballot_positions",
+    "cast_ballot",
+    "cast_ballots",
+    "check_value",
+    "close_poll",
+    "compute",
+    "find_polls",
+    "freeze",
+    "get_poll",
+    "hash_token",
+    "join",
+    "joined_count",
+    "live_ballots",
+    "new_join_code",
+    "normalise_word",
+    "open_poll",
+    "open_polls",
+    "polls",
+    "progress",
+    "qa_items",
+    "qa_set",
+    "qa_submit",
+    "qa_upvote",
+    "readable",
+    "resolve_scale",
+    "results",
+    "set_results_visible",
+    "set_tally",
+    "tallies",
+    "text_problem",
+    "to_keys",
+    "to_positions",
+    "upvoted_by",
+    "voter_for_token",
+]

@@ -267,7 +267,7 @@ class HomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="demo")
     def build_demo(self) -> None:
-        from ...core.demo import build_demo
+        from ...demo import build_demo
 
         folder = self.cw_app.sessions_dir
         path = folder / "demo.cws"

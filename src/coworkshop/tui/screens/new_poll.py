@@ -17,9 +17,9 @@ from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
-from ...core import voting
+from ...core import polls as voting
 from ...core.errors import UserError
-from ..widgets.poll_view import TYPE_NAMES
+from ..widgets.poll_text import TYPE_NAMES
 
 if TYPE_CHECKING:
     from ...core.models import Activity, Session

@@ -539,7 +539,7 @@ class SessionScreen(Screen[None]):
             self.notify("Live voting stopped. Everything received is saved.")
 
     def action_new_poll(self) -> None:
-        from ...core import voting
+        from ...core import polls as voting
         from .new_poll import NewQuestionScreen
 
         if self.store is None or self.session is None:

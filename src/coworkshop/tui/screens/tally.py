@@ -17,7 +17,8 @@ from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from ...core import sessions, voting
+from ...core import polls as voting
+from ...core import sessions
 from ...core.errors import UserError
 
 if TYPE_CHECKING:

@@ -131,7 +131,7 @@ class JoinScreen(Screen[None]):
         self.show_count()
 
     def count_joined(self) -> None:
-        from ...core import voting
+        from ...core import polls as voting
 
         self.joined = voting.joined_count(self.live.store, self.live.session_id)
 

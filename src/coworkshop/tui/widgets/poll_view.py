@@ -30,7 +30,8 @@ from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...core import sessions, voting
+from ...core import polls as voting
+from ...core import sessions
 from ...core.errors import UserError
 from ..colors import group_color
 from ..live import (
@@ -48,24 +49,13 @@ from ..live import (
     ResultsShown,
     RoomMessage,
 )
+from .poll_text import STATES, TYPE_NAMES, kind_text, plan_text
 from .results import ResultsChart, qa_line
 
 if TYPE_CHECKING:
     from ...core.models import Activity, Session
     from ...core.store import Store
 
-TYPE_NAMES = {
-    "single": "one choice",
-    "multiple": "several choices",
-    "scale": "rating on a scale",
-    "scale_statements": "a scale for each statement",
-    "ranking": "ranking",
-    "open": "open answer",
-    "wordcloud": "word cloud",
-    "qa": "questions and ideas, upvoted",
-}
-STATES = {"draft": ("○ draft", "dim"), "open": ("● OPEN", "bold green"),
-          "closed": ("■ closed", "cyan")}
 #: Seconds to gather phone events before recomputing the results once.
 DEBOUNCE = 0.2
 
@@ -79,38 +69,6 @@ class Snapshot:
     progress: voting.Progress | None = None
     hidden_items: list[voting.QAView] = field(default_factory=list)
     error: str = ""
-
-
-def kind_text(poll: voting.PollInfo) -> str:
-    q = poll.question
-    kind = TYPE_NAMES.get(q.type, q.type)
-    if q.type == "multiple" and q.max_choices:
-        kind += f", up to {q.max_choices}"
-    if q.type in ("open", "wordcloud", "qa"):
-        kind += f", at most {q.max_length} characters"
-    return kind + (", anonymous" if q.anonymous else ", named")
-
-
-def plan_text(poll: voting.PollInfo) -> Text:
-    """The question as it will be asked: options, scale points, statements."""
-    q = poll.question
-    text = Text()
-    if q.type in ("single", "multiple", "ranking"):
-        for option in poll.choices:
-            text.append(f"○ {option}\n")
-    if q.scale:
-        text.append("Scale: ", style="dim")
-        text.append(f"{poll.scale_label}\n", style="bold")
-        for i, point in enumerate(poll.choices, 1):
-            text.append(f"  {i}. {point}\n")
-    if poll.statements:
-        note = ("Statements, one per cross-point:" if q.statements_from == "crosspoints"
-                else "Statements:")
-        text.append(f"{note}\n", style="dim")
-        for statement in poll.statements:
-            text.append(f"• {statement}\n")
-    text.rstrip()
-    return text
 
 
 class QAList(OptionList):

@@ -6,7 +6,7 @@ mean position; words of a word cloud grow bolder and brighter with their count.
 Scale answers also show the report's figures (agreeing share, median, status:
 :mod:`coworkshop.core.consensus`), overall and by stakeholder group, and the
 statements can be ordered by agreement.
-Everything is computed by the core (:func:`coworkshop.core.voting.results`);
+Everything is computed by the core (:func:`coworkshop.core.polls.results`);
 this module only draws it, for the width it is given.
 """
 
@@ -26,7 +26,7 @@ from ...core import consensus
 from ..colors import DEFAULT as GREY
 
 if TYPE_CHECKING:
-    from ...core.voting import PollInfo, QAView, Results, Row
+    from ...core.polls import PollInfo, QAView, Results, Row
 
 #: One colour per option: distinct hues that read on a dark projector.
 OPTION_COLORS = ["#5b9cf0", "#f29b38", "#5cc46b", "#d67ad6", "#4fc8d8", "#e6c94a",

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import canvas, sessions, templates
-from .store import Store
+from .core import canvas, sessions, templates
+from .core.store import Store
 
 DEMO_TEMPLATE = "mastery-policy-cocreation"
 

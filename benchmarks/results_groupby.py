@@ -1,0 +1,164 @@
+"""Results of a poll against a bare SQL GROUP BY over the same ballots.
+
+Fills a session file with N live ballots (plus 10% replaced ones) on a single
+choice question and on a question rating 8 statements, then times
+``polls.results`` (the whole thing: the poll, the session's groups, the counts
+by key, tallies, percentages) against the bare query
+``SELECT statement_key, value, count(*) ... GROUP BY statement_key, value``
+(live ballots) that any report would need at least; SQLite picks its best
+index for each. Issue 8 asks for results within 3x of that at 100k ballots.
+
+    .venv/bin/python benchmarks/results_groupby.py            # 10k and 100k
+    .venv/bin/python benchmarks/results_groupby.py --ballots 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from coworkshop.core import polls as voting
+from coworkshop.core import sessions, sql, templates
+from coworkshop.core.models import id_stream, utcnow
+from coworkshop.core.store import Store
+
+TEMPLATE = """
+[template]
+name = "bench"
+title = "Results benchmark"
+
+[[stakeholder_groups]]
+key = "policy"
+label = "Policy"
+
+[[stakeholder_groups]]
+key = "industry"
+label = "Industry"
+
+[[stakeholder_groups]]
+key = "education"
+label = "Education"
+
+[[agenda]]
+key = "poll"
+kind = "poll"
+title = "Poll"
+
+[[agenda.questions]]
+key = "pick"
+type = "single"
+text = "Pick one"
+options = ["A", "B", "C", "D", "E"]
+
+[[agenda.questions]]
+key = "rate"
+type = "scale_statements"
+text = "Rate"
+scale = "likert-5"
+statements = ["s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8"]
+"""
+GROUPS = ["policy", "industry", "education"]
+
+
+def fill(store: Store, poll: voting.PollInfo, ballots: int, rng: random.Random) -> None:
+    """Write ``ballots`` live rows (and 10% replaced ones) the way the writer does."""
+    ids = id_stream()
+    now = sql.db_time(utcnow())
+    statements = list(poll.statement_keys or ("",))
+    people = max(1, ballots // len(statements))
+    rows: list[list[Any]] = []
+    for p in range(people):
+        pid, group = f"participant-{p}", GROUPS[p % len(GROUPS)]
+        for s in statements:
+            for live in (False, True) if rng.random() < 0.1 else (True,):
+                bid = next(ids)
+                rows.append(
+                    sql.ballot_row(
+                        id=bid, session_id=poll.session_id, created_at=now, updated_at=now,
+                        poll_id=poll.id, activity_id=poll.activity_id,
+                        question_key=poll.question.key, statement_key=s,
+                        value=json.dumps(rng.choice(poll.choice_keys)), participant_id=pid,
+                        stakeholder_group=group, device_id="",
+                        replaced_by=None if live else "later",
+                    )
+                )
+    raw = store.engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        width = sql.BALLOT_WIDTH
+        for chunk in sql.chunks(rows, sql.MAX_PARAMS // width):
+            cur.execute(sql.insert_ballots(len(chunk)), [x for r in chunk for x in r])
+        raw.commit()
+    finally:
+        raw.close()
+
+
+def timed(fn: Any, runs: int) -> float:
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples) * 1000
+
+
+def measure(ballots: int, runs: int) -> list[dict[str, Any]]:
+    rng = random.Random(7)
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store.create(Path(tmp) / "bench.cws")
+        session = sessions.create_session(
+            store, templates.parse_text(TEMPLATE), sessions.SessionDetails(title="Bench")
+        )
+        for poll in voting.polls(store, session.id):
+            fill(store, poll, ballots, rng)
+        store.engine.dispose()
+        for poll in voting.polls(store, session.id):
+
+            def bare(poll_id: str = poll.id) -> None:
+                with store.engine.connect() as conn:
+                    conn.exec_driver_sql(
+                        "SELECT statement_key, value, count(*) FROM ballot WHERE poll_id = ? "
+                        "AND replaced_by IS NULL AND deleted_at IS NULL "
+                        "GROUP BY statement_key, value",
+                        (poll_id,),
+                    ).all()
+
+            def full(poll_id: str = poll.id) -> None:
+                voting.results(store, poll_id)
+
+            bare(), full()  # warm the cache
+            res = voting.results(store, poll.id)
+            assert res.ballots == max(1, ballots // len(poll.statement_keys or ("",)))
+            t_bare, t_full = timed(bare, runs), timed(full, runs)
+            out.append({
+                "ballots": ballots, "question": poll.type, "bare_group_by_ms": round(t_bare, 2),
+                "results_ms": round(t_full, 2), "ratio": round(t_full / t_bare, 2),
+            })
+        store.close()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--ballots", type=int, nargs="*", default=[10_000, 100_000])
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    rows = [row for n in args.ballots for row in measure(n, args.runs)]
+    print("| live ballots | question | bare GROUP BY | results() | ratio |")
+    print("| --- | --- | --- | --- | --- |")
+    for r in rows:
+        print(f"| {r['ballots']:,} | {r['question']} | {r['bare_group_by_ms']} ms "
+              f"| {r['results_ms']} ms | {r['ratio']}x |")
+    print(f"\nmachine: {platform.machine()}, Python {platform.python_version()}")
+
+
+if __name__ == "__main__":
+    main()
