@@ -161,6 +161,11 @@ def new_cmd(
         # no envvar here: the root's --sessions-dir (or its envvar) applies when not given
         typer.Option("--sessions-dir", readable=False),
     ] = None,
+    carry_from: Annotated[
+        Path | None,
+        typer.Option("--carry-from", help="A previous session file of the same group: carry "
+                     "its stakeholder register, the places on its maps and its checklist."),
+    ] = None,
 ) -> None:
     """Create a session file from a template and print its path."""
     from .core import templates
@@ -169,12 +174,31 @@ def new_cmd(
     details = SessionDetails(title, date, place, country, sector, language, facilitator).cleaned()
     tpath = templates.resolve(template, _templates_dir())
     templates.load(tpath)  # a folder, unreadable or not UTF-8: one line, nothing created
+    previous = None
+    if carry_from is not None:
+        from .core.carry import read_previous
+
+        previous = read_previous(carry_from)  # before anything is created
+        if not (previous.stakeholders or previous.checklists):
+            raise UserError(f"{carry_from}: has no stakeholders or checklist to carry")
     if output is None:
         folder = pathchecks.writable_folder(
             paths.sessions_dir(sessions_dir or Settings.sessions_dir), create=True)
         output = default_path(folder, details)
     pathchecks.new_file(output)
-    store, _session = create_session_file(output, tpath, details)
+    store, session = create_session_file(output, tpath, details)
+    try:
+        if previous is not None:
+            from .core.carry import carry_into
+
+            with store.db() as db:
+                carried = carry_into(db, session, previous)
+                db.commit()
+            err.print(carried.text(), soft_wrap=True)
+    except Exception:
+        store.close()
+        output.unlink(missing_ok=True)
+        raise
     store.close()
     typer.echo(str(output))
 

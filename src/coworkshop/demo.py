@@ -136,4 +136,51 @@ def build_demo(path: Path, templates_dir: Path) -> Store:
         sessions.set_activity_status(store, canvases[0].id, "done")
         if len(canvases) > 1:
             sessions.set_activity_status(store, canvases[1].id, "running")
+    add_demo_map_and_checklist(store)
     return store
+
+
+# Eight actors of a construction ecosystem, as a group would map them: name,
+# stakeholder group, organisation, (power, interest) in round 1 and round 2.
+MAP = [
+    ("Ministry of Education and Science", "policy", "VET directorate", (5, 4), (5, 4)),
+    ("Ministry of Regional Development", "policy", "", (4, 2), (4, 2)),
+    ("Bulgarian Construction Chamber", "intermediary", "", (4, 5), (4, 5)),
+    ("Employment Agency", "intermediary", "regional office", (3, 3), (4, 4)),
+    ("VET school for construction", "education", "Sofia", (2, 5), (2, 5)),
+    ("University of Architecture and Civil Engineering", "education", "", (3, 4), (3, 4)),
+    ("Large contractors", "industry", "", (4, 3), (4, 3)),
+    ("SME builders' association", "industry", "", (2, 4), (2, 4)),
+]
+CHECKLIST = [
+    ("q01-identified", "yes", "Eight actors mapped today", ""),
+    ("q03-analysed", "partly", "Power/interest done; expectations not yet", "Mariya Hristova"),
+    ("q08-coordinator", "no", "Ask the ministry to name someone", "Ministry of Education"),
+]
+
+
+def add_demo_map_and_checklist(store: Store) -> None:
+    """Two rounds of the power/interest map (one actor moves) and a few answers."""
+    from .core import checklist as cl
+    from .core import stakeholders as sh
+
+    session = store.only_session()
+    acts = sessions.activities(store, session.id)
+    the_map = next((a for a in acts if a.kind == "stakeholder_map"), None)
+    check = next((a for a in acts if a.kind == "checklist"), None)
+    with store.db() as db:
+        if the_map is not None:
+            sh.new_round(db, the_map, "2025-06-12", "first mapping")
+            ids = []
+            for name, group, org, (p, i), _later in MAP:
+                s = sh.add_stakeholder(db, session, name, group, org)
+                sh.rate(db, the_map, s.id, p, i)
+                ids.append(s.id)
+            sh.new_round(db, the_map, "2025-06-12", "end of the workshop")
+            for sid, (_n, _g, _o, first, later) in zip(ids, MAP, strict=True):
+                if later != first:
+                    sh.rate(db, the_map, sid, *later)
+        if check is not None:
+            for key, status, note, owner in CHECKLIST:
+                cl.set_entry(db, check, key, status=status, note=note, owner=owner)
+        db.commit()

@@ -84,16 +84,16 @@ async def test_poll_map_and_checklist_show_their_plan(
         await pilot.press("escape")
         view = await open_activity(pilot, "Power and interest")
         text = flat(region_text(app, view))
-        assert "Stakeholder map · Power / interest grid" in text
-        assert "high power, high interest promoters" in text
-        assert "Start with at most 8 actors." in text
-        assert "■ Policy makers" in text and "■ Industry" in text
+        assert "Power/interest ↑power →interest · no round yet · 0 of ≤8 to start" in text
+        assert "keep satisfied manage closely" in text
+        assert "monitor keep informed" in text
+        assert "No stakeholders yet: a adds one." in text
 
         await pilot.press("escape")
         view = await open_activity(pilot, "Group checklist")
         text = flat(region_text(app, view))
-        assert "Checklist · 1 item" in text
-        assert "Stage 1 - Set up ☐ 1. Appoint a coordinator" in text
+        assert "Checklist · 0 of 1 yes · 1 open" in text
+        assert "☐ open • Stage 1: Appoint a coordinator" in text
         assert "Someone who can organise and mediate." in text
 
 

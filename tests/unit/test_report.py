@@ -257,3 +257,46 @@ def test_a_scale_without_agreement_points_says_so(tmp_path: Path, monkeypatch) -
     assert (s["n"], s["agree"], s["status"]) == (7, 0.0, "no_consensus")
     md = report.render(files, "md")
     assert "names no agreement points, so agreement cannot be measured" in md
+
+
+def test_stakeholder_map_and_checklist(tmp_path: Path) -> None:
+    from coworkshop.core import checklist, sessions, stakeholders
+    from coworkshop.core.models import Activity, Session
+
+    canvases = Path(__file__).resolve().parents[2] / "canvases"
+    path = tmp_path / "map.cws"
+    store, session = sessions.create_session_file(
+        path, canvases / "mastery-policy-cocreation.toml",
+        sessions.SessionDetails(title="Map room", country="Finland", sector="energy"),
+    )
+    acts = {a.kind: a for a in workshops.core(store, sessions.activities, session.id)}
+    with store.db() as db:
+        s = db.get(Session, session.id)
+        act = db.get(Activity, acts["stakeholder_map"].id)
+        a = stakeholders.add_stakeholder(db, s, "Ministry <of> Labour", "policy")
+        b = stakeholders.add_stakeholder(db, s, "Chamber of Commerce", "intermediary")
+        stakeholders.new_round(db, act, on="2025-03-01")
+        stakeholders.rate(db, act, a.id, power=5, interest=4)
+        stakeholders.rate(db, act, b.id, power=2, interest=2)
+        db.commit()
+        stakeholders.new_round(db, act, on="2025-06-01")
+        stakeholders.rate(db, act, b.id, power=4, interest=4)
+        c = db.get(Activity, acts["checklist"].id)
+        last = checklist.items(c)[-1]
+        checklist.set_entry(db, c, last.key, status="yes", owner="Ana")
+        db.commit()
+    store.close()
+
+    rep = model.build([path])
+    (m,) = rep["maps"]
+    assert m["session"] == "Map room" and m["moved"] == [
+        "Chamber of Commerce: monitor → manage closely (power ↑2→4, interest ↑2→4)"
+    ]
+    assert m["svg"].startswith("<svg") and "Ministry &lt;of&gt; Labour" in m["svg"]
+    (cl,) = rep["checklists"]
+    assert cl["summary"].startswith("1 of 11 yes")
+    md = report.render([path], "md")
+    assert "moved since round 1: Chamber of Commerce: monitor → manage closely" in md
+    assert f"  - {last.text}: yes, Ana" in md
+    html = report.render([path], "html")
+    assert html.count("<svg xmlns") == 1 and "<of>" not in html

@@ -314,3 +314,80 @@ class QAVote(Record, table=True):
     poll_id: str = Field(index=True)
     participant_id: str
     device_id: str = ""
+
+
+# ---- stakeholder register, mapping rounds, checklist
+# A stakeholder's ratings, questionnaire answers and checklist answers are
+# append-only: a change is a new row and the current value is the latest one,
+# so a repeated mapping shows who moved and the checklist shows what changed.
+
+
+class Stakeholder(Record, table=True):
+    """One entry of a session's stakeholder register (shared by its maps)."""
+
+    # Stable across sessions of the same group: a register carried into the
+    # next session keeps each stakeholder's key (the first session's id).
+    key: str = Field(default="", index=True)
+    name: str
+    organisation: str = ""
+    stakeholder_group: str = ""  # key of one of the session's stakeholder groups
+    notes: str = ""
+    participant_id: str | None = None  # the stakeholder is one of the participants
+    carried_from: str = ""  # "file title date" of the session it came from
+
+
+class MappingRound(Record, table=True):
+    """A dated mapping of one stakeholder_map activity. Round 0 holds the
+    positions carried from the group's previous session."""
+
+    activity_id: str = Field(index=True)
+    number: int
+    date: str  # ISO date
+    note: str = ""
+
+
+class StakeholderRating(Record, table=True):
+    """One rating of one stakeholder on one axis in one round (append-only).
+
+    axis: power (power/influence, 1-5), interest (interest/support, 1-5),
+    understanding (1 low, 2 medium, 3 high). source: direct (arrow keys),
+    questionnaire (derived from the yes/no answers), carried (previous session).
+    """
+
+    activity_id: str = Field(index=True)
+    round_id: str = Field(index=True)
+    stakeholder_id: str = Field(index=True)
+    axis: str
+    value: int
+    source: str = "direct"
+
+
+class MappingAnswer(Record, table=True):
+    """One answer of a questionnaire filled for one stakeholder (append-only).
+
+    All answers of one filled questionnaire share ``submission_id``.
+    value: 1 yes / 0 no for yes/no questions, the point index for a scale.
+    """
+
+    activity_id: str = Field(index=True)
+    round_id: str = Field(index=True)
+    stakeholder_id: str = Field(index=True)
+    submission_id: str
+    part: str  # knowledge | influence | support
+    question_key: str
+    value: int
+    answer_key: str = ""  # stable: the scale point's key, or yes / no
+
+
+class ChecklistEntry(Record, table=True):
+    """The state of one checklist item after one change (append-only): the
+    current state is the latest row; carried rows hold last session's state."""
+
+    activity_id: str = Field(index=True)
+    item_key: str
+    status: str = ""  # "" (open) | yes | partly | no | na
+    note: str = ""
+    owner: str = ""
+    due: str = ""  # ISO date
+    carried: bool = False
+    carried_from: str = ""

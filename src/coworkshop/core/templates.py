@@ -237,6 +237,15 @@ class MappingQuestion(Strict):
     scale: str = ""  # empty: a yes/no question
 
 
+class RegisterEntry(Strict):
+    """A stakeholder offered as a starting register (e.g. SACCORD's roles)."""
+
+    name: Text
+    group: str = ""  # key of one of the template's stakeholder groups
+    organisation: str = ""
+    notes: str = ""
+
+
 class Activity(Strict):
     key: Key
     kind: ActivityKind
@@ -260,6 +269,7 @@ class Activity(Strict):
     knowledge_questions: list[MappingQuestion] = Field(default_factory=list)
     influence_questions: list[MappingQuestion] = Field(default_factory=list)
     support_questions: list[MappingQuestion] = Field(default_factory=list)
+    stakeholders: list[RegisterEntry] = Field(default_factory=list)
     # checklist
     stages: list[ChecklistStage] = Field(default_factory=list)
     items: list[ChecklistItem] = Field(default_factory=list)
@@ -303,6 +313,7 @@ class Template(Strict):
         from .polls.scales import STANDARD_SCALES as standard
 
         points = {c.key for c in self.crosspoints}
+        groups = {g.key for g in self.stakeholder_groups}
         for i, act in enumerate(self.agenda):
             if act.crosspoint and act.crosspoint not in points:
                 raise _RefError(
@@ -317,6 +328,12 @@ class Template(Strict):
                     raise _RefError(
                         ("agenda", i, "questions", j, "statements_from"),
                         "the template has no crosspoints",
+                    )
+            for j, entry in enumerate(act.stakeholders):
+                if entry.group and entry.group not in groups:
+                    raise _RefError(
+                        ("agenda", i, "stakeholders", j, "group"),
+                        f"unknown stakeholder group {entry.group!r}",
                     )
             for field in ("knowledge_questions", "influence_questions", "support_questions"):
                 for j, mq in enumerate(getattr(act, field)):

@@ -126,12 +126,10 @@ def _activities(r: rd.Reader, db: Any, kind: str) -> Iterator[tuple[Any, Any]]:
 def maps(r: rd.Reader) -> list[dict[str, Any]]:
     """Each stakeholder map of the sessions (latest round), with who moved and its SVG.
 
-    Empty when no session mapped stakeholders (or this version cannot read maps).
+    Empty when no session mapped stakeholders.
     """
-    try:
-        from ..core import map_svg, stakeholders  # type: ignore[attr-defined]
-    except ImportError:
-        return []
+    from ..core import map_svg, stakeholders
+
     if not (r.hub.has("stakeholder") and r.hub.has("mappinground")):
         return []
     out = []
@@ -163,10 +161,8 @@ def maps(r: rd.Reader) -> list[dict[str, Any]]:
 
 def checklists(r: rd.Reader) -> list[dict[str, Any]]:
     """The checklist status of each session. Empty when none was filled."""
-    try:
-        from ..core import checklist  # type: ignore[attr-defined]
-    except ImportError:
-        return []
+    from ..core import checklist
+
     if not r.hub.has("checklistentry"):
         return []
     out = []

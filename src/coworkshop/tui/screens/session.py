@@ -26,6 +26,8 @@ from textual.widgets import Static
 from ...core.errors import UserError
 from ..colors import breakout_color
 from ..live import LiveVoting, PollActivityAdded, PollChanged
+from ..stakeholders.actions import ChecklistActions, MapActions
+from ..stakeholders.messages import ChecklistChanged, MapChanged
 from ..widgets.footer import KeysFooter
 from .prompt import Field, PromptScreen
 
@@ -57,7 +59,7 @@ def _load(path: Path) -> tuple[Store, Session, list[Activity]]:
     return store, session, acts
 
 
-class SessionScreen(Screen[None]):
+class SessionScreen(MapActions, ChecklistActions, Screen[None]):
     """One workshop: agenda on the left, the highlighted activity on the right."""
 
     HELP_TITLE = "Session"
@@ -70,6 +72,7 @@ class SessionScreen(Screen[None]):
         "report (HTML) next to its file; the palette offers Markdown, JSON and CSV too. "
         "l starts live voting (phones join with a code or QR code) and shows the join screen; "
         "it runs until you leave the session. "
+        "In a stakeholder map or a checklist, ? lists its own keys and rules. "
         "Escape on the agenda goes back home."
     )
 
@@ -249,12 +252,12 @@ class SessionScreen(Screen[None]):
             assert self.live is not None
             return PollView(self.store, self.session, act, self.live, id="activity-info")
         if act.kind == "stakeholder_map":
-            from ..widgets.map_view import MapView
+            from ..stakeholders.map_view import MapView
 
-            return MapView(self.session, act, id="activity-info")
-        from ..widgets.checklist_view import ChecklistView
+            return MapView(self.store, self.session, act, id="activity-info")
+        from ..checklist.checklist_view import ChecklistView
 
-        return ChecklistView(self.session, act, id="activity-info")
+        return ChecklistView(self.store, self.session, act, id="activity-info")
 
     async def show_activity(self, act: Activity) -> None:
         # The opening worker and the agenda's messages may both ask at once.
@@ -345,6 +348,11 @@ class SessionScreen(Screen[None]):
         self.mark_saved()
 
     def on_board_comment_added(self) -> None:
+        self.mark_saved()
+
+    @on(MapChanged)
+    @on(ChecklistChanged)
+    def _map_or_checklist_saved(self) -> None:
         self.mark_saved()
 
     @on(PollChanged)
@@ -579,6 +587,14 @@ class SessionScreen(Screen[None]):
             for name, fmt, help_text in EXPORTS
         ]
 
+    def _view_entries(self) -> list[PaletteEntry]:
+        """The shown activity's own entries (stakeholder map, checklist)."""
+        for view in self.query("#activity-info"):
+            entries = getattr(view, "palette_entries", None)
+            if callable(entries):
+                return list(entries())
+        return []
+
     def palette_entries(self) -> list[PaletteEntry]:
         entries: list[PaletteEntry] = [
             ("activity: start", "Start the highlighted activity", self.action_start_activity),
@@ -604,6 +620,7 @@ class SessionScreen(Screen[None]):
             ("template: save plan", "Save this session's plan as a new template",
              self.action_save_template),
             *self._poll_entries(),
+            *self._view_entries(),
             *self._export_entries(),
             ("view: zoom activity", "Hide or show the agenda", self.action_zoom),
             ("session: back to home", "Close this session (everything is saved)",

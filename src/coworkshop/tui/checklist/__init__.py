@@ -1,0 +1,1 @@
+"""The multi-stakeholder group checklist in the TUI."""

@@ -1,0 +1,1 @@
+"""Stakeholder maps in the TUI: the map view, its forms and its messages."""

@@ -1,0 +1,75 @@
+"""Choose where a standing group's register and checklist come from: the
+template's starting register, or a previous session file of the group."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import App
+
+from ...core.errors import UserError
+from ..screens.pick import PickScreen
+from ..screens.prompt import Field, PromptScreen
+
+TEMPLATE = "template"
+OTHER = "other"
+
+
+def session_files(app: App[object], current: Path) -> list[Path]:
+    """Session files in the sessions folder and beside the current one, newest first."""
+    folders = {current.parent}
+    sessions_dir = getattr(app, "sessions_dir", None)
+    if sessions_dir is not None:
+        folders.add(Path(sessions_dir))
+    found: dict[Path, None] = {}
+    for folder in folders:
+        if folder.is_dir():
+            for p in folder.glob("*.cws"):
+                if p.resolve() != current.resolve():
+                    found.setdefault(p.resolve())
+    return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+def choose_source(app: App[object], current: Path, title: str, template_count: int,
+                  chosen: Callable[[str | Path], None]) -> None:
+    """Ask where to carry from; ``chosen`` gets "template" or a file's path."""
+    options: list[tuple[str, Text | str]] = []
+    if template_count:
+        options.append((TEMPLATE, Text.assemble(
+            ("The template's starting register", "bold"), f"  ({template_count} entries)")))
+    files = session_files(app, current)
+    for n, path in enumerate(files[:20]):
+        options.append((f"file:{n}", Text.assemble(("Previous session  ", "dim"), path.name)))
+    options.append((OTHER, Text("Another session file… (type its path)", style="italic")))
+
+    def picked(key: str | None) -> None:
+        if key is None:
+            return
+        if key == TEMPLATE:
+            chosen(TEMPLATE)
+        elif key.startswith("file:"):
+            chosen(files[int(key[5:])])
+        else:
+            ask_path()
+
+    def ask_path() -> None:
+        def submit(values: dict[str, str]) -> None:
+            if not values["path"].strip():
+                raise UserError("path: type the path of a session file (.cws)")
+            if not Path(values["path"].strip()).expanduser().is_file():
+                raise UserError(f"{values['path'].strip()}: no such session file")
+
+        def done(values: dict[str, str] | None) -> None:
+            if values is not None:
+                chosen(Path(values["path"].strip()).expanduser())
+
+        app.push_screen(PromptScreen("Carry from a previous session file",
+                                     [Field("path", "Session file", "", "path/to/earlier.cws")],
+                                     submit), done)
+
+    app.push_screen(PickScreen(title, options, note=(
+        "A standing group maps the same actors again: their places become round 0 of this "
+        "map, so the next round shows who moved. Names already here are not added twice.")),
+        picked)
