@@ -14,6 +14,7 @@ from typing import Annotated, Any, TypeVar, cast
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from . import pathchecks, paths
@@ -97,13 +98,28 @@ def root(
         _run_tui(sessions_dir=folder)
 
 
-def _run_tui(sessions_dir: Path | None = None, session_file: Path | None = None) -> None:
+SessionOption = Annotated[
+    str | None,
+    typer.Option(
+        "--session",
+        help="The session to open in a file holding several: its id or a unique "
+        "start of it (see coworkshop sessions).",
+    ),
+]
+
+
+def _run_tui(
+    sessions_dir: Path | None = None,
+    session_file: Path | None = None,
+    session_id: str | None = None,
+) -> None:
     from .tui.app import build_app
 
     tui = build_app(
         sessions_dir=sessions_dir or paths.sessions_dir(None),
         templates_dir=_templates_dir(),
         session_file=session_file,
+        session_id=session_id,
     )
     tui.run()
 
@@ -112,12 +128,29 @@ def _run_tui(sessions_dir: Path | None = None, session_file: Path | None = None)
 @user_errors
 def open_cmd(
     file: Annotated[Path, typer.Argument(help="A session file (.cws).", readable=False)],
+    session: SessionOption = None,
 ) -> None:
-    """Open the app on one session file."""
-    from .core.probe import check_file
+    """Open the app on one session file (a file holding several opens on a choice)."""
+    from .core.probe import OPEN_TIMEOUT, pick_session, read_info
 
-    check_file(pathchecks.readable_file(file))
-    _run_tui(sessions_dir=file.parent, session_file=file)
+    info = read_info(pathchecks.readable_file(file), timeout=OPEN_TIMEOUT, full=True)
+    if not info.sessions:
+        raise _fail(f"{file}: holds no session")
+    session_id = pick_session(file, info.sessions, session).id if session else None
+    _run_tui(sessions_dir=file.parent, session_file=file, session_id=session_id)
+
+
+@app.command("pack")
+@user_errors
+def pack_cmd(
+    file: Annotated[Path, typer.Argument(help="A session file (.cws), even one in use.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The copy to write (.cws).")],
+) -> None:
+    """Write one self-contained copy of a session file, safe to send while it is in use."""
+    from .core.store import pack
+
+    pack(file, output)
+    typer.echo(str(output))
 
 
 @app.command("templates")
@@ -207,39 +240,76 @@ def new_cmd(
 @user_errors
 def sessions_cmd(
     folder: Annotated[Path | None, typer.Argument(help="Folder (default ./sessions).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (with file ids).")] = False,
 ) -> None:
-    """List session files and the sessions they hold."""
+    """List session files and the sessions they hold (reading never changes a file)."""
+    import json
+
     from .core.errors import SessionFileError
-    from .core.probe import list_session_files, read_info
+    from .core.probe import SIDE_FILE_NOTICE, FileInfo, list_session_files, read_info, short_ids
 
     folder = paths.sessions_dir(folder)
     if not folder.is_dir():
         raise _fail(f"{folder}: no such folder")
     files = list_session_files(folder)
+    infos: list[tuple[Path, FileInfo | None, str]] = []
+    for f in files:
+        try:
+            infos.append((f, read_info(f), ""))
+        except SessionFileError as exc:
+            infos.append((f, None, str(exc)))
+    if as_json:
+        typer.echo(json.dumps([_file_json(f, info, error) for f, info, error in infos], indent=2))
+        return
     if not files:
         out.print(f"No session files (*.cws) in {folder}. Create one with: coworkshop new")
         return
     table = Table(title=f"Sessions in {folder}", title_justify="left")
-    for col in ("file", "title", "date", "place", "country", "template", "people", "activities"):
+    columns = ("file", "session", "title", "date", "place", "country", "template", "people",
+               "activities")
+    for col in columns:
         table.add_column(col, overflow="fold")
-    for f in files:
-        try:
-            info = read_info(f)
-        except SessionFileError as exc:
-            table.add_row(f.name, f"[red]{exc}[/]", "", "", "", "", "", "")
+    notes: list[str] = []  # one line each under the table: a cell would fold them
+    for f, info, error in infos:
+        if info is None:
+            table.add_row(f.name, "", "[red]cannot be opened (see below)[/]")
+            notes.append(f"[red]{escape(error)}[/]")
             continue
+        if info.pending_side_file:
+            notes.append(f"[yellow]{escape(str(f))}: {SIDE_FILE_NOTICE}[/]")
+        if not info.sessions:
+            table.add_row(f.name, "", "[dim]holds no session[/]")
+        short = short_ids([s.id for s in info.sessions])
         for s in info.sessions:
             table.add_row(
-                f.name,
-                s.title,
+                f.name + (" [yellow]*[/]" if info.pending_side_file else ""),
+                short[s.id],
+                escape(s.title),
                 s.date,
-                s.place,
-                s.country,
-                s.template_name,
+                escape(s.place),
+                escape(s.country),
+                escape(s.template_name),
                 str(s.participants),
                 str(s.activities),
             )
     out.print(table)
+    for note in notes:
+        out.print(note, soft_wrap=True)
+
+
+def _file_json(path: Path, info: Any, error: str) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    if info is None:
+        return {"file": str(path), "error": error}
+    return {
+        "file": str(path),
+        "file_id": info.file_id or None,
+        "schema_version": info.schema_version,
+        "pending_side_file": info.pending_side_file,
+        "sessions": [asdict(s) for s in info.sessions],
+        "error": None,
+    }
 
 
 @app.command("demo")
@@ -285,6 +355,7 @@ def template_save_cmd(
     name: Annotated[str, typer.Option(help="Template name (default: from the file name).")] = "",
     title: Annotated[str, typer.Option(help="Template title.")] = "",
     force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+    session_ref: SessionOption = None,
 ) -> None:
     """Save the plan of a session (agenda, prompts, questions; no results) as a template."""
     from .core import templates
@@ -301,9 +372,9 @@ def template_save_cmd(
         pathchecks.new_file(output, overwrite=True)
     else:
         pathchecks.creatable_folder(output.parent)
-    store = Store.open(pathchecks.readable_file(file))
+    store = Store.open(pathchecks.readable_file(file), mode="read")
     try:
-        session = store.only_session()
+        session = store.session(session_ref)
         tpl = template_of_session(store, session.id, name or slug(output.stem), title)
     finally:
         store.close()
@@ -362,15 +433,13 @@ def serve_cmd(
     joins_per_minute: Annotated[
         float, typer.Option(help="Joins allowed per minute from one address.")
     ] = 60,
+    session_ref: SessionOption = None,
 ) -> None:
     """Run the participants' voting server without the app (Ctrl+C stops it)."""
     import asyncio
     import logging
 
-    from rich.markup import escape
-
     from .core import polls as voting
-    from .core.probe import check_file
     from .core.store import Store
     from .server import Limits, qr_text_lines
     from .server import serve as run_server
@@ -384,15 +453,24 @@ def serve_cmd(
         pathchecks.log_file(log)
     if host:
         _check_host(host)
-    check_file(pathchecks.readable_file(file))
+    # The session and --open are checked on the file opened for reading:
+    # opening it for work already changes its header (journal mode, counters).
+    refs = list(open_polls or [])
+    reader = Store.open(pathchecks.readable_file(file), mode="read")
+    try:
+        session_id = reader.session(session_ref).id
+        _check_poll_refs(reader, session_id, refs)
+    finally:
+        reader.close()
     store = Store.open(file)
+    if store.read_only:
+        store.close()
+        raise _fail(f"{file}: read-only: changes are not possible, so phones cannot vote")
     root = logging.getLogger()
     handler: logging.Handler | None = None
     level = root.level
     try:
-        session = store.only_session()
-        refs = list(open_polls or [])
-        _check_poll_refs(store, session.id, refs)
+        session = store.session(session_id)
         try:
             handler = logging.FileHandler(log) if log else logging.StreamHandler()
         except OSError as exc:

@@ -10,14 +10,11 @@ every item (shown as "last time" beside the current status).
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.pool import NullPool
 from sqlmodel import Session as DB
 from sqlmodel import col, select
 
@@ -25,7 +22,6 @@ from . import checklist as cl
 from . import stakeholders as sh
 from .errors import SessionFileError, UserError
 from .models import Activity, ChecklistEntry, Session
-from .probe import check_file
 
 
 @dataclass
@@ -58,21 +54,18 @@ class Carried:
 
 
 def read_previous(path: Path | str) -> Previous:
-    """Read a previous session file without writing to it."""
+    """Read a previous session file without writing to it (nor leaving side files)."""
+    from .store import Store
+
     path = Path(path)
-    check_file(path)
-    uri = f"{path.resolve().as_uri()}?mode=ro"
-    engine = create_engine(
-        "sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
-        poolclass=NullPool,
-    )
+    store = Store.open(path, mode="read")
     try:
-        with DB(engine) as db:
+        with store.db() as db:
             return _read(db, path)
     except OperationalError as exc:
         raise SessionFileError(f"{path}: cannot be read ({exc.orig})") from exc
     finally:
-        engine.dispose()
+        store.close()
 
 
 def _read(db: DB, path: Path) -> Previous:

@@ -1,16 +1,29 @@
-"""Look inside a session file without opening it for writing.
+"""Look inside a session file without writing to it.
 
-Uses only the standard ``sqlite3`` module in read-only mode so that the home
-screen can list many files quickly (SQLModel costs more start-up time than
-Textual itself) and so that a foreign, corrupt or newer file is refused before
+Uses only the standard ``sqlite3`` module, read-only, so that the home screen
+can list many files quickly (SQLModel costs more start-up time than Textual
+itself) and so that a foreign, corrupt or newer file is refused before
 anything could modify it.
+
+Reading never writes and never leaves side files: a file closed by coworkshop
+is in rollback-journal mode, which a ``mode=ro`` reader opens without any; an
+older file still marked as WAL is read ``immutable`` when no ``-wal`` is
+beside it (nobody is working in it then); a file that has a ``-wal`` (open in
+the app right now, or left by a crash) is read through the side files that
+are already there; a ``-wal`` without its ``-shm`` (both files were sent) is
+read from a copy of the pair.
 """
 
 from __future__ import annotations
 
+import re
+import shutil
 import sqlite3
+import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from .errors import SessionFileError
 
@@ -19,6 +32,15 @@ SCHEMA_VERSION = 2
 APP_ID = "coworkshop"
 SESSION_SUFFIX = ".cws"
 SQLITE_MAGIC = b"SQLite format 3\x00"
+#: What a reader says of a file it may not change.
+READ_ONLY_NOTICE = "read-only: changes are not possible"
+#: What ``sessions`` says of a file whose recent changes are in a side file.
+SIDE_FILE_NOTICE = "recent changes are still in a side file: open and quit it, or send both files"
+#: How long opening waits for a file another program holds locked.
+OPEN_TIMEOUT = 2.0
+#: How long a listing waits for a file another program holds locked.
+LIST_TIMEOUT = 0.5
+_BACKUP = re.compile(r"\.schema\d+-backup(-\d+)?$")
 
 
 @dataclass
@@ -38,19 +60,100 @@ class FileInfo:
     path: Path
     schema_version: int
     sessions: list[SessionSummary] = field(default_factory=list)
+    file_id: str = ""
+    #: Changes not yet folded into the file itself (a non-empty ``-wal``).
+    pending_side_file: bool = False
 
 
-def _ro_connect(path: Path) -> sqlite3.Connection:
-    # mode=ro never creates or changes the database file itself.
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+class FileBusyError(SessionFileError):
+    """Another program holds the file locked."""
 
 
-def check_file(path: Path) -> int:
+def side_file(path: Path, suffix: str) -> Path:
+    """``path`` with SQLite's side-file suffix (``-wal``, ``-shm``, ``-journal``)."""
+    return path.with_name(path.name + suffix)
+
+
+def has_pending_changes(path: Path) -> bool:
+    """True when committed changes sit in ``path``'s ``-wal``, not in the file."""
+    wal = side_file(path, "-wal")
+    try:
+        return wal.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _wal_header(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(20)
+    except OSError:
+        return False
+    return len(head) == 20 and head[18:20] == b"\x02\x02"
+
+
+def ro_connect(
+    path: Path, timeout: float = 5.0, check_same_thread: bool = True
+) -> sqlite3.Connection:
+    """A connection that cannot write and creates no side file (see module doc)."""
+    uri = path.resolve().as_uri()
+    wal = side_file(path, "-wal")
+    if wal.exists() and not side_file(path, "-shm").exists():
+        # A -wal without its -shm: nobody has the file open (a connection keeps
+        # the -shm), e.g. both files were sent. Reading it in place would leave
+        # a -shm behind, so read a copy of the pair instead.
+        return _read_copy(path, wal, check_same_thread)
+    if not wal.exists() and _wal_header(path):
+        uri += "?immutable=1"
+    else:
+        uri += "?mode=ro"
+    return sqlite3.connect(uri, uri=True, timeout=timeout, check_same_thread=check_same_thread)
+
+
+def _read_copy(path: Path, wal: Path, check_same_thread: bool) -> sqlite3.Connection:
+    """The database ``path`` with its ``wal`` applied, in memory (read-only)."""
+    with tempfile.TemporaryDirectory(prefix="coworkshop-") as tmp:
+        copy = Path(tmp) / path.name
+        shutil.copyfile(path, copy)
+        shutil.copyfile(wal, side_file(copy, "-wal"))
+        src = sqlite3.connect(copy)
+        mem = sqlite3.connect(":memory:", check_same_thread=check_same_thread)
+        try:
+            src.backup(mem)
+        finally:
+            src.close()
+    mem.execute("PRAGMA query_only=ON")
+    return mem
+
+
+def describe_error(path: Path, exc: sqlite3.Error) -> SessionFileError:
+    """One line for an SQLite error met while reading ``path``.
+
+    "Damaged" is said only of damaged files; a lock is another program's.
+    """
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in str(exc):
+        return FileBusyError(
+            f"{path}: in use by another program (the file is locked); "
+            "close it there and try again"
+        )
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        return SessionFileError(f"{path}: the session file is damaged ({exc})")
+    return SessionFileError(f"{path}: cannot be read ({exc})")
+
+
+def check_file(path: Path, *, full: bool = True, timeout: float = 5.0) -> int:
     """Check that ``path`` is a coworkshop session file this version can open.
 
     Returns its schema version. Raises :class:`SessionFileError` with a one-line
-    message otherwise. Never writes to the file.
+    message otherwise. Never writes to the file. ``full`` adds SQLite's
+    ``quick_check`` of every page (once per open; a listing reads the header).
     """
+    version, _meta = _check(path, full=full, timeout=timeout)
+    return version
+
+
+def _check(path: Path, *, full: bool, timeout: float) -> tuple[int, dict[str, str]]:
     if not path.exists():
         raise SessionFileError(f"{path}: no such session file")
     if path.is_dir():
@@ -63,13 +166,14 @@ def check_file(path: Path) -> int:
     if head != SQLITE_MAGIC:
         raise SessionFileError(f"{path}: not a coworkshop session file (not an SQLite database)")
     try:
-        con = _ro_connect(path)
+        con = ro_connect(path, timeout)
         try:
-            ok = con.execute("PRAGMA quick_check(1)").fetchone()
-            if not ok or ok[0] != "ok":
-                raise SessionFileError(
-                    f"{path}: the session file is damaged ({ok[0] if ok else '?'})"
-                )
+            if full:
+                ok = con.execute("PRAGMA quick_check(1)").fetchone()
+                if not ok or ok[0] != "ok":
+                    raise SessionFileError(
+                        f"{path}: the session file is damaged ({ok[0] if ok else '?'})"
+                    )
             tables = {
                 r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
             }
@@ -77,54 +181,121 @@ def check_file(path: Path) -> int:
                 raise SessionFileError(
                     f"{path}: an SQLite database, but not a coworkshop session file"
                 )
-            meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+            meta = {str(k): str(v) for k, v in con.execute("SELECT key, value FROM meta")}
         finally:
             con.close()
-    except sqlite3.DatabaseError as exc:
-        raise SessionFileError(
-            f"{path}: the session file is damaged or unreadable ({exc})"
-        ) from exc
+    except sqlite3.Error as exc:
+        raise describe_error(path, exc) from exc
     if meta.get("app") != APP_ID:
         raise SessionFileError(f"{path}: an SQLite database, but not a coworkshop session file")
+    raw = meta.get("schema_version", "")
     try:
-        version = int(meta.get("schema_version", ""))
-    except ValueError as exc:
-        raise SessionFileError(f"{path}: the session file has no valid schema version") from exc
+        version = int(raw)
+    except ValueError:
+        version = 0
     if version > SCHEMA_VERSION:
         raise SessionFileError(
             f"{path}: made by a newer coworkshop (file schema {version}, this version reads "
             f"up to {SCHEMA_VERSION}); update coworkshop to open it"
         )
-    return version
-
-
-def read_info(path: Path) -> FileInfo:
-    """Summaries of the sessions a file holds, read without SQLModel."""
-    version = check_file(path)
-    con = _ro_connect(path)
-    try:
-        rows = con.execute(
-            """
-            SELECT s.id, s.title, s.date, s.place, s.country, s.template_name,
-              (SELECT count(*) FROM participant p
-                 WHERE p.session_id = s.id AND p.deleted_at IS NULL),
-              (SELECT count(*) FROM activity a
-                 WHERE a.session_id = s.id AND a.deleted_at IS NULL)
-            FROM session s WHERE s.deleted_at IS NULL ORDER BY s.date, s.title
-            """
-        ).fetchall()
-    except sqlite3.DatabaseError as exc:
+    if version < 1:
         raise SessionFileError(
-            f"{path}: the session file is damaged or unreadable ({exc})"
-        ) from exc
-    finally:
-        con.close()
-    return FileInfo(path, version, [SessionSummary(*r) for r in rows])
+            f"{path}: unknown file schema {raw!r} (this version reads schemas 1 to "
+            f"{SCHEMA_VERSION}); it cannot be opened"
+        )
+    return version, meta
+
+
+def read_info(path: Path, *, timeout: float = LIST_TIMEOUT, full: bool = False) -> FileInfo:
+    """Summaries of the sessions a file holds, read without SQLModel.
+
+    A listing checks the header and metadata only (no page-by-page check), so
+    that it stays fast; ``full`` checks every page first (before opening).
+    """
+    version, meta = _check(path, full=full, timeout=timeout)
+    try:
+        con = ro_connect(path, timeout)
+        try:
+            rows = con.execute(
+                """
+                SELECT s.id, s.title, s.date, s.place, s.country, s.template_name,
+                  (SELECT count(*) FROM participant p
+                     WHERE p.session_id = s.id AND p.deleted_at IS NULL),
+                  (SELECT count(*) FROM activity a
+                     WHERE a.session_id = s.id AND a.deleted_at IS NULL)
+                FROM session s WHERE s.deleted_at IS NULL ORDER BY s.date, s.title
+                """
+            ).fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        raise describe_error(path, exc) from exc
+    return FileInfo(
+        path,
+        version,
+        [SessionSummary(*r) for r in rows],
+        file_id=meta.get("file_id", ""),
+        pending_side_file=has_pending_changes(path),
+    )
+
+
+class _HasId(Protocol):
+    id: str
+    title: str
+
+
+T = TypeVar("T", bound=_HasId)
+
+
+def pick_session(path: Path, found: Sequence[T], ref: str | None) -> T:
+    """The session ``ref`` names among ``found`` (its id or a unique start of it).
+
+    Without ``ref`` there must be exactly one: a file holding several sessions
+    never silently opens on the first.
+    """
+    if not found:
+        raise SessionFileError(f"{path}: holds no session")
+    choices = ", ".join(f"{s.id} {s.title!r}" for s in found)
+    if ref:
+        matches = [s for s in found if s.id == ref] or [s for s in found if s.id.startswith(ref)]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise SessionFileError(f"{path}: no session {ref!r} in it ({choices})")
+        raise SessionFileError(
+            f"{path}: {ref!r} starts {len(matches)} session ids; give more of it ({choices})"
+        )
+    if len(found) > 1:
+        raise SessionFileError(
+            f"{path}: holds {len(found)} sessions; choose one with --session ID ({choices})"
+        )
+    return found[0]
+
+
+def short_ids(ids: Sequence[str], least: int = 8) -> dict[str, str]:
+    """The shortest start of each id (at least ``least`` characters) that no
+    other id in ``ids`` shares; UUIDv7s made the same minute share a long start."""
+    out: dict[str, str] = {}
+    for i in ids:
+        n = least
+        while n < len(i) and any(o != i and o.startswith(i[:n]) for o in ids):
+            n += 1
+        out[i] = i[:n]
+    return out
+
+
+def is_backup(path: Path) -> bool:
+    """A copy made before migrating (``name.schema1-backup.cws``)."""
+    return _BACKUP.search(path.stem) is not None
 
 
 def list_session_files(folder: Path) -> list[Path]:
-    """The session files in ``folder``, newest first."""
+    """The session files in ``folder``, newest first (backups made before a
+    migration are left out; they can still be opened by name)."""
     if not folder.is_dir():
         return []
-    files = [p for p in folder.iterdir() if p.suffix == SESSION_SUFFIX and p.is_file()]
+    files = [
+        p for p in folder.iterdir()
+        if p.suffix == SESSION_SUFFIX and p.is_file() and not is_backup(p)
+    ]
     return sorted(files, key=lambda p: p.stat().st_mtime, reverse=True)

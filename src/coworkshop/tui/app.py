@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -15,6 +15,9 @@ from textual.screen import Screen
 from .commands import CoworkshopCommands
 from .screens.help import HelpScreen
 from .screens.home import HomeScreen
+
+if TYPE_CHECKING:
+    from ..core.probe import FileInfo
 
 log = logging.getLogger("coworkshop")
 
@@ -56,33 +59,69 @@ class CoworkshopApp(App[None]):
         sessions_dir: Path,
         templates_dir: Path,
         session_file: Path | None = None,
+        session_id: str | None = None,
     ) -> None:
         super().__init__()
         self.sessions_dir = Path(sessions_dir)
         self.templates_dir = Path(templates_dir)
         self.session_file = Path(session_file) if session_file else None
+        self.session_id = session_id
 
     def get_default_screen(self) -> Screen[Any]:
         return HomeScreen()
 
     def on_mount(self) -> None:
         if self.session_file is not None:
-            self.open_session(self.session_file)
+            self.open_session(self.session_file, self.session_id)
 
-    def open_session(self, path: Path) -> None:
-        """Open the session screen on ``path``; a bad file becomes a notification."""
+    def open_session(self, path: Path, session_id: str | None = None) -> None:
+        """Open the session screen on ``path``; a bad file becomes a notification.
+
+        A file holding several sessions opens on a choice of them, never on the
+        first one silently.
+        """
         from ..core.errors import SessionFileError
-        from ..core.probe import check_file
+        from ..core.probe import pick_session, read_info
 
         try:
-            check_file(path)
+            # on the event loop: a locked file waits briefly; every page is
+            # checked, so a damaged file is refused here rather than shown
+            info = read_info(path, full=True)
+            if session_id is not None or len(info.sessions) <= 1:
+                session_id = pick_session(path, info.sessions, session_id).id
         except SessionFileError as exc:
             self.notify(str(exc), title="Cannot open", severity="error", timeout=10)
+            return
+        if session_id is None:
+            self.choose_session(path, info)
             return
         # Imported here: the session screen needs SQLModel, the home screen does not.
         from .screens.session import SessionScreen
 
-        self.push_screen(SessionScreen(path))
+        self.push_screen(SessionScreen(path, session_id))
+
+    def choose_session(self, path: Path, info: FileInfo) -> None:
+        """Ask which of the file's sessions to open."""
+        from rich.text import Text
+
+        from .screens.pick import PickScreen
+
+        options: list[tuple[str, Text | str]] = []
+        for s in info.sessions:
+            label = Text.assemble((s.title, "bold"))
+            facts = [s.date, ", ".join(p for p in (s.place, s.country) if p),
+                     f"{s.participants} people", s.id]
+            label.append("\n  " + " · ".join(f for f in facts if f), style="dim")
+            options.append((s.id, label))
+
+        def chosen(session_id: str | None) -> None:
+            if session_id is not None:
+                self.open_session(path, session_id)
+
+        self.push_screen(
+            PickScreen(f"{path.name} holds {len(info.sessions)} sessions: which one?", options),
+            chosen,
+        )
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
@@ -102,10 +141,11 @@ def build_app(
     sessions_dir: Path,
     templates_dir: Path,
     session_file: Path | None = None,
+    session_id: str | None = None,
 ) -> CoworkshopApp:
     """The app on a sessions folder and a templates folder (optionally one file)."""
     # A StreamHandler would paint over the screen; log to Textual's devtools only.
     if not any(isinstance(h, TextualHandler) for h in log.handlers):
         log.addHandler(TextualHandler())
         log.propagate = False
-    return CoworkshopApp(sessions_dir, templates_dir, session_file)
+    return CoworkshopApp(sessions_dir, templates_dir, session_file, session_id)

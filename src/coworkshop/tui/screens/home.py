@@ -21,7 +21,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...core.errors import SessionFileError, UserError
-from ...core.probe import FileInfo, list_session_files, read_info
+from ...core.probe import FileInfo, SessionSummary, list_session_files, read_info
 from ..widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
@@ -48,7 +48,8 @@ class HomeScreen(Screen[None]):
 
     HELP_TITLE = "Home"
     HOW_TO = (
-        "Left: the session files in the sessions folder, newest first. Enter opens one. "
+        "Left: the session files in the sessions folder, newest first (a file holding several "
+        "sessions lists each). Enter opens one. "
         "Right: the workshop templates. Enter (or n) starts a new session from the "
         "highlighted template; d creates a demo session to explore. Tab moves between "
         "the two lists."
@@ -83,6 +84,8 @@ class HomeScreen(Screen[None]):
         super().__init__()
         self.session_rows: list[SessionRow] = []
         self.template_entries: list[TemplateEntry] = []
+        #: option id -> (file, session id or None for a file's only session)
+        self.session_targets: dict[str, tuple[Path, str | None]] = {}
         self._resumed = False
 
     @property
@@ -147,7 +150,19 @@ class HomeScreen(Screen[None]):
         self.session_rows = rows
         self.template_entries = entries
         options: list[Option] = []
+        self.session_targets = {}
         for row in rows:
+            if row.info is not None and len(row.info.sessions) > 1:
+                # each session of a file holding several is listed on its own
+                for n, summary in enumerate(row.info.sessions, 1):
+                    key = f"{row.path}?session={summary.id}"
+                    self.session_targets[key] = (row.path, summary.id)
+                    prompt = self._summary_prompt(
+                        summary, row.path, f"{n} of {len(row.info.sessions)} in "
+                    )
+                    options.append(Option(prompt, id=key))
+                continue
+            self.session_targets[str(row.path)] = (row.path, None)
             options.append(Option(self._session_prompt(row), id=str(row.path)))
         self._fill(self.query_one("#sessions", OptionList), options)
         hint = self.query_one("#sessions-hint", Static)
@@ -175,14 +190,15 @@ class HomeScreen(Screen[None]):
             )
         if not row.info.sessions:
             return Text.assemble((row.path.name, "bold"), ("\n  holds no session", "dim"))
-        s = row.info.sessions[0]
+        return HomeScreen._summary_prompt(row.info.sessions[0], row.path)
+
+    @staticmethod
+    def _summary_prompt(s: SessionSummary, path: Path, where: str = "") -> Text:
         text = Text.assemble((s.title, "bold"))
         if s.date:
             text.append(f"  {s.date}", style="cyan")
-        if len(row.info.sessions) > 1:
-            text.append(f"  +{len(row.info.sessions) - 1} more", style="dim")
         facts = [", ".join(p for p in (s.place, s.country) if p),
-                 f"{s.participants} people", row.path.name]
+                 f"{s.participants} people", where + path.name]
         text.append("\n  " + " · ".join(f for f in facts if f), style="dim")
         return text
 
@@ -217,13 +233,14 @@ class HomeScreen(Screen[None]):
 
     @on(OptionList.OptionSelected, "#sessions")
     def _open_selected_session(self, event: OptionList.OptionSelected) -> None:
-        path = Path(str(event.option.id))
+        key = str(event.option.id)
+        path, session_id = self.session_targets.get(key, (Path(key), None))
         for row in self.session_rows:
             if row.path == path and row.info is None:
                 self.notify(f"{path.name}: {row.error}", title="Cannot open", severity="error",
                             timeout=10)
                 return
-        self.cw_app.open_session(path)
+        self.cw_app.open_session(path, session_id)
 
     @on(OptionList.OptionSelected, "#templates")
     def _new_from_selected_template(self, event: OptionList.OptionSelected) -> None:

@@ -12,6 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
+from textual.worker import Worker, WorkerState
 
 from ...core.errors import UserError
 
@@ -117,7 +118,7 @@ class NewSessionScreen(ModalScreen[Path | None]):
         self.notify(message, title="Cannot create the session", severity="error")
 
     @work(thread=True, exclusive=True, group="create-session")
-    def create_session(self, template: Path, values: dict[str, str]) -> None:
+    def create_session(self, template: Path, values: dict[str, str]) -> Path | None:
         """In a thread: the first use of the database layer takes a moment."""
         from ...core.sessions import SessionDetails, create_session_file, default_path
 
@@ -128,6 +129,15 @@ class NewSessionScreen(ModalScreen[Path | None]):
             store, _session = create_session_file(path, template, details)
         except UserError as exc:
             self.app.call_from_thread(self.show_error, str(exc))
-            return
+            return None
         store.close()
-        self.app.call_from_thread(self.dismiss, path)
+        return path
+
+    @on(Worker.StateChanged)
+    def _created(self, event: Worker.StateChanged) -> None:
+        # Closed once the worker has finished: dismissing the screen from inside
+        # its own worker cancels that worker while it is still running.
+        worker = event.worker
+        if worker.group == "create-session" and event.state == WorkerState.SUCCESS:
+            if isinstance(worker.result, Path):
+                self.dismiss(worker.result)

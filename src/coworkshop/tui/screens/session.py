@@ -41,8 +41,10 @@ if TYPE_CHECKING:
 PaletteEntry = tuple[str, str, Callable[[], object]]
 
 
-def _load(path: Path) -> tuple[Store, Session, list[Activity]]:
-    """Open the file and read the session (runs in a thread)."""
+def _load(path: Path, session_id: str | None) -> tuple[Store, Session, list[Activity]]:
+    """Open the file to work in it and read the session (runs in a thread).
+
+    A file the user may not change opens for reading (``store.read_only``)."""
     from ...core import sessions
     from ...core.store import Store
 
@@ -51,7 +53,7 @@ def _load(path: Path) -> tuple[Store, Session, list[Activity]]:
 
     store = Store.open(path)
     try:
-        session = store.only_session()
+        session = store.session(session_id)
         acts = sessions.activities(store, session.id)
     except Exception:
         store.close()
@@ -102,9 +104,10 @@ class SessionScreen(MapActions, ChecklistActions, Screen[None]):
                 show=False),
     ]
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, session_id: str | None = None) -> None:
         super().__init__()
         self.path = Path(path)
+        self.session_id = session_id
         self.store: Store | None = None
         self.session: Session | None = None
         self.activities: list[Activity] = []
@@ -136,12 +139,24 @@ class SessionScreen(MapActions, ChecklistActions, Screen[None]):
     @work(exclusive=True, group="open-session")
     async def open_file(self) -> None:
         try:
-            store, session, acts = await asyncio.to_thread(_load, self.path)
+            store, session, acts = await asyncio.to_thread(
+                _load, self.path, self.session_id
+            )
         except UserError as exc:
             self.notify(str(exc), title="Cannot open", severity="error", timeout=10)
             self.action_home()
             return
         self.store, self.session, self.activities = store, session, acts
+        if store.read_only:
+            from ...core.probe import READ_ONLY_NOTICE
+
+            self.notify(f"{self.path.name}: {READ_ONLY_NOTICE}", title="Read-only", timeout=10)
+        elif store.backup is not None:
+            self.notify(
+                f"{self.path.name} was made by an older coworkshop and is now up to date; "
+                f"the original is kept as {store.backup.name}",
+                timeout=10,
+            )
         self.live = LiveVoting(store, session.id)
         from ..widgets.agenda_list import AgendaList
 
@@ -205,7 +220,11 @@ class SessionScreen(MapActions, ChecklistActions, Screen[None]):
                      "bold black on yellow"), live)
             text = live + text
         self.query_one("#session-title", Static).update(text)
-        if self.saved_at is not None:
+        if self.store is not None and self.store.read_only:
+            # shown for as long as the session is, so nobody types in vain
+            notice = Text("read-only: changes are not possible", style="bold yellow")
+            self.query_one("#saved", Static).update(notice)
+        elif self.saved_at is not None:
             # every change is committed at once; this shows the room it happened
             saved = Text.assemble(("✓ saved ", "green"), (f"{self.saved_at:%H:%M:%S}", "green"))
             self.query_one("#saved", Static).update(saved)
@@ -516,6 +535,12 @@ class SessionScreen(MapActions, ChecklistActions, Screen[None]):
         from .voting import JoinScreen
 
         if self.live is None or self.live.starting:
+            return
+        if self.store is not None and self.store.read_only and not self.live.running:
+            from ...core.probe import READ_ONLY_NOTICE
+
+            self.notify(f"{self.path.name}: {READ_ONLY_NOTICE}; phones cannot vote",
+                        title="Cannot start live voting", severity="error")
             return
         if self.live.running:
             self.app.push_screen(JoinScreen(self.live))
