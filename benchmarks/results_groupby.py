@@ -19,6 +19,7 @@ import json
 import platform
 import random
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -29,41 +30,27 @@ from coworkshop.core import sessions, sql, templates
 from coworkshop.core.models import id_stream, utcnow
 from coworkshop.core.store import Store
 
-TEMPLATE = """
-[template]
-name = "bench"
-title = "Results benchmark"
+# the tests' one builder of templates
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from helpers.templates import poll as poll_activity  # noqa: E402
+from helpers.templates import question, template_toml  # noqa: E402
 
-[[stakeholder_groups]]
-key = "policy"
-label = "Policy"
-
-[[stakeholder_groups]]
-key = "industry"
-label = "Industry"
-
-[[stakeholder_groups]]
-key = "education"
-label = "Education"
-
-[[agenda]]
-key = "poll"
-kind = "poll"
-title = "Poll"
-
-[[agenda.questions]]
-key = "pick"
-type = "single"
-text = "Pick one"
-options = ["A", "B", "C", "D", "E"]
-
-[[agenda.questions]]
-key = "rate"
-type = "scale_statements"
-text = "Rate"
-scale = "likert-5"
-statements = ["s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8"]
-"""
+TEMPLATE = template_toml(
+    poll_activity(
+        "poll",
+        "Poll",
+        question("pick", "single", "Pick one", options=["A", "B", "C", "D", "E"]),
+        question("rate", "scale_statements", "Rate", scale="likert-5",
+                 statements=[f"s{i}" for i in range(1, 9)]),
+    ),
+    name="bench",
+    title="Results benchmark",
+    groups=[
+        {"key": "policy", "label": "Policy"},
+        {"key": "industry", "label": "Industry"},
+        {"key": "education", "label": "Education"},
+    ],
+)
 GROUPS = ["policy", "industry", "education"]
 
 
@@ -114,9 +101,10 @@ def measure(ballots: int, runs: int) -> list[dict[str, Any]]:
     out = []
     with tempfile.TemporaryDirectory() as tmp:
         store = Store.create(Path(tmp) / "bench.cws")
-        session = sessions.create_session(
-            store, templates.parse_text(TEMPLATE), sessions.SessionDetails(title="Bench")
-        )
+        with store.unit() as db:
+            session = sessions.create_session(
+                db, templates.parse_text(TEMPLATE), sessions.SessionDetails(title="Bench")
+            )
         for poll in voting.polls(store, session.id):
             fill(store, poll, ballots, rng)
         store.engine.dispose()

@@ -44,69 +44,34 @@ from coworkshop.core import polls as voting
 from coworkshop.core import sessions, templates
 from coworkshop.core.store import Store
 
+# the tests' one builder of templates
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from helpers.templates import RELEVANCE, poll, question, template_toml  # noqa: E402
+
 CODE = "246810"
-TEMPLATE = """
-[template]
-name = "load"
-title = "Load test"
-
-[[stakeholder_groups]]
-key = "policy"
-label = "Policy makers"
-
-[[stakeholder_groups]]
-key = "industry"
-label = "Industry"
-
-[[stakeholder_groups]]
-key = "education"
-label = "Education"
-
-[[stakeholder_groups]]
-key = "intermediary"
-label = "Intermediaries"
-
-[scales.relevance]
-label = "Relevance"
-points = ["To a great extent", "To some extent", "Not at all"]
-
-[[agenda]]
-key = "load"
-kind = "poll"
-title = "Load"
-
-[[agenda.questions]]
-key = "stage"
-type = "single"
-text = "Where do you stand?"
-options = ["Not started", "Exploring", "Piloting", "Routine", "Not sure"]
-
-[[agenda.questions]]
-key = "visions"
-type = "scale_statements"
-text = "Rate each vision"
-scale = "relevance"
-statements = ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8"]
-
-[[agenda.questions]]
-key = "first"
-type = "multiple"
-text = "Which three first?"
-options = ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8"]
-max_choices = 3
-
-[[agenda.questions]]
-key = "word"
-type = "wordcloud"
-text = "One word"
-max_length = 40
-
-[[agenda.questions]]
-key = "order"
-type = "ranking"
-text = "Rank"
-options = ["a", "b", "c", "d"]
-"""
+TEMPLATE = template_toml(
+    poll(
+        "load",
+        "Load",
+        question("stage", "single", "Where do you stand?",
+                 options=["Not started", "Exploring", "Piloting", "Routine", "Not sure"]),
+        question("visions", "scale_statements", "Rate each vision", scale="relevance",
+                 statements=[f"v{i}" for i in range(1, 9)]),
+        question("first", "multiple", "Which three first?",
+                 options=[f"v{i}" for i in range(1, 9)], max_choices=3),
+        question("word", "wordcloud", "One word", max_length=40),
+        question("order", "ranking", "Rank", options=["a", "b", "c", "d"]),
+    ),
+    name="load",
+    title="Load test",
+    groups=[
+        {"key": "policy", "label": "Policy makers"},
+        {"key": "industry", "label": "Industry"},
+        {"key": "education", "label": "Education"},
+        {"key": "intermediary", "label": "Intermediaries"},
+    ],
+    scales={"relevance": RELEVANCE},
+)
 GROUPS = ["policy", "industry", "education", "intermediary"]
 
 
@@ -279,8 +244,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix="cws-load-"))
     path = workdir / "load.cws"
     store = Store.create(path)
-    session = sessions.create_session(store, templates.parse_text(TEMPLATE),
-                                      sessions.SessionDetails(title="Load"))
+    with store.unit() as db:
+        session = sessions.create_session(db, templates.parse_text(TEMPLATE),
+                                          sessions.SessionDetails(title="Load"))
     polls = voting.polls(store, session.id)[: args.polls]
     proc = subprocess.Popen(
         [sys.executable, "-m", "coworkshop", "serve", str(path), "--host", "127.0.0.1",

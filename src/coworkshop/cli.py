@@ -122,6 +122,10 @@ def _run_tui(
         session_id=session_id,
     )
     tui.run()
+    # Textual returns from run() after a crash too (having printed the
+    # traceback); a script must not take that for success.
+    if tui.return_code:
+        raise typer.Exit(tui.return_code)
 
 
 @app.command("open")
@@ -344,6 +348,87 @@ def demo_cmd(
     typer.echo(str(output))
 
 
+@app.command("merge")
+@user_errors
+def merge_cmd(
+    files: Annotated[list[Path], typer.Argument(help="Session files to merge (.cws).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The merged file to write.")],
+    into: Annotated[
+        bool, typer.Option("--into", help="OUT exists: add the inputs to it.")
+    ] = False,
+    skip_bad: Annotated[
+        bool,
+        typer.Option("--skip-bad", help="Merge the readable files; list the refused ones."),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    strip_names: Annotated[
+        bool,
+        typer.Option(
+            "--strip-names",
+            help="No names, organisations or device data in OUT (for files that leave "
+            "the organisation).",
+        ),
+    ] = False,
+) -> None:
+    """Merge the session files of many workshops into one, with provenance.
+
+    Nothing is lost: a record two copies changed differently keeps both
+    versions (the latest is current) and is listed. Inputs are never modified.
+    """
+    import json
+
+    from .core.merge import merge_files
+
+    report = merge_files(
+        files, output, into=into, skip_bad=skip_bad, strip_names=strip_names
+    )
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        return
+    _print_merge(report)
+
+
+def _print_merge(report: Any) -> None:
+    from rich.markup import escape
+
+    from .core.merge import COUNTED, count
+
+    kinds = list(COUNTED.values())
+
+    def counts(added: dict[str, int], dup: int, upd: int, conflicts: int) -> str:
+        parts = [count(added[k], k) for k in kinds] + [count(added["other"], "other records")]
+        return (
+            "added " + ", ".join(parts)
+            + f"; {count(dup, 'duplicates')} skipped, {upd} updated, "
+            + count(conflicts, "conflicts")
+        )
+
+    out.print(f"[bold]Merged into {escape(str(report.output))}[/]")
+    for s in report.sources:
+        d = s.to_dict()
+        titles = ", ".join(x["title"] for x in d["sessions"]) or "no session"
+        out.print(f"[bold]{escape(s.file)}[/] ({escape(titles)})", soft_wrap=True)
+        out.print(
+            "  " + counts(d["added"], s.duplicates + s.older, s.updated, s.conflicts),
+            soft_wrap=True,
+        )
+    t = report.totals()
+    out.print(
+        "[bold]Total:[/] "
+        + counts(t, t["duplicates"] + t["older"], t["updated"], t["conflicts"])
+        + f". {count(report.sessions_in_output, 'sessions')} in {escape(str(report.output))}.",
+        soft_wrap=True,
+    )
+    if report.conflicts:
+        out.print("Conflicts (both versions kept; the latest is current):")
+        for c in report.conflicts:
+            out.print(escape(f"  {c.table} {c.row_id} (session {c.session_id}) from {c.file}"))
+    for _file, why in report.skipped:
+        err.print(f"[bold yellow]skipped:[/] {escape(why)}", soft_wrap=True)
+    if report.strip_names:
+        out.print("Names, organisations and device data removed (--strip-names).")
+
+
 @template_app.command("save")
 @user_errors
 def template_save_cmd(
@@ -375,7 +460,8 @@ def template_save_cmd(
     store = Store.open(pathchecks.readable_file(file), mode="read")
     try:
         session = store.session(session_ref)
-        tpl = template_of_session(store, session.id, name or slug(output.stem), title)
+        with store.db() as db:
+            tpl = template_of_session(db, session.id, name or slug(output.stem), title)
     finally:
         store.close()
     text = templates.dump(tpl)
@@ -540,13 +626,13 @@ def _check_poll_refs(store: Any, session_id: str, refs: list[str]) -> None:
     from .core.models import Poll
 
     known: set[str] = set()
-    for act in sessions.activities(store, session_id):
-        if act.kind != "poll":
-            continue
-        known.add(act.key)
-        for q in act.config.get("questions", []):
-            known.add(f"{act.key}/{q.get('key', '')}")
     with store.db() as db:
+        for act in sessions.activities(db, session_id):
+            if act.kind != "poll":
+                continue
+            known.add(act.key)
+            for q in act.config.get("questions", []):
+                known.add(f"{act.key}/{q.get('key', '')}")
         known.update(db.exec(select(Poll.id).where(Poll.session_id == session_id)))
     for ref in refs:
         if ref not in known:

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlmodel import Session as DBSession
+
 from .core import canvas, sessions, templates
+from .core.models import Session
 from .core.store import Store
 
 DEMO_TEMPLATE = "mastery-policy-cocreation"
@@ -100,44 +103,54 @@ def build_demo(path: Path, templates_dir: Path) -> Store:
         facilitator="Mariya Hristova",
     )
     store, session = sessions.create_session_file(path, tpath, details)
+    try:
+        with store.unit() as db:
+            _fill(db, session)
+    except Exception:
+        store.close()
+        raise
+    return store
+
+
+def _fill(db: DBSession, session: Session) -> None:
+    """People, cards, comments and a revision: one transaction."""
     for group, name, org, country, breakout in PARTICIPANTS:
-        sessions.add_participant(store, session, group, name, org, country, breakout)
-    canvases = [a for a in sessions.activities(store, session.id) if a.kind == "canvas"]
+        sessions.add_participant(db, session, group, name, org, country, breakout)
+    canvases = [a for a in sessions.activities(db, session.id) if a.kind == "canvas"]
     first_cards: list[list[str]] = []
     for i, (act, pathway) in enumerate(zip(canvases, PATHWAYS, strict=False)):
         group = "Group A" if i % 2 == 0 else "Group B"
-        sessions.set_activity_group(store, act.id, group)
+        sessions.set_activity_group(db, act.id, group)
         ids: list[str] = []
         for change_text, hows in pathway:
-            change = canvas.add_card(store, act.id, "change", change_text, group=group)
+            change = canvas.add_card(db, act.id, "change", change_text, group=group)
             ids.append(change.id)
             for how_text, whats in hows:
                 how = canvas.add_card(
-                    store, act.id, "how", how_text, link_id=change.id, group=group
+                    db, act.id, "how", how_text, link_id=change.id, group=group
                 )
                 for what_text in whats:
-                    canvas.add_card(store, act.id, "what", what_text, link_id=how.id, group=group)
+                    canvas.add_card(db, act.id, "what", what_text, link_id=how.id, group=group)
         first_cards.append(ids)
     for canvas_no, card_no, group, text in COMMENTS:
         if canvas_no < len(first_cards) and card_no < len(first_cards[canvas_no]):
-            canvas.add_comment(store, first_cards[canvas_no][card_no], text, group)
+            canvas.add_comment(db, first_cards[canvas_no][card_no], text, group)
     if first_cards and first_cards[0]:
         # the owning group took the first comment on board
         canvas.revise_card(
-            store,
+            db,
             first_cards[0][0],
             PATHWAYS[0][0][0] + ", funded by the regional skills programme after the pilot",
             group="Group A",
         )
-    acts = sessions.activities(store, session.id)
+    acts = sessions.activities(db, session.id)
     if acts:
-        sessions.set_activity_status(store, acts[0].id, "done")
+        sessions.set_activity_status(db, acts[0].id, "done")
     if canvases:
-        sessions.set_activity_status(store, canvases[0].id, "done")
+        sessions.set_activity_status(db, canvases[0].id, "done")
         if len(canvases) > 1:
-            sessions.set_activity_status(store, canvases[1].id, "running")
-    add_demo_map_and_checklist(store)
-    return store
+            sessions.set_activity_status(db, canvases[1].id, "running")
+    add_demo_map_and_checklist(db, session)
 
 
 # Eight actors of a construction ecosystem, as a group would map them: name,
@@ -159,28 +172,25 @@ CHECKLIST = [
 ]
 
 
-def add_demo_map_and_checklist(store: Store) -> None:
+def add_demo_map_and_checklist(db: DBSession, session: Session) -> None:
     """Two rounds of the power/interest map (one actor moves) and a few answers."""
     from .core import checklist as cl
     from .core import stakeholders as sh
 
-    session = store.only_session()
-    acts = sessions.activities(store, session.id)
+    acts = sessions.activities(db, session.id)
     the_map = next((a for a in acts if a.kind == "stakeholder_map"), None)
     check = next((a for a in acts if a.kind == "checklist"), None)
-    with store.db() as db:
-        if the_map is not None:
-            sh.new_round(db, the_map, "2025-06-12", "first mapping")
-            ids = []
-            for name, group, org, (p, i), _later in MAP:
-                s = sh.add_stakeholder(db, session, name, group, org)
-                sh.rate(db, the_map, s.id, p, i)
-                ids.append(s.id)
-            sh.new_round(db, the_map, "2025-06-12", "end of the workshop")
-            for sid, (_n, _g, _o, first, later) in zip(ids, MAP, strict=True):
-                if later != first:
-                    sh.rate(db, the_map, sid, *later)
-        if check is not None:
-            for key, status, note, owner in CHECKLIST:
-                cl.set_entry(db, check, key, status=status, note=note, owner=owner)
-        db.commit()
+    if the_map is not None:
+        sh.new_round(db, the_map, "2025-06-12", "first mapping")
+        ids = []
+        for name, group, org, (p, i), _later in MAP:
+            s = sh.add_stakeholder(db, session, name, group, org)
+            sh.rate(db, the_map, s.id, p, i)
+            ids.append(s.id)
+        sh.new_round(db, the_map, "2025-06-12", "end of the workshop")
+        for sid, (_n, _g, _o, first, later) in zip(ids, MAP, strict=True):
+            if later != first:
+                sh.rate(db, the_map, sid, *later)
+    if check is not None:
+        for key, status, note, owner in CHECKLIST:
+            cl.set_entry(db, check, key, status=status, note=note, owner=owner)

@@ -11,6 +11,7 @@ from coworkshop.core import checklist as cl
 from coworkshop.core import sessions
 from coworkshop.core import stakeholders as sh
 from coworkshop.core.store import Store
+from helpers.db import commit
 
 runner = CliRunner()
 
@@ -22,7 +23,7 @@ def test_new_session_carries_the_register_map_and_checklist(tmp_path: Path) -> N
     assert made.exit_code == 0, made.output
     store = Store.open(old)
     session = store.only_session()
-    acts = {a.kind: a for a in sessions.activities(store, session.id)}
+    acts = {a.kind: a for a in commit(store, sessions.activities, session.id)}
     with store.db() as db:
         s = sh.add_stakeholder(db, session, "Chamber of Commerce", "intermediary")
         sh.rate(db, acts["stakeholder_map"], s.id, 2, 5)
@@ -39,7 +40,7 @@ def test_new_session_carries_the_register_map_and_checklist(tmp_path: Path) -> N
             "1 checklist answers") in result.stderr
     store = Store.open(new)
     session = store.only_session()
-    acts = {a.kind: a for a in sessions.activities(store, session.id)}
+    acts = {a.kind: a for a in commit(store, sessions.activities, session.id)}
     with store.db() as db:
         data = sh.map_data(db, session, acts["stakeholder_map"])
         assert [(e.name, e.power, e.interest) for e in data.entries] == [

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from coworkshop.cli import app
 from coworkshop.core import models, probe, sessions, templates
 from coworkshop.core.store import Store
+from helpers.db import commit
 
 runner = CliRunner()
 BLANK = Path(__file__).resolve().parents[2] / "canvases" / "blank.toml"
@@ -95,7 +96,7 @@ def test_pack_writes_one_file_and_refuses_to_overwrite(tmp_path: Path) -> None:
     store = Store.open(path)
     try:
         session = store.only_session()
-        sessions.add_participant(store, session, "policy")  # in the -wal only
+        commit(store, sessions.add_participant, session, "policy")  # in the -wal only
         out = tmp_path / "out" / "w-sent.cws"
         out.parent.mkdir()
         result = run("pack", str(path), "-o", str(out))
@@ -137,8 +138,8 @@ def test_every_command_refuses_an_unknown_or_newer_schema_in_one_line(
 def test_open_session_refuses_an_id_the_file_does_not_hold(tmp_path: Path) -> None:
     path = tmp_path / "two.cws"
     store, _ = make_session(path)
-    sessions.create_session(store, templates.load(BLANK),
-                            sessions.SessionDetails(title="Leeuwarden"))
+    commit(store, sessions.create_session, templates.load(BLANK),
+           sessions.SessionDetails(title="Leeuwarden"))
     store.close()
     result = run("open", str(path), "--session", "nope")
     assert result.exit_code == 1

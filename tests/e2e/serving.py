@@ -11,61 +11,32 @@ from pathlib import Path
 
 from coworkshop.core import sessions, templates
 from coworkshop.core.store import Store
+from helpers.templates import RELEVANCE, poll, question, template_toml
 
 CODE = "135790"
-TEMPLATE = """
-[template]
-name = "e2e"
-title = "Voting end to end"
-language = "en"
-
-[[stakeholder_groups]]
-key = "policy"
-label = "Policy makers"
-
-[[stakeholder_groups]]
-key = "industry"
-label = "Industry"
-
-[scales.relevance]
-label = "Relevance"
-points = ["To a great extent", "To some extent", "Not at all"]
-
-[[agenda]]
-key = "p"
-kind = "poll"
-title = "Warm-up"
-
-[[agenda.questions]]
-key = "stage"
-type = "single"
-text = "Where do you stand?"
-options = ["Not started", "Exploring", "Piloting"]
-
-[[agenda.questions]]
-key = "rate"
-type = "scale_statements"
-text = "How relevant is each vision?"
-scale = "relevance"
-statements = ["Transparency", "Quality", "Recognition"]
-
-[[agenda.questions]]
-key = "ask"
-type = "qa"
-text = "What cannot be done yet?"
-
-[[agenda.questions]]
-key = "words"
-type = "open"
-text = "One thing to improve"
-"""
+TEMPLATE = template_toml(
+    poll(
+        "p",
+        "Warm-up",
+        question("stage", "single", "Where do you stand?",
+                 options=["Not started", "Exploring", "Piloting"]),
+        question("rate", "scale_statements", "How relevant is each vision?", scale="relevance",
+                 statements=["Transparency", "Quality", "Recognition"]),
+        question("ask", "qa", "What cannot be done yet?"),
+        question("words", "open", "One thing to improve"),
+    ),
+    name="e2e",
+    title="Voting end to end",
+    scales={"relevance": RELEVANCE},
+)
 
 
 def make_file(path: Path) -> str:
     store = Store.create(path)
     try:
-        session = sessions.create_session(store, templates.parse_text(TEMPLATE),
-                                          sessions.SessionDetails(title="E2E room"))
+        with store.unit() as db:
+            session = sessions.create_session(db, templates.parse_text(TEMPLATE),
+                                              sessions.SessionDetails(title="E2E room"))
         return session.id
     finally:
         store.close()

@@ -137,9 +137,9 @@ def test_two_phones_vote_change_and_follow_the_facilitator(tmp_path: Path, brows
         served.stop()
 
     # the session file holds exactly what was cast
-    ana, other, _late = sorted(
-        sessions.participants(store, session_id), key=lambda p: (p.name != "Ana",
-                                                                         p.created_at))
+    with store.db() as db:
+        people = sessions.participants(db, session_id)
+    ana, other, _late = sorted(people, key=lambda p: (p.name != "Ana", p.created_at))
     assert (ana.name, ana.stakeholder_group, other.stakeholder_group) == (
         "Ana", "policy", "industry")
     stage = voting.ballot_history(store, polls["stage"].id)

@@ -12,6 +12,7 @@ import pytest
 from coworkshop.core import map_svg, sessions, templates
 from coworkshop.core import stakeholders as sh
 from coworkshop.core.store import Store
+from helpers.db import commit
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -31,8 +32,8 @@ NASTY = 'Ministry <Culture> & "Arts" </svg><script>window.hacked=1</script>'
 def svg() -> str:
     tpl = templates.load(REPO / "canvases" / "saccord-stakeholder-mapping.toml")
     store = Store.memory()
-    session = sessions.create_session(store, tpl, sessions.SessionDetails(title="Brno"))
-    act = next(a for a in sessions.activities(store, session.id)
+    session = commit(store, sessions.create_session, tpl, sessions.SessionDetails(title="Brno"))
+    act = next(a for a in commit(store, sessions.activities, session.id)
                if a.kind == "stakeholder_map")
     qs = sh.questions(session, act)
     with store.db() as db:

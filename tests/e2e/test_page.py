@@ -28,7 +28,8 @@ def room(tmp_path: Path) -> tuple[Store, dict[str, voting.PollInfo], Path]:
     path = tmp_path / "page.cws"
     session_id = make_file(path)
     store = Store.open(path)
-    act = sessions.activities(store, session_id)[0]
+    with store.db() as db:
+        act = sessions.activities(db, session_id)[0]
     voting.add_question(store, act.id, {"key": "eight", "type": "scale_statements",
                                         "text": "How relevant is each vision?",
                                         "scale": "relevance", "statements": EIGHT})

@@ -98,5 +98,6 @@ def test_kill_9_right_after_a_card_shows_loses_nothing(tmp_path: Path) -> None:
         app.kill()
 
     store = Store.open(sessions / "c.cws")
-    act = core_sessions.activities(store, store.only_session().id)[0]
-    assert [c.text for c in canvas.cards(store, act.id)] == ["Said just before the lid closed"]
+    with store.db() as db:
+        act = core_sessions.activities(db, store.only_session().id)[0]
+        assert [c.text for c in canvas.cards(db, act.id)] == ["Said just before the lid closed"]

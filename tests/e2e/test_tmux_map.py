@@ -14,6 +14,8 @@ import pytest
 from coworkshop.core import sessions as core_sessions
 from coworkshop.core import stakeholders as sh
 from coworkshop.core.store import Store
+from helpers.db import commit
+from helpers.templates import template_toml
 
 from .tmux import Tmux
 
@@ -24,23 +26,13 @@ pytestmark = pytest.mark.skipif(
     reason="tmux is not installed (.ci/run installs it; CI fails without it)",
 )
 
-TEMPLATE = """
-[template]
-name = "map-only"
-title = "Mapping meeting"
-
-[[stakeholder_groups]]
-key = "policy"
-label = "Policy makers"
-color = "blue"
-
-[[agenda]]
-key = "map"
-kind = "stakeholder_map"
-title = "Who matters"
-method = "power_interest"
-max_actors = 8
-"""
+TEMPLATE = template_toml(
+    {"key": "map", "kind": "stakeholder_map", "title": "Who matters",
+     "method": "power_interest", "max_actors": 8},
+    name="map-only",
+    title="Mapping meeting",
+    groups=[{"key": "policy", "label": "Policy makers", "color": "blue"}],
+)
 
 
 def test_map_three_repeat_the_round_and_see_who_moved(tmp_path: Path) -> None:
@@ -93,7 +85,7 @@ def test_map_three_repeat_the_round_and_see_who_moved(tmp_path: Path) -> None:
 
     store = Store.open(path)
     session = store.only_session()
-    act = core_sessions.activities(store, session.id)[0]
+    act = commit(store, core_sessions.activities, session.id)[0]
     with store.db() as db:
         data = sh.map_data(db, session, act)
     store.close()

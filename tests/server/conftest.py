@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -15,31 +17,11 @@ from coworkshop.core.models import Session
 from coworkshop.core.store import Store
 from coworkshop.server.app import create_app
 from coworkshop.server.room import Limits, Room
+from helpers.templates import poll, question, template_toml
 
-TEMPLATE = """
-[template]
-name = "t"
-title = "Test workshop"
-language = "en"
-
-[[stakeholder_groups]]
-key = "policy"
-label = "Policy makers"
-
-[[stakeholder_groups]]
-key = "industry"
-label = "Industry"
-
-[[agenda]]
-key = "poll"
-kind = "poll"
-title = "Poll"
-
-[[agenda.questions]]
-key = "first"
-type = "open"
-text = "First thoughts?"
-"""
+TEMPLATE = template_toml(
+    poll("poll", "Poll", question("first", "open", "First thoughts?")),
+)
 
 CODE = "424242"
 QUESTIONS = [
@@ -67,6 +49,22 @@ class Env:
         self.client.session.cookie_jar.clear()  # each phone is told apart by its token
         return {"Authorization": f"Bearer {data['token']}"}
 
+    async def state_when(self, headers: dict[str, str], ready: Callable[[Any], bool],
+                         timeout: float = 5.0) -> Any:
+        """The room's state (``/api/state``) once ``ready(state)`` holds.
+
+        Between reads it waits for the room's next change, never a fixed time.
+        """
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            seen = self.room.version
+            state = await (await self.client.get("/api/state", headers=headers)).json()
+            if ready(state):
+                return state
+            left = deadline - asyncio.get_running_loop().time()
+            assert left > 0, f"the room never got there: {state}"
+            await self.room.wait_change(seen, left)
+
     def open(self, key: str) -> voting.PollInfo:
         poll = voting.open_poll(self.store, self.polls[key].id)
         self.room.changed()
@@ -75,9 +73,10 @@ class Env:
 
 def build(path: Path) -> tuple[Store, Session, dict[str, voting.PollInfo]]:
     store = Store.create(path)
-    session = sessions.create_session(store, templates.parse_text(TEMPLATE),
-                                      sessions.SessionDetails(title="Room test"))
-    act = sessions.activities(store, session.id)[0]
+    with store.unit() as db:
+        session = sessions.create_session(db, templates.parse_text(TEMPLATE),
+                                          sessions.SessionDetails(title="Room test"))
+        act = sessions.activities(db, session.id)[0]
     for q in QUESTIONS:
         voting.add_question(store, act.id, q)
     polls = {p.question.key: p for p in voting.polls(store, session.id)}

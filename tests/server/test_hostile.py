@@ -34,7 +34,8 @@ async def eventually(check: Callable[[], bool], timeout: float = 3.0) -> None:
 
 
 def add(env: Env, question: dict[str, Any]) -> voting.PollInfo:
-    act = sessions.activities(env.store, env.session.id)[0]
+    with env.store.db() as db:
+        act = sessions.activities(db, env.session.id)[0]
     poll = voting.add_question(env.store, act.id, question)
     voting.open_poll(env.store, poll.id)
     env.room.changed()
@@ -67,7 +68,8 @@ async def test_while_an_address_is_held_back_the_right_code_is_refused_too(
     assert held.status == 429 and int(held.headers["Retry-After"]) >= 1
     right = await env.client.post("/api/join", json={"code": CODE, "group": "policy"})
     assert right.status == 429, "the right code must not get through while held back"
-    assert sessions.participants(env.store, env.session.id) == []
+    with env.store.db() as db:
+        assert sessions.participants(db, env.session.id) == []
 
 
 async def test_the_room_stops_taking_codes_past_its_ceiling_until_a_new_code(
@@ -140,7 +142,8 @@ async def test_names_refuse_line_breaks_and_direction_overrides(env: Env, name: 
     resp = await env.client.post("/api/join", json={"code": CODE, "group": "policy",
                                                     "name": name})
     assert resp.status == 400 and "name" in (await resp.json())["error"]
-    assert sessions.participants(env.store, env.session.id) == []
+    with env.store.db() as db:
+        assert sessions.participants(db, env.session.id) == []
 
 
 async def test_a_file_already_holding_invalid_text_still_shows_results_and_state(
@@ -265,7 +268,8 @@ async def test_a_phone_that_goes_away_mid_body_leaves_no_trace(
             await asyncio.sleep(0.1)  # let the cut request's handler finish, if it would log
         assert health.startswith(b"HTTP/1.1 200")
         no_tracebacks(caplog)
-        assert sessions.participants(store, session.id) == []
+        with store.db() as db:
+            assert sessions.participants(db, session.id) == []
     finally:
         await server.stop()
         store.close()

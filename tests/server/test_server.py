@@ -22,6 +22,11 @@ from coworkshop.server.room import Room
 from .conftest import CODE, Env, build
 
 
+def people(env: Env) -> list[sessions.Participant]:
+    with env.store.db() as db:
+        return sessions.participants(db, env.session.id)
+
+
 async def read_event(resp: Any, timeout: float = 5.0) -> dict[str, Any]:
     """The next ``state`` event of a server-sent event stream."""
     deadline = time.monotonic() + timeout
@@ -47,13 +52,13 @@ async def until(resp: Any, pred: Any, timeout: float = 5.0) -> dict[str, Any]:
 async def test_join_needs_the_code_and_creates_a_participant(env: Env) -> None:
     bad = await env.client.post("/api/join", json={"code": "000000", "group": "policy"})
     assert bad.status == 403 and "wrong join code" in (await bad.json())["error"]
-    assert sessions.participants(env.store, env.session.id) == []
+    assert people(env) == []
     ok = await env.client.post("/api/join", json={"code": CODE, "group": "industry",
                                                   "name": "<b>Iva</b>"})
     assert ok.status == 200
     assert "cws_device" in ok.cookies
     assert ok.cookies["cws_device"]["httponly"]
-    [p] = sessions.participants(env.store, env.session.id)
+    [p] = people(env)
     assert (p.name, p.stakeholder_group) == ("<b>Iva</b>", "industry")
     unknown_group = await env.client.post("/api/join", json={"code": CODE, "group": "x"})
     assert unknown_group.status == 400
@@ -65,8 +70,7 @@ async def test_state_needs_a_token_and_shows_open_polls(env: Env) -> None:
     state = await (await env.client.get("/api/state", headers=headers)).json()
     assert state["room"]["polls"] == []
     env.open("pick")
-    await asyncio.sleep(0.1)
-    state = await (await env.client.get("/api/state", headers=headers)).json()
+    state = await env.state_when(headers, lambda s: s["room"]["polls"])
     assert [p["ref"] for p in state["room"]["polls"]] == ["poll/pick"]
     assert state["room"]["polls"][0]["choices"] == ["A", "B", "C"]
 
@@ -241,7 +245,7 @@ async def test_hostile_and_malformed_requests_get_4xx_and_change_nothing(env: En
         body = await resp.json()
         assert isinstance(body["error"], str) and body["error"]
     assert voting.ballot_history(env.store, poll.id) == []
-    assert len(sessions.participants(env.store, env.session.id)) == 1
+    assert len(people(env)) == 1
     # and the server still serves
     assert (await env.client.post(url, json={"value": 1}, headers=headers)).status == 200
 
@@ -346,13 +350,11 @@ async def test_results_are_hidden_until_shown(env: Env) -> None:
     headers = await env.join()
     poll = env.open("pick")
     await env.client.post(f"/api/polls/{poll.id}/ballot", json={"value": 1}, headers=headers)
-    await asyncio.sleep(0.1)
-    state = await (await env.client.get("/api/state", headers=headers)).json()
+    state = await env.state_when(headers, lambda s: s["room"]["polls"])
     assert "results" not in state["room"]["polls"][0]
     voting.set_results_visible(env.store, poll.id, True)
     env.room.changed()
-    await asyncio.sleep(0.2)
-    state = await (await env.client.get("/api/state", headers=headers)).json()
+    state = await env.state_when(headers, lambda s: "results" in s["room"]["polls"][0])
     rows = state["room"]["polls"][0]["results"]["rows"]
     assert [(r["label"], r["count"], r["percent"]) for r in rows] == [
         ("A", 0, 0.0), ("B", 1, 100.0), ("C", 0, 0.0)]
@@ -366,8 +368,8 @@ async def test_qa_post_and_upvote(env: Env) -> None:
     item = (await resp.json())["id"]
     up = await env.client.post(f"/api/qa/{item}/upvote", json={"up": True}, headers=b)
     assert (await up.json())["upvotes"] == 1
-    await asyncio.sleep(0.1)
-    state = await (await env.client.get("/api/state", headers=b)).json()
+    state = await env.state_when(
+        b, lambda s: [i["upvotes"] for i in s["room"]["polls"][0].get("items", [])] == [1])
     [shown] = state["room"]["polls"][0]["items"]
     assert shown["text"] == "<img src=x onerror=alert(1)>" and shown["upvotes"] == 1
     assert state["me"]["upvoted"] == [item]

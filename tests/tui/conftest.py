@@ -9,111 +9,46 @@ from pathlib import Path
 
 import pytest
 
+from helpers.templates import CROSSPOINTS, canvas, grid, poll, question, template_toml
+
 REPO = Path(__file__).resolve().parents[2]
 
 # A small plan with one of every activity, so that the TUI tests do not depend
 # on the wording of the bundled templates (which change as they are written).
-TEST_TEMPLATE = """
-[template]
-name = "tui-test"
-title = "TUI test workshop"
-language = "en"
-source = "written for the TUI tests"
-
-[[stakeholder_groups]]
-key = "policy"
-label = "Policy makers"
-color = "blue"
-
-[[stakeholder_groups]]
-key = "industry"
-label = "Industry"
-color = "tan"
-
-[scales.agreement]
-label = "Agreement"
-points = ["Agree", "Can live with it", "Disagree"]
-agree = ["Agree", "Can live with it"]
-disagree = ["Disagree"]
-
-[[crosspoints]]
-key = "cp1"
-title = "Transparent micro-credentials"
-vision = "Every micro-credential states its learning outcomes and workload."
-need = "Employers hardly know what a micro-credential proves."
-
-[[crosspoints]]
-key = "cp2"
-title = "Quality assurance that fits"
-vision = "Quality assurance suits its purpose."
-need = "Industry wants a real check of what was learned."
-
-[[agenda]]
-key = "canvas-cp1"
-kind = "canvas"
-title = "Pathway: transparency"
-timebox = 30
-crosspoint = "cp1"
-
-[agenda.prompts]
-change = "Who behaves differently once micro-credentials are transparent?"
-
-[[agenda]]
-key = "grid"
-kind = "canvas"
-shape = "grid"
-title = "CREDEX grid"
-timebox = 20
-levels = [
-  { key = "systemic", label = "Systemic" },
-  { key = "learners", label = "Learners" },
-]
-timeframes = [
-  { key = "short", label = "Short term" },
-  { key = "long", label = "Long term" },
-]
-
-[[agenda]]
-key = "relevance"
-kind = "poll"
-title = "Relevance of the cross-points"
-timebox = 10
-description = "Let everyone rate all cross-points."
-
-[[agenda.questions]]
-key = "rel"
-type = "scale_statements"
-text = "How far does each vision answer the need?"
-scale = "agreement"
-statements_from = "crosspoints"
-
-[[agenda.questions]]
-key = "stage"
-type = "single"
-text = "Where do you stand?"
-options = ["Not started", "Piloting"]
-
-[[agenda]]
-key = "map"
-kind = "stakeholder_map"
-title = "Power and interest"
-method = "power_interest"
-max_actors = 8
-
-[[agenda]]
-key = "check"
-kind = "checklist"
-title = "Group checklist"
-
-[[agenda.stages]]
-key = "stage1"
-title = "Stage 1 - Set up"
-
-[[agenda.stages.items]]
-key = "coordinator"
-text = "Appoint a coordinator"
-help = "Someone who can organise and mediate."
-"""
+TEST_TEMPLATE = template_toml(
+    canvas("canvas-cp1", "Pathway: transparency", timebox=30, crosspoint="cp1",
+           prompts={"change": "Who behaves differently once micro-credentials are transparent?"}),
+    grid("grid", "CREDEX grid", timebox=20,
+         timeframes=[{"key": "short", "label": "Short term"},
+                     {"key": "long", "label": "Long term"}]),
+    poll(
+        "relevance",
+        "Relevance of the cross-points",
+        question("rel", "scale_statements", "How far does each vision answer the need?",
+                 scale="agreement", statements_from="crosspoints"),
+        question("stage", "single", "Where do you stand?", options=["Not started", "Piloting"]),
+        timebox=10,
+        description="Let everyone rate all cross-points.",
+    ),
+    {"key": "map", "kind": "stakeholder_map", "title": "Power and interest",
+     "method": "power_interest", "max_actors": 8},
+    {"key": "check", "kind": "checklist", "title": "Group checklist",
+     "stages": [{"key": "stage1", "title": "Stage 1 - Set up",
+                 "items": [{"key": "coordinator", "text": "Appoint a coordinator",
+                            "help": "Someone who can organise and mediate."}]}]},
+    name="tui-test",
+    title="TUI test workshop",
+    source="written for the TUI tests",
+    groups=[
+        {"key": "policy", "label": "Policy makers", "color": "blue"},
+        {"key": "industry", "label": "Industry", "color": "tan"},
+    ],
+    scales={"agreement": {"label": "Agreement",
+                          "points": ["Agree", "Can live with it", "Disagree"],
+                          "agree": ["Agree", "Can live with it"],
+                          "disagree": ["Disagree"]}},
+    crosspoints=CROSSPOINTS,
+)
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import html
+import re
+import time
+import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,26 +19,59 @@ from coworkshop.tui.app import CoworkshopApp, build_app
 from coworkshop.tui.screens.card_edit import CardFormScreen
 from coworkshop.tui.widgets.card_text import CardText
 
+# What each app was asked to tell the user (see make_app).
+_NOTIFIED: weakref.WeakKeyDictionary[App[Any], list[str]] = weakref.WeakKeyDictionary()
+
 
 def make_app(sessions_dir: Path, templates_dir: Path, session_file: Path | None = None
              ) -> CoworkshopApp:
-    return build_app(sessions_dir=sessions_dir, templates_dir=templates_dir,
-                     session_file=session_file)
+    app = build_app(sessions_dir=sessions_dir, templates_dir=templates_dir,
+                    session_file=session_file)
+    seen: list[str] = []
+    notify = app.notify
+
+    def recording_notify(message: str, *args: Any, **kwargs: Any) -> None:
+        seen.append(message)
+        notify(message, *args, **kwargs)
+
+    # every widget's and screen's notify() goes through the app's
+    app.notify = recording_notify  # type: ignore[method-assign]
+    _NOTIFIED[app] = seen
+    return app
+
+
+# One run of text in Rich's SVG export of the screen: its x, its length in
+# pixels, its line, its characters (spaces as &#160;).
+_SVG_TEXT = re.compile(
+    r'<text class="[^"]*" x="([\d.]+)" y="[\d.]+" textLength="([\d.]+)" '
+    r'clip-path="url\(#[^)]*-line-(\d+)\)">(.*?)</text>'
+)
+
+
+def _screen_lines(app: App[Any]) -> list[str]:
+    """The terminal, cell by cell, from Textual's public screenshot export."""
+    width, height = app.size
+    rows = [[" "] * width for _ in range(height)]
+    for x, length, line, content in _SVG_TEXT.findall(app.export_screenshot()):
+        text = html.unescape(content).replace("\xa0", " ")
+        column = round(float(x) / (float(length) / len(text)))
+        row = rows[int(line)]
+        for i, ch in enumerate(text):
+            if column + i < width:
+                row[column + i] = ch
+    return ["".join(row) for row in rows]
 
 
 def screen_text(app: App[Any]) -> str:
     """The characters on the terminal right now, line by line."""
-    strips = app.screen._compositor.render_strips()
-    return "\n".join(strip.text for strip in strips)
+    return "\n".join(_screen_lines(app))
 
 
 def region_text(app: App[Any], widget: Widget) -> str:
     """What the user sees inside one widget (e.g. one column of a board)."""
-    strips = app.screen._compositor.render_strips()
+    lines = _screen_lines(app)
     region = widget.region
-    return "\n".join(
-        strip.text[region.x: region.right] for strip in strips[region.y: region.bottom]
-    )
+    return "\n".join(line[region.x: region.right] for line in lines[region.y: region.bottom])
 
 
 def flat(text: str) -> str:
@@ -44,7 +82,8 @@ def flat(text: str) -> str:
 
 
 def notifications(app: App[Any]) -> list[str]:
-    return [n.message for n in app._notifications]
+    """Every notification the app showed, oldest first (apps made by make_app)."""
+    return list(_NOTIFIED[app])
 
 
 async def settle(pilot: Pilot[Any]) -> None:
@@ -53,6 +92,18 @@ async def settle(pilot: Pilot[Any]) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], timeout: float = 5.0,
+                   what: str = "condition") -> None:
+    """Let the app run until ``condition`` holds (bounded; no fixed sleeps)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.02)
+    await settle(pilot)
 
 
 async def open_activity(pilot: Pilot[Any], title: str) -> Any:

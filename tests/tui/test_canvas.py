@@ -32,8 +32,9 @@ def stored_cards(path: Path, title: str, deleted: bool = False) -> list[canvas.C
     store = Store.open(path)
     try:
         session = store.only_session()
-        act = next(a for a in sessions.activities(store, session.id) if a.title == title)
-        return canvas.cards(store, act.id, deleted=deleted)
+        with store.db() as db:
+            act = next(a for a in sessions.activities(db, session.id) if a.title == title)
+            return canvas.cards(db, act.id, deleted=deleted)
     finally:
         store.close()
 
@@ -149,7 +150,8 @@ async def test_edit_delete_restore_and_history(sessions_dir, templates_dir, sess
                     if c.text.startswith("Employers"))
         store = Store.open(session_file)
         try:
-            revisions = canvas.history(store, card.id)
+            with store.db() as db:
+                revisions = canvas.history(db, card.id)
         finally:
             store.close()
         assert [r.text for r in revisions] == [
@@ -228,9 +230,10 @@ async def test_comment_from_another_group_and_revision(sessions_dir, templates_d
 
         store = Store.open(session_file)
         try:
-            card = canvas.cards(store, board.activity.id)[0]
-            revisions = canvas.history(store, card.id)
-            received = canvas.comments(store, board.activity.id)[card.id]
+            with store.db() as db:
+                card = canvas.cards(db, board.activity.id)[0]
+                revisions = canvas.history(db, card.id)
+                received = canvas.comments(db, board.activity.id)[card.id]
         finally:
             store.close()
         assert card.text.endswith("the region pays")
@@ -249,12 +252,13 @@ async def test_comment_from_another_group_and_revision(sessions_dir, templates_d
 async def test_pathway_view_shows_chains_and_flags(sessions_dir, templates_dir, session_file):
     store = Store.open(session_file)
     session = store.only_session()
-    act = next(a for a in sessions.activities(store, session.id) if a.title == TOC)
-    c1 = canvas.add_card(store, act.id, "change", "Firms trust micro-credentials")
-    canvas.add_card(store, act.id, "change", "Ministry recognises them")
-    h1 = canvas.add_card(store, act.id, "how", "Run a voucher pilot", link_id=c1.id)
-    canvas.add_card(store, act.id, "what", "40 employees certified", link_id=h1.id)
-    canvas.add_card(store, act.id, "what", "A guide nobody linked")
+    with store.unit() as db:
+        act = next(a for a in sessions.activities(db, session.id) if a.title == TOC)
+        c1 = canvas.add_card(db, act.id, "change", "Firms trust micro-credentials")
+        canvas.add_card(db, act.id, "change", "Ministry recognises them")
+        h1 = canvas.add_card(db, act.id, "how", "Run a voucher pilot", link_id=c1.id)
+        canvas.add_card(db, act.id, "what", "40 employees certified", link_id=h1.id)
+        canvas.add_card(db, act.id, "what", "A guide nobody linked")
     store.close()
 
     app = make_app(sessions_dir, templates_dir, session_file)

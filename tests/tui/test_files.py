@@ -17,6 +17,7 @@ from coworkshop.tui.app import build_app
 from coworkshop.tui.screens.home import HomeScreen
 from coworkshop.tui.screens.pick import PickScreen
 from coworkshop.tui.screens.session import SessionScreen
+from helpers.db import commit
 
 from .helpers import flat, make_app, notifications, region_text, screen_text, settle
 
@@ -33,8 +34,9 @@ def _second_session(path: Path, templates_dir: Path) -> str:
     store = Store.open(path)
     try:
         tpl = templates.load(templates_dir / "tui-test.toml")
-        return sessions.create_session(
-            store, tpl, sessions.SessionDetails(title="Leeuwarden follow-up")
+        return commit(
+            store, sessions.create_session, tpl,
+            sessions.SessionDetails(title="Leeuwarden follow-up"),
         ).id
     finally:
         store.close()

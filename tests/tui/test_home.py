@@ -138,14 +138,30 @@ async def test_demo_is_built_and_opened(sessions_dir: Path, templates_dir: Path)
     assert sorted(p.name for p in sessions_dir.glob("*.cws")) == ["demo-2.cws", "demo.cws"]
 
 
-def test_start_up_does_not_load_the_database_layer() -> None:
-    """The home screen must appear as fast as a bare Textual app (STYLE.md)."""
+def test_start_up_does_not_load_the_database_layer(
+    sessions_dir: Path, templates_dir: Path, session_file: Path
+) -> None:
+    """The home screen must appear as fast as a bare Textual app (STYLE.md): it
+    lists the session files and the templates without the database layer."""
     code = (
-        "import sys\n"
+        "import asyncio, sys\n"
+        "from pathlib import Path\n"
         "from coworkshop.tui.app import build_app\n"
-        "from coworkshop.tui.screens import home\n"
+        "async def main():\n"
+        "    app = build_app(Path(sys.argv[1]), Path(sys.argv[2]))\n"
+        "    async with app.run_test() as pilot:\n"
+        "        await app.workers.wait_for_complete()\n"
+        "        await pilot.pause()\n"
+        "        lists = [o.prompt for w in app.screen.query('OptionList')\n"
+        "                 for o in w.options]\n"
+        "        print(' | '.join(str(p).replace(chr(10), ' ') for p in lists))\n"
+        "asyncio.run(main())\n"
         "print(','.join(m for m in ('sqlmodel', 'sqlalchemy', 'pydantic') if m in sys.modules))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
-    assert result.stdout.strip() == ""
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(sessions_dir), str(templates_dir)],
+        capture_output=True, text=True, check=True,
+    )
+    shown, loaded = result.stdout.splitlines()[-2:]
+    assert "Sofia validation" in shown and "TUI test workshop" in shown, shown
+    assert loaded == "", f"the home screen loaded {loaded}"

@@ -19,7 +19,8 @@ from .helpers import flat, make_app, notifications, region_text, screen_text, se
 def stored(path: Path, deleted: bool = False) -> list[sessions.Participant]:
     store = Store.open(path)
     try:
-        return sessions.participants(store, store.only_session().id, deleted=deleted)
+        with store.db() as db:
+            return sessions.participants(db, store.only_session().id, deleted=deleted)
     finally:
         store.close()
 

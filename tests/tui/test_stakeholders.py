@@ -16,6 +16,7 @@ from coworkshop.tui.screens.help import HelpScreen
 from coworkshop.tui.screens.pick import PickScreen
 from coworkshop.tui.screens.prompt import PromptScreen
 from coworkshop.tui.stakeholders.forms import QuestionnaireForm, StakeholderForm
+from helpers.db import commit
 
 from .helpers import flat, make_app, notifications, open_activity, region_text, settle
 
@@ -24,7 +25,7 @@ def stored_map(path: Path) -> sh.MapData:
     store = Store.open(path)
     try:
         session = store.only_session()
-        act = next(a for a in sessions.activities(store, session.id)
+        act = next(a for a in commit(store, sessions.activities, session.id)
                    if a.kind == "stakeholder_map")
         with store.db() as db:
             return sh.map_data(db, session, act)
@@ -170,7 +171,8 @@ def stored_checklist(path: Path) -> list[cl.ItemState]:
     store = Store.open(path)
     try:
         session = store.only_session()
-        act = next(a for a in sessions.activities(store, session.id) if a.kind == "checklist")
+        acts = commit(store, sessions.activities, session.id)
+        act = next(a for a in acts if a.kind == "checklist")
         with store.db() as db:
             return cl.state(db, session, act)
     finally:
@@ -225,7 +227,8 @@ async def test_a_long_register_scrolls_and_the_map_still_shows_everyone(
 ) -> None:
     store = Store.open(session_file)
     session = store.only_session()
-    act = next(a for a in sessions.activities(store, session.id) if a.kind == "stakeholder_map")
+    acts = commit(store, sessions.activities, session.id)
+    act = next(a for a in acts if a.kind == "stakeholder_map")
     with store.db() as db:
         for n in range(1, 21):
             s = sh.add_stakeholder(db, session, f"Actor {n:02d}", "industry")
@@ -256,7 +259,8 @@ async def test_carry_the_register_from_a_previous_session_in_the_map(
     old = sessions_dir / "earlier.cws"
     store, first = create_session_file(old, templates_dir / "tui-test.toml",
                                        SessionDetails(title="Earlier", date="2025-03-01"))
-    act = next(a for a in sessions.activities(store, first.id) if a.kind == "stakeholder_map")
+    acts = commit(store, sessions.activities, first.id)
+    act = next(a for a in acts if a.kind == "stakeholder_map")
     with store.db() as db:
         s = sh.add_stakeholder(db, first, "Regional agency", "policy")
         sh.rate(db, act, s.id, 2, 2)
@@ -290,7 +294,8 @@ async def test_checklist_shows_what_changed_since_last_session(
     old = sessions_dir / "earlier.cws"
     store, first = create_session_file(old, templates_dir / "tui-test.toml",
                                        SessionDetails(title="Earlier", date="2025-03-01"))
-    act = next(a for a in sessions.activities(store, first.id) if a.kind == "checklist")
+    acts = commit(store, sessions.activities, first.id)
+    act = next(a for a in acts if a.kind == "checklist")
     with store.db() as db:
         cl.set_entry(db, act, "stage1/coordinator", status="no", note="nobody yet")
         db.commit()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ from coworkshop.tui.screens.tally import TallyScreen
 from coworkshop.tui.screens.voting import JoinScreen
 from coworkshop.tui.widgets.poll_view import PollView
 
-from .helpers import flat, make_app, open_activity, region_text, screen_text, settle
+from .helpers import flat, make_app, open_activity, region_text, screen_text, settle, wait_for
 
 POLL = "Relevance of the cross-points"
 
@@ -34,18 +33,6 @@ def stored_polls(path: Path) -> dict[str, voting.PollInfo]:
         return {p.question.key: p for p in voting.polls(store, session.id)}
     finally:
         store.close()
-
-
-async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], timeout: float = 5.0,
-                   what: str = "condition") -> None:
-    """Let the app run until ``condition`` holds (bounded; no fixed sleeps)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause(0.02)
-    await settle(pilot)
 
 
 async def poll_view(pilot: Pilot[Any], question: str = "") -> PollView:

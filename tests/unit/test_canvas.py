@@ -5,7 +5,7 @@ import pytest
 from coworkshop.core import canvas
 from coworkshop.core.errors import RuleError, UserError
 
-from .helpers import activity, make_session
+from .helpers import activity, commit, make_session
 
 
 @pytest.fixture
@@ -16,47 +16,47 @@ def board():  # type: ignore[no-untyped-def]
 
 def test_at_most_two_changes_per_canvas(board) -> None:  # type: ignore[no-untyped-def]
     store, act = board
-    canvas.add_card(store, act.id, "change", "Firms use micro-credentials")
-    canvas.add_card(store, act.id, "change", "Ministry recognises them")
+    commit(store, canvas.add_card, act.id, "change", "Firms use micro-credentials")
+    commit(store, canvas.add_card, act.id, "change", "Ministry recognises them")
     with pytest.raises(RuleError, match="already has 2 CHANGE cards"):
-        canvas.add_card(store, act.id, "change", "A third change")
-    assert [c.column for c in canvas.cards(store, act.id)].count("change") == 2
+        commit(store, canvas.add_card, act.id, "change", "A third change")
+    assert [c.column for c in commit(store, canvas.cards, act.id)].count("change") == 2
 
 
 def test_deleting_a_change_makes_room_and_restore_respects_the_limit(board) -> None:  # type: ignore[no-untyped-def]
     store, act = board
-    first = canvas.add_card(store, act.id, "change", "one")
-    canvas.add_card(store, act.id, "change", "two")
-    canvas.delete_card(store, first.id)
-    canvas.add_card(store, act.id, "change", "three")
+    first = commit(store, canvas.add_card, act.id, "change", "one")
+    commit(store, canvas.add_card, act.id, "change", "two")
+    commit(store, canvas.delete_card, first.id)
+    commit(store, canvas.add_card, act.id, "change", "three")
     with pytest.raises(RuleError):
-        canvas.restore_card(store, first.id)
-    assert [c.text for c in canvas.cards(store, act.id, deleted=True)] == ["one"]
+        commit(store, canvas.restore_card, first.id)
+    assert [c.text for c in commit(store, canvas.cards, act.id, deleted=True)] == ["one"]
 
 
 def test_links_must_point_to_the_parent_column(board) -> None:  # type: ignore[no-untyped-def]
     store, act = board
-    change = canvas.add_card(store, act.id, "change", "c")
-    how = canvas.add_card(store, act.id, "how", "h", link_id=change.id)
+    change = commit(store, canvas.add_card, act.id, "change", "c")
+    how = commit(store, canvas.add_card, act.id, "how", "h", link_id=change.id)
     with pytest.raises(RuleError, match="links to a CHANGE card"):
-        canvas.add_card(store, act.id, "how", "h2", link_id=how.id)
+        commit(store, canvas.add_card, act.id, "how", "h2", link_id=how.id)
     with pytest.raises(RuleError, match="links to a HOW card"):
-        canvas.add_card(store, act.id, "what", "w", link_id=change.id)
+        commit(store, canvas.add_card, act.id, "what", "w", link_id=change.id)
     with pytest.raises(RuleError, match="do not link"):
-        canvas.add_card(store, act.id, "change", "c2", link_id=change.id)
-    what = canvas.add_card(store, act.id, "what", "w", link_id=how.id)
+        commit(store, canvas.add_card, act.id, "change", "c2", link_id=change.id)
+    what = commit(store, canvas.add_card, act.id, "what", "w", link_id=how.id)
     assert what.link_id == how.id
 
 
 def test_pathways_chain_and_flag_unlinked(board) -> None:  # type: ignore[no-untyped-def]
     store, act = board
-    change = canvas.add_card(store, act.id, "change", "c")
-    lonely_change = canvas.add_card(store, act.id, "change", "c-alone")
-    how = canvas.add_card(store, act.id, "how", "h", link_id=change.id)
-    what = canvas.add_card(store, act.id, "what", "w", link_id=how.id)
-    stray_how = canvas.add_card(store, act.id, "how", "stray")
-    stray_what = canvas.add_card(store, act.id, "what", "stray-w")
-    p = canvas.pathways(store, act.id)
+    change = commit(store, canvas.add_card, act.id, "change", "c")
+    lonely_change = commit(store, canvas.add_card, act.id, "change", "c-alone")
+    how = commit(store, canvas.add_card, act.id, "how", "h", link_id=change.id)
+    what = commit(store, canvas.add_card, act.id, "what", "w", link_id=how.id)
+    stray_how = commit(store, canvas.add_card, act.id, "how", "stray")
+    stray_what = commit(store, canvas.add_card, act.id, "what", "stray-w")
+    p = commit(store, canvas.pathways, act.id)
     assert [x.change.id for x in p.pathways] == [change.id, lonely_change.id]
     assert [s.how.id for s in p.pathways[0].steps] == [how.id]
     assert [w.id for w in p.pathways[0].steps[0].whats] == [what.id]
@@ -65,23 +65,24 @@ def test_pathways_chain_and_flag_unlinked(board) -> None:  # type: ignore[no-unt
     assert [c.id for c in p.changes_without_how] == [lonely_change.id]
     assert not p.complete
     # a deleted parent breaks the chain until restored
-    canvas.delete_card(store, how.id)
-    assert [c.id for c in canvas.pathways(store, act.id).unlinked_what] == [what.id, stray_what.id]
-    canvas.restore_card(store, how.id)
+    commit(store, canvas.delete_card, how.id)
+    unlinked = commit(store, canvas.pathways, act.id).unlinked_what
+    assert [c.id for c in unlinked] == [what.id, stray_what.id]
+    commit(store, canvas.restore_card, how.id)
     assert what.id in [
-        w.id for s in canvas.pathways(store, act.id).pathways[0].steps for w in s.whats
+        w.id for s in commit(store, canvas.pathways, act.id).pathways[0].steps for w in s.whats
     ]
 
 
 def test_edits_keep_every_revision(board) -> None:  # type: ignore[no-untyped-def]
     store, act = board
-    card = canvas.add_card(store, act.id, "change", "first", group="Group A")
-    canvas.edit_card(store, card.id, "second")
-    canvas.edit_card(store, card.id, "second")  # no change, no revision
-    canvas.revise_card(store, card.id, "third", group="Group A")
-    canvas.delete_card(store, card.id)
-    canvas.restore_card(store, card.id)
-    revs = canvas.history(store, card.id)
+    card = commit(store, canvas.add_card, act.id, "change", "first", group="Group A")
+    commit(store, canvas.edit_card, card.id, "second")
+    commit(store, canvas.edit_card, card.id, "second")  # no change, no revision
+    commit(store, canvas.revise_card, card.id, "third", group="Group A")
+    commit(store, canvas.delete_card, card.id)
+    commit(store, canvas.restore_card, card.id)
+    revs = commit(store, canvas.history, card.id)
     assert [r.text for r in revs] == ["first", "second", "third", "third", "third"]
     assert [r.reason for r in revs] == [
         "created",
@@ -94,41 +95,41 @@ def test_edits_keep_every_revision(board) -> None:  # type: ignore[no-untyped-de
 
 def test_editing_a_deleted_card_is_refused(board) -> None:  # type: ignore[no-untyped-def]
     store, act = board
-    card = canvas.add_card(store, act.id, "how", "h")
-    canvas.delete_card(store, card.id)
+    card = commit(store, canvas.add_card, act.id, "how", "h")
+    commit(store, canvas.delete_card, card.id)
     with pytest.raises(RuleError, match="restore it"):
-        canvas.edit_card(store, card.id, "new")
+        commit(store, canvas.edit_card, card.id, "new")
 
 
 def test_text_is_required_and_limited(board) -> None:  # type: ignore[no-untyped-def]
     store, act = board
     with pytest.raises(UserError, match="needs some text"):
-        canvas.add_card(store, act.id, "how", "   ")
+        commit(store, canvas.add_card, act.id, "how", "   ")
     with pytest.raises(UserError, match="at most 500"):
-        canvas.add_card(store, act.id, "how", "x" * 501)
-    assert canvas.cards(store, act.id) == []
+        commit(store, canvas.add_card, act.id, "how", "x" * 501)
+    assert commit(store, canvas.cards, act.id) == []
 
 
 def test_reorder_within_a_column(board) -> None:  # type: ignore[no-untyped-def]
     store, act = board
-    a = canvas.add_card(store, act.id, "how", "a")
-    b = canvas.add_card(store, act.id, "how", "b")
-    c = canvas.add_card(store, act.id, "how", "c")
-    canvas.move_card(store, c.id, -1)
-    assert [x.text for x in canvas.cards(store, act.id)] == ["a", "c", "b"]
-    canvas.move_card(store, a.id, -1)  # already first: no change
-    canvas.move_card(store, a.id, +1)
-    assert [x.text for x in canvas.cards(store, act.id)] == ["c", "a", "b"]
+    a = commit(store, canvas.add_card, act.id, "how", "a")
+    b = commit(store, canvas.add_card, act.id, "how", "b")
+    c = commit(store, canvas.add_card, act.id, "how", "c")
+    commit(store, canvas.move_card, c.id, -1)
+    assert [x.text for x in commit(store, canvas.cards, act.id)] == ["a", "c", "b"]
+    commit(store, canvas.move_card, a.id, -1)  # already first: no change
+    commit(store, canvas.move_card, a.id, +1)
+    assert [x.text for x in commit(store, canvas.cards, act.id)] == ["c", "a", "b"]
     assert b.id
 
 
 def test_comments_attach_to_cards(board) -> None:  # type: ignore[no-untyped-def]
     store, act = board
-    card = canvas.add_card(store, act.id, "change", "c", group="Group A")
-    canvas.add_comment(store, card.id, "Who pays?", from_group="Group B")
-    comment = canvas.add_comment(store, card.id, "Name the ministry", from_group="Group C")
-    canvas.set_comment_resolved(store, comment.id)
-    found = canvas.comments(store, act.id)[card.id]
+    card = commit(store, canvas.add_card, act.id, "change", "c", group="Group A")
+    commit(store, canvas.add_comment, card.id, "Who pays?", from_group="Group B")
+    comment = commit(store, canvas.add_comment, card.id, "Name the ministry", from_group="Group C")
+    commit(store, canvas.set_comment_resolved, comment.id)
+    found = commit(store, canvas.comments, act.id)[card.id]
     assert [(c.from_group, c.text, c.resolved) for c in found] == [
         ("Group B", "Who pays?", False),
         ("Group C", "Name the ministry", True),
@@ -144,9 +145,41 @@ def test_grid_cells_hold_objectives_with_stakeholders() -> None:
         "learners/short",
         "learners/long",
     ]
-    card = canvas.add_card(
-        store, grid.id, "learners/long", "Stackable pathways", stakeholders="VET"
+    card = commit(
+        store, canvas.add_card, grid.id, "learners/long", "Stackable pathways", stakeholders="VET"
     )
     assert (card.column, card.stakeholders) == ("learners/long", "VET")
     with pytest.raises(UserError, match="not a column"):
-        canvas.add_card(store, grid.id, "change", "no such cell on a grid")
+        commit(store, canvas.add_card, grid.id, "change", "no such cell on a grid")
+
+
+def test_one_unit_of_work_is_saved_whole_or_not_at_all(board) -> None:  # type: ignore[no-untyped-def]
+    store, act = board
+    with pytest.raises(RuleError), store.unit() as db:
+        for text in ("one", "two", "a third is refused"):
+            canvas.add_card(db, act.id, "change", text)
+    assert commit(store, canvas.cards, act.id) == []
+    with store.unit() as db:
+        change = canvas.add_card(db, act.id, "change", "one")
+        canvas.add_card(db, act.id, "how", "linked in the same unit", link_id=change.id)
+    assert [c.text for c in commit(store, canvas.cards, act.id)] == [
+        "one",
+        "linked in the same unit",
+    ]
+
+
+def test_updated_at_follows_every_change_by_itself(board) -> None:  # type: ignore[no-untyped-def]
+    from sqlmodel import col, update
+
+    from coworkshop.core.models import Card
+
+    store, act = board
+    card = commit(store, canvas.add_card, act.id, "how", "h")
+    edited = commit(store, canvas.edit_card, card.id, "h, edited")
+    assert edited.updated_at > card.updated_at and edited.created_at == card.created_at
+    deleted = commit(store, canvas.delete_card, card.id)
+    assert deleted.updated_at > edited.updated_at
+    with store.unit() as db:  # a bulk statement is stamped too
+        db.exec(update(Card).where(col(Card.id) == card.id).values(text="bulk"))
+    again = commit(store, canvas.cards, act.id, deleted=True)[0]
+    assert again.text == "bulk" and again.updated_at > deleted.updated_at

@@ -14,6 +14,7 @@ from coworkshop.core import stakeholders as sh
 from coworkshop.core.errors import UserError
 from coworkshop.core.models import Activity, Ballot, Session
 from coworkshop.core.store import Store
+from helpers.db import commit
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -22,12 +23,14 @@ def make(path: Path | None = None, title: str = "Sofia", on: str = "2025-06-12"
          ) -> tuple[Store, Session]:
     tpl = templates.load(REPO / "canvases" / "mastery-policy-cocreation.toml")
     store = Store.create(path) if path else Store.memory()
-    session = sessions.create_session(store, tpl, sessions.SessionDetails(title=title, date=on))
+    details = sessions.SessionDetails(title=title, date=on)
+    session = commit(store, sessions.create_session, tpl, details)
     return store, session
 
 
 def kind(store: Store, session: Session, k: str) -> Activity:
-    return next(a for a in sessions.activities(store, session.id) if a.kind == k)
+    acts = commit(store, sessions.activities, session.id)
+    return next(a for a in acts if a.kind == k)
 
 
 def test_stages_and_the_eleven_questions() -> None:
@@ -89,10 +92,11 @@ def test_evidence_is_a_hint_with_its_source() -> None:
     store, session = make()
     act = kind(store, session, "checklist")
     the_map = kind(store, session, "stakeholder_map")
-    validation = next(a for a in sessions.activities(store, session.id) if a.key == "validation")
+    acts = commit(store, sessions.activities, session.id)
+    validation = next(a for a in acts if a.key == "validation")
     with store.db() as db:
         assert cl.evidence(db, session, act) == {}
-    sessions.add_participant(store, session, "policy", "Elena", "Regional coordinator")
+    commit(store, sessions.add_participant, session, "policy", "Elena", "Regional coordinator")
     with store.db() as db:
         a = sh.add_stakeholder(db, session, "Ministry", "policy")
         b = sh.add_stakeholder(db, session, "Chamber", "intermediary")

@@ -20,6 +20,7 @@ from coworkshop.core import models, probe, sessions, templates
 from coworkshop.core import store as store_mod
 from coworkshop.core.errors import SessionFileError
 from coworkshop.core.store import ReadOnlyError, Store, pack
+from helpers.db import commit
 
 from .helpers import TEMPLATE, make_session
 
@@ -259,9 +260,9 @@ def test_a_file_opened_for_reading_refuses_changes_in_one_line(here: Path) -> No
     try:
         session = store.only_session()
         with pytest.raises(ReadOnlyError) as caught:
-            sessions.add_participant(store, session, "policy")
+            commit(store, sessions.add_participant, session, "policy")
         assert str(caught.value) == f"{path}: read-only: changes are not possible"
-        assert sessions.participants(store, session.id) == []
+        assert commit(store, sessions.participants, session.id) == []
     finally:
         store.close()
     assert _digest(path) == before
@@ -467,8 +468,8 @@ def test_every_file_gets_its_own_uuid7(here: Path) -> None:
 def two_sessions(path: Path) -> tuple[str, str]:
     store, first = make_session(path)
     try:
-        second = sessions.create_session(
-            store, templates.parse_text(TEMPLATE, "t.toml"),
+        second = commit(
+            store, sessions.create_session, templates.parse_text(TEMPLATE, "t.toml"),
             sessions.SessionDetails(title="Leeuwarden", date="2025-07-01"),
         )
     finally:

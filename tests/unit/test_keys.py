@@ -14,7 +14,7 @@ from coworkshop.core.models import Activity, Ballot, Poll, Tally
 from coworkshop.core.polls.scales import STANDARD_SCALES, normalise_scale, resolve_scale
 from coworkshop.core.store import Store
 
-from .helpers import TEMPLATE, activity, make_session
+from .helpers import TEMPLATE, activity, commit, make_session
 
 CANVASES = Path(__file__).resolve().parents[2] / "canvases"
 
@@ -52,7 +52,7 @@ def test_a_template_can_name_a_standard_scale_and_the_session_keeps_a_copy() -> 
     text = TEMPLATE.replace('scale = "rel"', 'scale = "importance"')
     tpl = templates.parse_text(text, "t.toml")
     store = Store.memory()
-    session = sessions.create_session(store, tpl, sessions.SessionDetails(title="S"))
+    session = commit(store, sessions.create_session, tpl, sessions.SessionDetails(title="S"))
     copied = session.plan["scales"]["importance"]
     assert copied["agree"] == ["very-important", "essential"]
     assert copied["disagree"] == ["not-important", "slightly-important"]
@@ -183,8 +183,12 @@ def test_two_sessions_of_one_template_name_questions_statements_and_choices_alik
     defs = []
     for title in ("Sofia", "Tampere"):
         store = Store.memory()
-        session = sessions.create_session(
-            store, templates.parse_text(text, str(path)), sessions.SessionDetails(title=title), text
+        session = commit(
+            store,
+            sessions.create_session,
+            templates.parse_text(text, str(path)),
+            sessions.SessionDetails(title=title),
+            text,
         )
         defs.append({p.ref: p.definition for p in voting.polls(store, session.id)})
     assert defs[0] == defs[1]

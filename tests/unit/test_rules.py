@@ -7,7 +7,7 @@ import pytest
 from coworkshop.core import canvas, rules, sessions, templates
 from coworkshop.core.errors import UserError
 
-from .helpers import activity, make_session
+from .helpers import activity, commit, make_session
 
 
 def test_activity_defaults_are_stored_and_read_through_the_typed_accessor() -> None:
@@ -25,16 +25,18 @@ def test_one_rule_for_breakout_group_names() -> None:
     act = activity(store, session, "canvas-1")
     long_name = "G" * (rules.MAX_GROUP_NAME + 1)
     for attempt in (
-        lambda: sessions.set_activity_group(store, act.id, long_name),
-        lambda: canvas.add_card(store, act.id, "change", "A change", group=long_name),
-        lambda: sessions.add_participant(store, session, "policy", breakout_group=long_name),
+        lambda: commit(store, sessions.set_activity_group, act.id, long_name),
+        lambda: commit(store, canvas.add_card, act.id, "change", "A change", group=long_name),
+        lambda: commit(
+            store, sessions.add_participant, session, "policy", breakout_group=long_name
+        ),
     ):
         with pytest.raises(UserError, match=f"group: at most {rules.MAX_GROUP_NAME}"):
             attempt()
-    card = canvas.add_card(store, act.id, "change", "A change", group=" Group A ")
+    card = commit(store, canvas.add_card, act.id, "change", "A change", group=" Group A ")
     assert card.group_name == "Group A"
     with pytest.raises(UserError, match="group: at most"):
-        canvas.add_comment(store, card.id, "Why?", from_group=long_name)
+        commit(store, canvas.add_comment, card.id, "Why?", from_group=long_name)
 
 
 def test_template_lists_are_the_rules_lists() -> None:

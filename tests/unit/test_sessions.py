@@ -7,7 +7,7 @@ import pytest
 from coworkshop.core import sessions, templates
 from coworkshop.core.errors import UserError
 
-from .helpers import TEMPLATE, activity, make_session
+from .helpers import TEMPLATE, activity, commit, make_session
 
 
 def test_session_keeps_a_snapshot_of_its_template() -> None:
@@ -16,7 +16,8 @@ def test_session_keeps_a_snapshot_of_its_template() -> None:
     assert again.template_name == "t"
     assert templates.parse_text(again.template_toml).template.title == "Test workshop"
     assert [c["key"] for c in again.plan["crosspoints"]] == ["cp1"]
-    assert [a.key for a in sessions.activities(store, session.id)] == ["canvas-1", "grid", "poll"]
+    acts = commit(store, sessions.activities, session.id)
+    assert [a.key for a in acts] == ["canvas-1", "grid", "poll"]
 
 
 @pytest.mark.parametrize(
@@ -37,40 +38,43 @@ def test_details_are_validated(field: str, value: str, message: str) -> None:
 
 def test_participants_are_soft_deleted_and_restored() -> None:
     store, session = make_session()
-    anna = sessions.add_participant(store, session, "policy", "Anna", "Ministry", "FI")
-    sessions.add_participant(store, session, "industry")  # name optional
+    anna = commit(store, sessions.add_participant, session, "policy", "Anna", "Ministry", "FI")
+    commit(store, sessions.add_participant, session, "industry")  # name optional
     with pytest.raises(UserError, match="not one of: policy, industry"):
-        sessions.add_participant(store, session, "press")
-    sessions.delete_participant(store, anna.id)
-    assert [p.stakeholder_group for p in sessions.participants(store, session.id)] == ["industry"]
-    assert sessions.participant_counts(store, session) == {"policy": 0, "industry": 1}
-    sessions.delete_participant(store, anna.id, restore=True)
-    assert sessions.participant_counts(store, session) == {"policy": 1, "industry": 1}
-    sessions.update_participant(store, session, anna.id, organisation="Regional council")
-    assert sessions.participants(store, session.id)[0].organisation == "Regional council"
+        commit(store, sessions.add_participant, session, "press")
+    commit(store, sessions.delete_participant, anna.id)
+    people = commit(store, sessions.participants, session.id)
+    assert [p.stakeholder_group for p in people] == ["industry"]
+    assert commit(store, sessions.participant_counts, session) == {"policy": 0, "industry": 1}
+    commit(store, sessions.delete_participant, anna.id, restore=True)
+    assert commit(store, sessions.participant_counts, session) == {"policy": 1, "industry": 1}
+    commit(store, sessions.update_participant, session, anna.id, organisation="Regional council")
+    assert commit(store, sessions.participants, session.id)[0].organisation == "Regional council"
 
 
 def test_one_activity_runs_at_a_time_with_a_countdown() -> None:
     store, session = make_session()
     first = activity(store, session, "canvas-1")
     second = activity(store, session, "grid")
-    started = sessions.set_activity_status(store, first.id, "running")
+    started = commit(store, sessions.set_activity_status, first.id, "running")
     assert started.started_at is not None
     left = sessions.remaining_seconds(started, started.started_at + timedelta(minutes=10))
     assert left == 20 * 60
     assert sessions.remaining_seconds(started, started.started_at + timedelta(minutes=31)) == -60
-    sessions.set_activity_status(store, second.id, "running")
-    statuses = {a.key: a.status for a in sessions.activities(store, session.id)}
+    commit(store, sessions.set_activity_status, second.id, "running")
+    statuses = {a.key: a.status for a in commit(store, sessions.activities, session.id)}
     assert statuses == {"canvas-1": "done", "grid": "running", "poll": "pending"}
     with pytest.raises(UserError):
-        sessions.set_activity_status(store, first.id, "paused")
+        commit(store, sessions.set_activity_status, first.id, "paused")
 
 
 def test_plan_saved_as_template_loads_and_starts_a_new_session() -> None:
     store, session = make_session()
     act = activity(store, session, "canvas-1")
-    sessions.set_activity_group(store, act.id, "Group A")
-    tpl = sessions.template_of_session(store, session.id, "sofia-kickstart", "Sofia kick-start")
+    commit(store, sessions.set_activity_group, act.id, "Group A")
+    tpl = commit(
+        store, sessions.template_of_session, session.id, "sofia-kickstart", "Sofia kick-start"
+    )
     text = templates.dump(tpl)
     again = templates.parse_text(text, "saved.toml")
     assert again.template.name == "sofia-kickstart"
@@ -82,5 +86,5 @@ def test_plan_saved_as_template_loads_and_starts_a_new_session() -> None:
     # results are not part of a plan
     assert "Group A" not in text
     store2, s2 = make_session()
-    fresh = sessions.create_session(store2, again, sessions.SessionDetails(title="Oulu"))
-    assert len(sessions.activities(store2, fresh.id)) == 3
+    fresh = commit(store2, sessions.create_session, again, sessions.SessionDetails(title="Oulu"))
+    assert len(commit(store2, sessions.activities, fresh.id)) == 3

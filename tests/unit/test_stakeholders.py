@@ -11,6 +11,7 @@ from coworkshop.core import stakeholders as sh
 from coworkshop.core.errors import UserError
 from coworkshop.core.models import MappingAnswer, Session, StakeholderRating
 from coworkshop.core.store import Store
+from helpers.db import commit
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -18,13 +19,14 @@ REPO = Path(__file__).resolve().parents[2]
 def bundled(name: str, path: Path | None = None) -> tuple[Store, Session]:
     tpl = templates.load(REPO / "canvases" / f"{name}.toml")
     store = Store.create(path) if path else Store.memory()
-    session = sessions.create_session(
-        store, tpl, sessions.SessionDetails(title="Sofia", date="2025-06-12"))
+    details = sessions.SessionDetails(title="Sofia", date="2025-06-12")
+    session = commit(store, sessions.create_session, tpl, details)
     return store, session
 
 
 def the_map(store: Store, session: Session):  # type: ignore[no-untyped-def]
-    return next(a for a in sessions.activities(store, session.id) if a.kind == "stakeholder_map")
+    acts = commit(store, sessions.activities, session.id)
+    return next(a for a in acts if a.kind == "stakeholder_map")
 
 
 # ---------------------------------------------------------------- pure rules
@@ -351,7 +353,7 @@ def test_the_demo_holds_two_rounds_with_one_move_and_checklist_answers(tmp_path:
 
     store = build_demo(tmp_path / "demo.cws", REPO / "canvases")
     session = store.only_session()
-    acts = {a.kind: a for a in sessions.activities(store, session.id)}
+    acts = {a.kind: a for a in commit(store, sessions.activities, session.id)}
     with store.db() as db:
         data = sh.map_data(db, session, acts["stakeholder_map"])
         states = cl.state(db, session, acts["checklist"])

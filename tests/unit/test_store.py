@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,7 +11,7 @@ from coworkshop.core import canvas, probe, sessions
 from coworkshop.core.errors import SessionFileError
 from coworkshop.core.store import Store
 
-from .helpers import activity, make_session
+from .helpers import activity, commit, make_session
 
 
 def _digest(path: Path) -> bytes:
@@ -28,7 +30,7 @@ def test_changes_are_visible_to_a_fresh_reader_without_closing(tmp_path: Path) -
     path = tmp_path / "s.cws"
     store, session = make_session(path)
     act = activity(store, session, "canvas-1")
-    canvas.add_card(store, act.id, "change", "committed at once")
+    commit(store, canvas.add_card, act.id, "change", "committed at once")
     # a second, independent connection sees it: there is no save step
     con = sqlite3.connect(path)
     assert con.execute("SELECT text FROM card").fetchall() == [("committed at once",)]
@@ -91,15 +93,29 @@ def test_missing_file_and_existing_target(tmp_path: Path) -> None:
 
 def test_read_info_lists_sessions_without_sqlmodel(tmp_path: Path) -> None:
     store, session = make_session(tmp_path / "s.cws")
-    sessions.add_participant(store, session, "policy")
-    info = probe.read_info(tmp_path / "s.cws")
-    assert [(s.title, s.participants, s.activities) for s in info.sessions] == [("Sofia", 1, 3)]
+    commit(store, sessions.add_participant, session, "policy")
+    store.close()
+    # in a fresh interpreter, so that it can see what listing imports
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from coworkshop.core import probe\n"
+        "info = probe.read_info(Path(sys.argv[1]))\n"
+        "print([(s.title, s.participants, s.activities) for s in info.sessions])\n"
+        "print(','.join(m for m in ('sqlmodel', 'sqlalchemy') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "s.cws")],
+                          capture_output=True, text=True, check=True)
+    listed, loaded = done.stdout.splitlines()
+    assert listed == str([("Sofia", 1, 3)])
+    assert loaded == "", f"listing loaded {loaded}"
 
 
 def test_backup_copies_the_live_database(tmp_path: Path) -> None:
     store, session = make_session(tmp_path / "s.cws")
-    canvas.add_card(store, activity(store, session, "canvas-1").id, "how", "in the WAL only")
+    act = activity(store, session, "canvas-1")
+    commit(store, canvas.add_card, act.id, "how", "in the WAL only")
     store.backup_to(tmp_path / "copy.cws")
     copy = Store.open(tmp_path / "copy.cws")
     act = activity(copy, copy.only_session(), "canvas-1")
-    assert [c.text for c in canvas.cards(copy, act.id)] == ["in the WAL only"]
+    assert [c.text for c in commit(copy, canvas.cards, act.id)] == ["in the WAL only"]

@@ -17,7 +17,7 @@ from coworkshop.core.models import Ballot, Participant, Session, Tally
 from coworkshop.core.polls import ballots
 from coworkshop.core.store import Store
 
-from .helpers import activity, make_session
+from .helpers import activity, commit, make_session
 
 QUESTIONS = [
     {"key": "pick", "type": "single", "text": "Pick one", "options": ["A", "B", "C"]},
@@ -426,7 +426,7 @@ def test_join_creates_participant_and_hashed_device(room) -> None:  # type: igno
     with store.engine.connect() as conn:
         stored = conn.exec_driver_sql("SELECT token_hash FROM device").scalar_one()
     assert joined.token not in stored and stored == voting.hash_token(joined.token)
-    people = sessions.participants(store, session.id)
+    people = commit(store, sessions.participants, session.id)
     assert [(p.name, p.stakeholder_group) for p in people] == [("Ana", "industry")]
     assert isinstance(people[0], Participant)
     with pytest.raises(UserError, match="not one of"):
@@ -474,7 +474,7 @@ def test_add_question_validates_and_copies_standard_scales(room) -> None:  # typ
     with pytest.raises(RuleError, match="not a poll"):
         voting.add_question(store, canvas.id, {"key": "q", "type": "open", "text": "x"})
     # the session can still be saved as a template
-    tpl = sessions.template_of_session(store, session.id, "again")
+    tpl = commit(store, sessions.template_of_session, session.id, "again")
     assert any(q.key == "kaner" for a in tpl.agenda for q in a.questions)
 
 
@@ -487,12 +487,12 @@ def test_add_poll_activity_appends_to_the_agenda(room) -> None:  # type: ignore[
         {"key": "fist", "type": "scale", "text": "Ready?", "scale": "fist-to-five"},
     )
     assert poll.ref == "poll-quick-check/fist" and len(poll.choices) == 6
-    assert sessions.activities(store, session.id)[-1].key == "poll-quick-check"
+    assert commit(store, sessions.activities, session.id)[-1].key == "poll-quick-check"
     with pytest.raises(UserError):
         voting.add_poll_activity(
             store, session.id, "Bad", {"key": "x", "type": "single", "text": "x"}
         )
-    assert sessions.activities(store, session.id)[-1].key == "poll-quick-check"
+    assert commit(store, sessions.activities, session.id)[-1].key == "poll-quick-check"
 
 
 def test_find_polls_by_ref_or_activity(room) -> None:  # type: ignore[no-untyped-def]

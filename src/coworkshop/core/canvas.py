@@ -7,18 +7,20 @@ results, each linked to the HOW that produces it). A ``grid`` canvas has one
 cell per level x timeframe, each holding objectives with their stakeholders.
 
 Every edit appends a :class:`CardRevision`; deletes are soft and restorable.
+Every function takes the database session it works in and never commits: the
+caller commits once (``with store.unit() as db: ...``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlmodel import Session as DBSession
 from sqlmodel import col, select
 
 from . import rules
 from .errors import RuleError, UserError
 from .models import Activity, Card, CardRevision, Comment, utcnow
-from .store import Store
 from .templates import activity_config
 
 COLUMNS = ("change", "how", "what")
@@ -65,21 +67,21 @@ def _clean(text: str, limit: int = MAX_CARD_TEXT, what: str = "card") -> str:
     return text
 
 
-def _activity(db, activity_id: str) -> Activity:  # type: ignore[no-untyped-def]
+def _activity(db: DBSession, activity_id: str) -> Activity:
     act = db.get(Activity, activity_id)
     if act is None or act.kind != "canvas":
         raise UserError("no such canvas")
     return act
 
 
-def _live_cards(db, activity_id: str, column: str | None = None) -> list[Card]:  # type: ignore[no-untyped-def]
+def _live_cards(db: DBSession, activity_id: str, column: str | None = None) -> list[Card]:
     stmt = select(Card).where(Card.activity_id == activity_id, col(Card.deleted_at).is_(None))
     if column is not None:
         stmt = stmt.where(Card.column == column)
     return list(db.exec(stmt.order_by(col(Card.position), col(Card.created_at))))
 
 
-def _check_change_limit(db, act: Activity) -> None:  # type: ignore[no-untyped-def]
+def _check_change_limit(db: DBSession, act: Activity) -> None:
     limit = max_changes(act)
     if len(_live_cards(db, act.id, "change")) >= limit:
         raise RuleError(
@@ -88,7 +90,7 @@ def _check_change_limit(db, act: Activity) -> None:  # type: ignore[no-untyped-d
         )
 
 
-def _check_link(db, act: Activity, column: str, link_id: str | None) -> None:  # type: ignore[no-untyped-def]
+def _check_link(db: DBSession, act: Activity, column: str, link_id: str | None) -> None:
     if link_id is None:
         return
     parent = PARENT.get(column)
@@ -104,19 +106,18 @@ def _check_link(db, act: Activity, column: str, link_id: str | None) -> None:  #
         )
 
 
-def cards(store: Store, activity_id: str, deleted: bool = False) -> list[Card]:
+def cards(db: DBSession, activity_id: str, deleted: bool = False) -> list[Card]:
     """The cards of a canvas in column order (or the deleted ones)."""
-    with store.db() as db:
-        if not deleted:
-            return _live_cards(db, activity_id)
-        stmt = select(Card).where(
-            Card.activity_id == activity_id, col(Card.deleted_at).is_not(None)
-        )
-        return list(db.exec(stmt.order_by(col(Card.deleted_at).desc())))
+    if not deleted:
+        return _live_cards(db, activity_id)
+    stmt = select(Card).where(
+        Card.activity_id == activity_id, col(Card.deleted_at).is_not(None)
+    )
+    return list(db.exec(stmt.order_by(col(Card.deleted_at).desc())))
 
 
 def add_card(
-    store: Store,
+    db: DBSession,
     activity_id: str,
     column: str,
     text: str,
@@ -127,29 +128,27 @@ def add_card(
     """Add a card; refuses a CHANGE beyond the canvas's limit and wrong links."""
     text = _clean(text)
     stakeholders = stakeholders.strip()[:MAX_CARD_TEXT]
-    with store.db() as db:
-        act = _activity(db, activity_id)
-        if column not in _valid_columns(act):
-            raise UserError(f"{column!r} is not a column of this canvas")
-        if column == "change":
-            _check_change_limit(db, act)
-        _check_link(db, act, column, link_id)
-        existing = _live_cards(db, act.id, column)
-        position = (max(c.position for c in existing) + 1.0) if existing else 1.0
-        card = Card(
-            session_id=act.session_id,
-            activity_id=act.id,
-            column=column,
-            position=position,
-            text=text,
-            stakeholders=stakeholders,
-            link_id=link_id,
-            group_name=rules.group_name(group) or act.group_name,
-        )
-        db.add(card)
-        db.add(_revision(card, "created"))
-        db.commit()
-        return card
+    act = _activity(db, activity_id)
+    if column not in _valid_columns(act):
+        raise UserError(f"{column!r} is not a column of this canvas")
+    if column == "change":
+        _check_change_limit(db, act)
+    _check_link(db, act, column, link_id)
+    existing = _live_cards(db, act.id, column)
+    position = (max(c.position for c in existing) + 1.0) if existing else 1.0
+    card = Card(
+        session_id=act.session_id,
+        activity_id=act.id,
+        column=column,
+        position=position,
+        text=text,
+        stakeholders=stakeholders,
+        link_id=link_id,
+        group_name=rules.group_name(group) or act.group_name,
+    )
+    db.add(card)
+    db.add(_revision(card, "created"))
+    return card
 
 
 def _revision(card: Card, reason: str) -> CardRevision:
@@ -164,7 +163,7 @@ def _revision(card: Card, reason: str) -> CardRevision:
 
 
 def edit_card(
-    store: Store,
+    db: DBSession,
     card_id: str,
     text: str,
     stakeholders: str | None = None,
@@ -173,164 +172,141 @@ def edit_card(
 ) -> Card:
     """Change a card's text; the previous text stays in its history."""
     text = _clean(text)
-    with store.db() as db:
-        card = db.get(Card, card_id)
-        if card is None:
-            raise UserError("no such card")
-        if card.deleted_at is not None:
-            raise RuleError("that card is deleted; restore it before editing")
-        unchanged = card.text == text and (
-            stakeholders is None or stakeholders == card.stakeholders
-        )
-        if unchanged:
-            return card
-        card.text = text
-        if stakeholders is not None:
-            card.stakeholders = stakeholders.strip()[:MAX_CARD_TEXT]
-        if group is not None:
-            card.group_name = rules.group_name(group)
-        card.touch()
-        db.add(card)
-        db.add(_revision(card, reason))
-        db.commit()
+    card = db.get(Card, card_id)
+    if card is None:
+        raise UserError("no such card")
+    if card.deleted_at is not None:
+        raise RuleError("that card is deleted; restore it before editing")
+    unchanged = card.text == text and (
+        stakeholders is None or stakeholders == card.stakeholders
+    )
+    if unchanged:
         return card
+    card.text = text
+    if stakeholders is not None:
+        card.stakeholders = stakeholders.strip()[:MAX_CARD_TEXT]
+    if group is not None:
+        card.group_name = rules.group_name(group)
+    db.add(card)
+    db.add(_revision(card, reason))
+    return card
 
 
-def revise_card(store: Store, card_id: str, text: str, group: str = "") -> Card:
+def revise_card(db: DBSession, card_id: str, text: str, group: str = "") -> Card:
     """The owning group's revision after the feedback round."""
-    return edit_card(store, card_id, text, reason="revised after feedback", group=group or None)
+    return edit_card(db, card_id, text, reason="revised after feedback", group=group or None)
 
 
-def move_card(store: Store, card_id: str, delta: int) -> Card:
+def move_card(db: DBSession, card_id: str, delta: int) -> Card:
     """Move a card up (-1) or down (+1) within its column."""
-    with store.db() as db:
-        card = db.get(Card, card_id)
-        if card is None or card.deleted_at is not None:
-            raise UserError("no such card")
-        column = _live_cards(db, card.activity_id, card.column)
-        idx = next(i for i, c in enumerate(column) if c.id == card.id)
-        other_idx = idx + delta
-        if not 0 <= other_idx < len(column):
-            return card
-        other = column[other_idx]
-        if card.position == other.position:
-            # equal positions (e.g. after a merge): renumber the column first
-            for i, c in enumerate(column):
-                c.position = float(i + 1)
-                db.add(c)
-        card.position, other.position = other.position, card.position
-        now = utcnow()
-        card.updated_at = other.updated_at = now
-        db.add(card)
-        db.add(other)
-        db.commit()
+    card = db.get(Card, card_id)
+    if card is None or card.deleted_at is not None:
+        raise UserError("no such card")
+    column = _live_cards(db, card.activity_id, card.column)
+    idx = next(i for i, c in enumerate(column) if c.id == card.id)
+    other_idx = idx + delta
+    if not 0 <= other_idx < len(column):
         return card
+    other = column[other_idx]
+    if card.position == other.position:
+        # equal positions (e.g. after a merge): renumber the column first
+        for i, c in enumerate(column):
+            c.position = float(i + 1)
+            db.add(c)
+    card.position, other.position = other.position, card.position
+    db.add(card)
+    db.add(other)
+    return card
 
 
-def delete_card(store: Store, card_id: str) -> Card:
+def delete_card(db: DBSession, card_id: str) -> Card:
     """Soft-delete a card. Cards linked to it keep their link, shown as broken
     until it is restored."""
-    with store.db() as db:
-        card = db.get(Card, card_id)
-        if card is None:
-            raise UserError("no such card")
-        if card.deleted_at is not None:
-            return card
-        card.deleted_at = utcnow()
-        card.touch()
-        db.add(card)
-        db.add(_revision(card, "deleted"))
-        db.commit()
+    card = db.get(Card, card_id)
+    if card is None:
+        raise UserError("no such card")
+    if card.deleted_at is not None:
         return card
+    card.deleted_at = utcnow()
+    db.add(card)
+    db.add(_revision(card, "deleted"))
+    return card
 
 
-def restore_card(store: Store, card_id: str) -> Card:
+def restore_card(db: DBSession, card_id: str) -> Card:
     """Bring a deleted card back (the CHANGE limit still applies)."""
-    with store.db() as db:
-        card = db.get(Card, card_id)
-        if card is None:
-            raise UserError("no such card")
-        if card.deleted_at is None:
-            return card
-        act = _activity(db, card.activity_id)
-        if card.column == "change":
-            _check_change_limit(db, act)
-        existing = _live_cards(db, act.id, card.column)
-        card.position = (max(c.position for c in existing) + 1.0) if existing else 1.0
-        card.deleted_at = None
-        card.touch()
-        db.add(card)
-        db.add(_revision(card, "restored"))
-        db.commit()
+    card = db.get(Card, card_id)
+    if card is None:
+        raise UserError("no such card")
+    if card.deleted_at is None:
         return card
+    act = _activity(db, card.activity_id)
+    if card.column == "change":
+        _check_change_limit(db, act)
+    existing = _live_cards(db, act.id, card.column)
+    card.position = (max(c.position for c in existing) + 1.0) if existing else 1.0
+    card.deleted_at = None
+    db.add(card)
+    db.add(_revision(card, "restored"))
+    return card
 
 
-def link_card(store: Store, card_id: str, target_id: str | None) -> Card:
+def link_card(db: DBSession, card_id: str, target_id: str | None) -> Card:
     """Link a HOW card to its CHANGE, or a WHAT card to its HOW (None unlinks)."""
-    with store.db() as db:
-        card = db.get(Card, card_id)
-        if card is None or card.deleted_at is not None:
-            raise UserError("no such card")
-        act = _activity(db, card.activity_id)
-        _check_link(db, act, card.column, target_id)
-        card.link_id = target_id
-        card.touch()
-        db.add(card)
-        db.commit()
-        return card
+    card = db.get(Card, card_id)
+    if card is None or card.deleted_at is not None:
+        raise UserError("no such card")
+    act = _activity(db, card.activity_id)
+    _check_link(db, act, card.column, target_id)
+    card.link_id = target_id
+    db.add(card)
+    return card
 
 
-def history(store: Store, card_id: str) -> list[CardRevision]:
+def history(db: DBSession, card_id: str) -> list[CardRevision]:
     """Every version of a card, oldest first."""
-    with store.db() as db:
-        stmt = select(CardRevision).where(CardRevision.card_id == card_id)
-        return list(db.exec(stmt.order_by(col(CardRevision.created_at), col(CardRevision.id))))
+    stmt = select(CardRevision).where(CardRevision.card_id == card_id)
+    return list(db.exec(stmt.order_by(col(CardRevision.created_at), col(CardRevision.id))))
 
 
 # ---------------------------------------------------------------- feedback
 
 
-def add_comment(store: Store, card_id: str, text: str, from_group: str = "") -> Comment:
+def add_comment(db: DBSession, card_id: str, text: str, from_group: str = "") -> Comment:
     """Feedback from another group, attached to a card."""
     text = _clean(text, MAX_COMMENT_TEXT, "comment")
-    with store.db() as db:
-        card = db.get(Card, card_id)
-        if card is None or card.deleted_at is not None:
-            raise UserError("no such card")
-        comment = Comment(
-            session_id=card.session_id,
-            card_id=card.id,
-            activity_id=card.activity_id,
-            from_group=rules.group_name(from_group),
-            text=text,
-        )
-        db.add(comment)
-        db.commit()
-        return comment
+    card = db.get(Card, card_id)
+    if card is None or card.deleted_at is not None:
+        raise UserError("no such card")
+    comment = Comment(
+        session_id=card.session_id,
+        card_id=card.id,
+        activity_id=card.activity_id,
+        from_group=rules.group_name(from_group),
+        text=text,
+    )
+    db.add(comment)
+    return comment
 
 
-def set_comment_resolved(store: Store, comment_id: str, resolved: bool = True) -> Comment:
-    with store.db() as db:
-        comment = db.get(Comment, comment_id)
-        if comment is None:
-            raise UserError("no such comment")
-        comment.resolved = resolved
-        comment.touch()
-        db.add(comment)
-        db.commit()
-        return comment
+def set_comment_resolved(db: DBSession, comment_id: str, resolved: bool = True) -> Comment:
+    comment = db.get(Comment, comment_id)
+    if comment is None:
+        raise UserError("no such comment")
+    comment.resolved = resolved
+    db.add(comment)
+    return comment
 
 
-def comments(store: Store, activity_id: str) -> dict[str, list[Comment]]:
+def comments(db: DBSession, activity_id: str) -> dict[str, list[Comment]]:
     """Live comments of a canvas, by card id, oldest first."""
-    with store.db() as db:
-        stmt = select(Comment).where(
-            Comment.activity_id == activity_id, col(Comment.deleted_at).is_(None)
-        )
-        out: dict[str, list[Comment]] = {}
-        for c in db.exec(stmt.order_by(col(Comment.created_at))):
-            out.setdefault(c.card_id, []).append(c)
-        return out
+    stmt = select(Comment).where(
+        Comment.activity_id == activity_id, col(Comment.deleted_at).is_(None)
+    )
+    out: dict[str, list[Comment]] = {}
+    for c in db.exec(stmt.order_by(col(Comment.created_at))):
+        out.setdefault(c.card_id, []).append(c)
+    return out
 
 
 # ---------------------------------------------------------------- pathways
@@ -362,8 +338,8 @@ class Pathways:
         return not (self.unlinked_how or self.unlinked_what or self.changes_without_how)
 
 
-def pathways(store: Store, activity_id: str) -> Pathways:
-    live = cards(store, activity_id)
+def pathways(db: DBSession, activity_id: str) -> Pathways:
+    live = cards(db, activity_id)
     by_col: dict[str, list[Card]] = {c: [] for c in COLUMNS}
     for card in live:
         by_col.setdefault(card.column, []).append(card)

@@ -83,11 +83,11 @@ class Record(SQLModel):
     id: str = Field(default_factory=new_id, primary_key=True)
     session_id: str = Field(index=True)
     created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
+    # Set here and only here: SQLAlchemy stamps every UPDATE of a row, from an
+    # ORM flush or a Core ``update()``, unless the statement sets it itself.
+    # Nobody restates it (the live room watches max(updated_at) for changes).
+    updated_at: datetime = Field(default_factory=utcnow, sa_column_kwargs={"onupdate": utcnow})
     deleted_at: datetime | None = Field(default=None)
-
-    def touch(self) -> None:
-        self.updated_at = utcnow()
 
 
 class Session(Record, table=True):
@@ -391,3 +391,41 @@ class ChecklistEntry(Record, table=True):
     due: str = ""  # ISO date
     carried: bool = False
     carried_from: str = ""
+
+
+# ---- merge provenance
+# Written by ``coworkshop merge`` (core/merge.py). Their ids are derived from
+# what they describe, not drawn at random, so merging the same thing twice
+# finds the row already there: these tables merge as a plain union too.
+
+
+class Source(Record, table=True):
+    """Where a session of a merged file came from: one row per session and source copy."""
+
+    file_name: str  # the source file's name (no folder: paths hold people's names)
+    file_id: str  # meta ``file_id`` of the source, or derived from its sessions' ids
+    file_id_derived: bool = False  # True: the source had no ``file_id`` of its own
+    schema_version: int = 0  # of the source file, before any migration
+    session_revision: str = ""  # fingerprint of the session's rows in that copy
+    merged_at: datetime = Field(default_factory=utcnow)
+    coworkshop_version: str = ""
+
+
+class MergeConflict(Record, table=True):
+    """Another version of a record, kept when two copies disagreed about it.
+
+    The record in its own table is the current version (the latest
+    ``updated_at``); this row holds the other one, whole, as JSON.
+    """
+
+    __tablename__ = "merge_conflict"
+
+    table_name: str = Field(index=True)
+    row_id: str = Field(index=True)
+    # superseded: an older copy's version of a record a later copy updated;
+    # conflict: two copies changed the record differently (or two records
+    # claim the same place, e.g. two live ballots of one person in one poll).
+    kind: str = "conflict"
+    version: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    version_updated_at: str = ""
+    source_file: str = ""  # the file whose version this is ("" when not known)

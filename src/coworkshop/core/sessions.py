@@ -1,6 +1,8 @@
 """Sessions, their agenda and their participants.
 
-Every function here commits before it returns: there is no save step.
+Every function takes the database session it works in and never commits: the
+caller (a CLI command, a TUI action, a test) runs one unit of work,
+``with store.unit() as db: ...``, which commits once when it ends.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlmodel import Session as DBSession
 from sqlmodel import col, select
 
 from . import rules, templates
@@ -90,7 +93,7 @@ def plan_of(template: templates.Template) -> dict[str, Any]:
 
 
 def create_session(
-    store: Store,
+    db: DBSession,
     template: templates.Template,
     details: SessionDetails,
     template_toml: str = "",
@@ -112,30 +115,29 @@ def create_session(
         plan=plan,
     )
     session.session_id = session.id
-    with store.db() as db:
-        db.add(session)
-        for i, act in enumerate(template.agenda):
-            config = act.model_dump(mode="json")  # defaults stored: no reader restates them
-            row = Activity(
-                session_id=session.id,
-                position=i,
-                key=act.key,
-                kind=act.kind,
-                title=act.title,
-                timebox_minutes=act.timebox,
-                config=config,
-            )
-            db.add(row)
-            for q in act.questions:  # a poll is made with its question
-                db.add(
-                    Poll(
-                        session_id=session.id,
-                        activity_id=row.id,
-                        question_key=q.key,
-                        definition=freeze(act.key, q, plan),
-                    )
+    db.add(session)
+    for i, act in enumerate(template.agenda):
+        config = act.model_dump(mode="json")  # defaults stored: no reader restates them
+        row = Activity(
+            session_id=session.id,
+            position=i,
+            key=act.key,
+            kind=act.kind,
+            title=act.title,
+            timebox_minutes=act.timebox,
+            config=config,
+        )
+        db.add(row)
+        for q in act.questions:  # a poll is made with its question
+            db.add(
+                Poll(
+                    session_id=session.id,
+                    activity_id=row.id,
+                    question_key=q.key,
+                    definition=freeze(act.key, q, plan),
                 )
-        db.commit()
+            )
+    db.flush()
     return session
 
 
@@ -151,7 +153,8 @@ def create_session_file(
     details = details.cleaned()
     store = Store.create(path)
     try:
-        session = create_session(store, template, details, text)
+        with store.unit() as db:
+            session = create_session(db, template, details, text)
     except Exception:
         store.close()
         path.unlink(missing_ok=True)
@@ -159,39 +162,35 @@ def create_session_file(
     return store, session
 
 
-def update_session(store: Store, session_id: str, **fields: str) -> Session:
-    with store.db() as db:
-        session = db.get(Session, session_id)
-        if session is None:
-            raise UserError("no such session")
-        current = SessionDetails(
-            session.title,
-            session.date,
-            session.place,
-            session.country,
-            session.sector,
-            session.language,
-            session.facilitator,
-        )
-        merged = SessionDetails(**{**vars(current), **fields}).cleaned()
-        for k, v in vars(merged).items():
-            setattr(session, k, v)
-        session.touch()
-        db.add(session)
-        db.commit()
-        return session
+def update_session(db: DBSession, session_id: str, **fields: str) -> Session:
+    session = db.get(Session, session_id)
+    if session is None:
+        raise UserError("no such session")
+    current = SessionDetails(
+        session.title,
+        session.date,
+        session.place,
+        session.country,
+        session.sector,
+        session.language,
+        session.facilitator,
+    )
+    merged = SessionDetails(**{**vars(current), **fields}).cleaned()
+    for k, v in vars(merged).items():
+        setattr(session, k, v)
+    db.add(session)
+    return session
 
 
 def template_of_session(
-    store: Store, session_id: str, name: str, title: str = ""
+    db: DBSession, session_id: str, name: str, title: str = ""
 ) -> templates.Template:
     """The plan of a session (agenda, prompts, cross-points, questions, scales;
     no results) as a template, ready to save for another workshop."""
-    with store.db() as db:
-        session = db.get(Session, session_id)
-        if session is None:
-            raise UserError("no such session")
-        acts = activities(store, session_id)
+    session = db.get(Session, session_id)
+    if session is None:
+        raise UserError("no such session")
+    acts = activities(db, session_id)
     plan = dict(session.plan)
     meta = dict(plan["template"])
     meta["name"] = name
@@ -212,52 +211,48 @@ def template_of_session(
 # ---------------------------------------------------------------- agenda
 
 
-def activities(store: Store, session_id: str) -> list[Activity]:
-    with store.db() as db:
-        stmt = (
-            select(Activity)
-            .where(Activity.session_id == session_id, col(Activity.deleted_at).is_(None))
-            .order_by(col(Activity.position))
-        )
-        return list(db.exec(stmt))
+def activities(db: DBSession, session_id: str) -> list[Activity]:
+    """The agenda of a session, in order."""
+    stmt = (
+        select(Activity)
+        .where(Activity.session_id == session_id, col(Activity.deleted_at).is_(None))
+        .order_by(col(Activity.position))
+    )
+    return list(db.exec(stmt))
 
 
-def set_activity_status(store: Store, activity_id: str, status: str) -> Activity:
+def set_activity_status(db: DBSession, activity_id: str, status: str) -> Activity:
     """Move an activity to pending, running or done. Starting one records the
     time its timebox counts down from; only one activity runs at a time."""
     if status not in ACTIVITY_STATUSES:
         raise UserError(f"status must be one of {', '.join(ACTIVITY_STATUSES)}")
-    with store.db() as db:
-        act = db.get(Activity, activity_id)
-        if act is None:
-            raise UserError("no such activity")
-        now = utcnow()
-        if status == "running":
-            others = db.exec(
-                select(Activity).where(
-                    Activity.session_id == act.session_id,
-                    Activity.status == "running",
-                    Activity.id != act.id,
-                )
+    act = db.get(Activity, activity_id)
+    if act is None:
+        raise UserError("no such activity")
+    now = utcnow()
+    if status == "running":
+        others = db.exec(
+            select(Activity).where(
+                Activity.session_id == act.session_id,
+                Activity.status == "running",
+                Activity.id != act.id,
             )
-            for other in others:
-                other.status = "done"
-                other.finished_at = now
-                other.updated_at = now
-                db.add(other)
-            if act.status != "running":
-                act.started_at = now
-                act.finished_at = None
-        elif status == "done":
-            act.finished_at = now
-        elif status == "pending":
-            act.started_at = None
+        )
+        for other in others:
+            other.status = "done"
+            other.finished_at = now
+            db.add(other)
+        if act.status != "running":
+            act.started_at = now
             act.finished_at = None
-        act.status = status
-        act.updated_at = now
-        db.add(act)
-        db.commit()
-        return act
+    elif status == "done":
+        act.finished_at = now
+    elif status == "pending":
+        act.started_at = None
+        act.finished_at = None
+    act.status = status
+    db.add(act)
+    return act
 
 
 def remaining_seconds(act: Activity, now: datetime | None = None) -> int | None:
@@ -272,27 +267,24 @@ def remaining_seconds(act: Activity, now: datetime | None = None) -> int | None:
     return int(act.timebox_minutes * 60 - (end - started).total_seconds())
 
 
-def set_activity_group(store: Store, activity_id: str, group: str) -> Activity:
+def set_activity_group(db: DBSession, activity_id: str, group: str) -> Activity:
     """Assign the breakout group that owns a canvas."""
     group = rules.group_name(group)
-    with store.db() as db:
-        act = db.get(Activity, activity_id)
-        if act is None:
-            raise UserError("no such activity")
-        act.group_name = group
-        act.touch()
-        db.add(act)
-        db.commit()
-        return act
+    act = db.get(Activity, activity_id)
+    if act is None:
+        raise UserError("no such activity")
+    act.group_name = group
+    db.add(act)
+    return act
 
 
-def breakout_groups(store: Store, session_id: str) -> list[str]:
+def breakout_groups(db: DBSession, session_id: str) -> list[str]:
     """The breakout groups in use in a session, in order of first use."""
     seen: dict[str, None] = {}
-    for act in activities(store, session_id):
+    for act in activities(db, session_id):
         if act.group_name:
             seen.setdefault(act.group_name)
-    for p in participants(store, session_id):
+    for p in participants(db, session_id):
         if p.breakout_group:
             seen.setdefault(p.breakout_group)
     return list(seen)
@@ -328,7 +320,7 @@ def _check_participant(session: Session, fields: dict[str, str]) -> dict[str, st
 
 
 def add_participant(
-    store: Store,
+    db: DBSession,
     session: Session,
     stakeholder_group: str,
     name: str = "",
@@ -347,61 +339,53 @@ def add_participant(
         },
     )
     p = Participant.model_validate({"session_id": session.id, **fields})
-    with store.db() as db:
-        db.add(p)
-        db.commit()
+    db.add(p)
     return p
 
 
 def update_participant(
-    store: Store, session: Session, participant_id: str, **fields: str
+    db: DBSession, session: Session, participant_id: str, **fields: str
 ) -> Participant:
     checked = _check_participant(session, fields)
-    with store.db() as db:
-        p = db.get(Participant, participant_id)
-        if p is None:
-            raise UserError("no such participant")
-        for k, v in checked.items():
-            setattr(p, k, v)
-        p.touch()
-        db.add(p)
-        db.commit()
-        return p
+    p = db.get(Participant, participant_id)
+    if p is None:
+        raise UserError("no such participant")
+    for k, v in checked.items():
+        setattr(p, k, v)
+    db.add(p)
+    return p
 
 
-def delete_participant(store: Store, participant_id: str, restore: bool = False) -> Participant:
+def delete_participant(db: DBSession, participant_id: str, restore: bool = False) -> Participant:
     """Soft-delete (or restore) a participant; nothing is destroyed."""
-    with store.db() as db:
-        p = db.get(Participant, participant_id)
-        if p is None:
-            raise UserError("no such participant")
-        if restore and p.deleted_at is None:
-            raise RuleError("that participant is not deleted")
-        p.deleted_at = None if restore else utcnow()
-        p.touch()
-        db.add(p)
-        db.commit()
-        return p
+    p = db.get(Participant, participant_id)
+    if p is None:
+        raise UserError("no such participant")
+    if restore and p.deleted_at is None:
+        raise RuleError("that participant is not deleted")
+    p.deleted_at = None if restore else utcnow()
+    db.add(p)
+    return p
 
 
-def participants(store: Store, session_id: str, deleted: bool = False) -> list[Participant]:
-    with store.db() as db:
-        cond = (
-            col(Participant.deleted_at).is_not(None)
-            if deleted
-            else col(Participant.deleted_at).is_(None)
-        )
-        stmt = (
-            select(Participant)
-            .where(Participant.session_id == session_id, cond)
-            .order_by(col(Participant.created_at))
-        )
-        return list(db.exec(stmt))
+def participants(db: DBSession, session_id: str, deleted: bool = False) -> list[Participant]:
+    """The participants of a session in order of registration (or the deleted ones)."""
+    cond = (
+        col(Participant.deleted_at).is_not(None)
+        if deleted
+        else col(Participant.deleted_at).is_(None)
+    )
+    stmt = (
+        select(Participant)
+        .where(Participant.session_id == session_id, cond)
+        .order_by(col(Participant.created_at))
+    )
+    return list(db.exec(stmt))
 
 
-def participant_counts(store: Store, session: Session) -> dict[str, int]:
+def participant_counts(db: DBSession, session: Session) -> dict[str, int]:
     """Participants per stakeholder group key, every group present."""
     counts = {g["key"]: 0 for g in stakeholder_groups(session)}
-    for p in participants(store, session.id):
+    for p in participants(db, session.id):
         counts[p.stakeholder_group] = counts.get(p.stakeholder_group, 0) + 1
     return counts

@@ -7,7 +7,8 @@ SQLAlchemy expressions cost more than the commit (see ``benchmarks/RESULTS.md``)
 Column lists come from the tables' metadata, so a column added to a model is
 written here too; ``tests/unit/test_sql.py`` checks every statement against the
 models. Everything else in the core goes through SQLAlchemy, except where a
-SQLite file is handled as a file (``store``, ``probe``, ``migrations``).
+SQLite file is handled as a file (``store``, ``probe``, ``migrations``, and
+``merge`` and ``overview``, which copy and read whole files).
 """
 
 from __future__ import annotations

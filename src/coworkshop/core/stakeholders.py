@@ -408,7 +408,6 @@ def update_stakeholder(db: DB, session: Session, stakeholder_id: str, **fields: 
         raise UserError(f"cannot change {sorted(bad)[0]}")
     for k, v in _clean(db, session, fields, current=s.id).items():
         setattr(s, k, v)
-    s.touch()
     db.add(s)
     db.flush()
     return s
@@ -422,7 +421,6 @@ def delete_stakeholder(db: DB, stakeholder_id: str, restore: bool = False) -> St
     if restore and s.deleted_at is None:
         raise RuleError("that stakeholder is not deleted")
     s.deleted_at = None if restore else utcnow()
-    s.touch()
     db.add(s)
     db.flush()
     return s

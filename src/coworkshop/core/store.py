@@ -276,6 +276,21 @@ class Store:
             return
         fold_in(self.path)
 
+    @contextmanager
+    def unit(self) -> Iterator[DBSession]:
+        """One unit of work: commits once when the block ends, rolls back if it raises.
+
+        Core functions take this session and never commit themselves, so a
+        change of several steps is one transaction.
+        """
+        with DBSession(self.engine, expire_on_commit=False) as db:
+            try:
+                yield db
+                db.commit()
+            except BaseException:
+                db.rollback()
+                raise
+
 
 def fold_in(path: Path) -> bool:
     """Checkpoint ``path``'s WAL into the file and leave it in rollback-journal
@@ -383,3 +398,22 @@ def _migrate(path: Path, version: int) -> None:
         _run_migrations(con, version)
     finally:
         con.close()
+
+
+def schema_sql() -> list[str]:
+    """The SQLite ``CREATE`` statements of every table and index the models declare.
+
+    What ``SQLModel.metadata.create_all`` runs, for bulk paths that build a file
+    with the standard ``sqlite3`` module in one transaction (``create_all``
+    through an engine costs a third of a second).
+    """
+    from sqlalchemy.dialects import sqlite
+    from sqlalchemy.schema import CreateIndex, CreateTable
+
+    dialect = sqlite.dialect()
+    out: list[str] = []
+    for table in SQLModel.metadata.sorted_tables:
+        out.append(str(CreateTable(table).compile(dialect=dialect)).strip())
+        for index in sorted(table.indexes, key=lambda i: str(i.name)):
+            out.append(str(CreateIndex(index).compile(dialect=dialect)).strip())
+    return out

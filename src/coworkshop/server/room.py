@@ -19,6 +19,7 @@ commands) are noticed through SQLite's ``data_version`` within a second.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import json
@@ -337,7 +338,11 @@ class Room:
                 except Exception:
                     log.exception("could not watch the session file")
         finally:
-            con.close()
+            # Closed in the database thread, after the query it may still be
+            # running for us: closing it here, while that thread uses it, can
+            # crash the interpreter (seen as a segfault when a room stops).
+            with contextlib.suppress(RuntimeError):  # the thread is gone: the GC closes it
+                self._db.submit(con.close)
 
     def _watch_connection(self) -> sqlite3.Connection:
         return sqlite3.connect(str(self.store.path), check_same_thread=False, timeout=5)

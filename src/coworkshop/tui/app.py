@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.logging import TextualHandler
 from textual.screen import Screen
+from textual.worker import Worker
 
+from ..core.errors import UserError
+from . import writes
 from .commands import CoworkshopCommands
 from .screens.help import HelpScreen
 from .screens.home import HomeScreen
 
 if TYPE_CHECKING:
+    from sqlmodel import Session as DBSession
+
     from ..core.probe import FileInfo
+    from ..core.store import Store
 
 log = logging.getLogger("coworkshop")
+T = TypeVar("T")
 
 #: What a palette entry is: its text, a line of help, what it does.
 PaletteEntry = tuple[str, str, Callable[[], object]]
@@ -66,6 +75,7 @@ class CoworkshopApp(App[None]):
         self.templates_dir = Path(templates_dir)
         self.session_file = Path(session_file) if session_file else None
         self.session_id = session_id
+        self._writing: asyncio.Lock | None = None
 
     def get_default_screen(self) -> Screen[Any]:
         return HomeScreen()
@@ -122,6 +132,44 @@ class CoworkshopApp(App[None]):
             PickScreen(f"{path.name} holds {len(info.sessions)} sessions: which one?", options),
             chosen,
         )
+
+    async def commit(self, store: Store, change: Callable[[DBSession], T]) -> T:
+        """Run ``change`` in one unit of work in a thread and return its result
+        once committed (see :mod:`.writes`); raises the core's :class:`UserError`,
+        or :class:`writes.NotSaved` when another program keeps the file locked.
+
+        Writes run one at a time, in the order they were asked for.
+        """
+        if self._writing is None:
+            self._writing = asyncio.Lock()
+        async with self._writing:
+            return await asyncio.to_thread(writes.run, store, change)
+
+    def write(
+        self,
+        store: Store,
+        change: Callable[[DBSession], T],
+        on_done: Callable[[T], Awaitable[object] | object] | None = None,
+    ) -> Worker[None]:
+        """Commit ``change`` in a worker, then call ``on_done`` with its result.
+
+        For key presses: the screen keeps working meanwhile. A refusal (or a
+        file locked by another program) is one notification, and ``on_done``
+        is not called, so nothing unsaved is shown as saved.
+        """
+
+        async def run() -> None:
+            try:
+                result = await self.commit(store, change)
+            except UserError as exc:
+                self.notify(str(exc), severity="error", timeout=8)
+                return
+            if on_done is not None:
+                done = on_done(result)
+                if inspect.isawaitable(done):
+                    await done
+
+        return self.run_worker(run(), group="write", description="save a change")
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

@@ -16,10 +16,15 @@ session screen imports it at start-up.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.message import Message
 from textual.message_pump import MessagePump
+
+T = TypeVar("T")
+#: The app's writer (:meth:`CoworkshopApp.commit`).
+Commit = Callable[["Store", Callable[[Any], Any]], Awaitable[Any]]
 
 if TYPE_CHECKING:
     from ..core import polls as voting
@@ -130,10 +135,11 @@ class LiveVoting:
     """Polls of one session, with or without the participants' server."""
 
     def __init__(self, store: Store, session_id: str, *, host: str = "",
-                 port: int = DEFAULT_PORT) -> None:
+                 port: int = DEFAULT_PORT, commit: Commit | None = None) -> None:
         # host "": the likeliest LAN address and loopback, not every network;
         # choosing another address moves the server there (choose_address).
         self.store = store
+        self._commit = commit  # the app's writer; None: a thread of our own
         self.session_id = session_id
         self.host = host
         self.port = port
@@ -229,35 +235,39 @@ class LiveVoting:
         if self.server is not None:
             self.server.changed()
 
-    def open_poll(self, poll_id: str) -> voting.PollInfo:
-        """Open (or reopen) a poll; any other open poll of the session is closed."""
-        if self.server is not None:
-            return self.server.open_poll(poll_id, close_others=True)
-        from ..core import polls as voting
-
-        return voting.open_poll(self.store, poll_id, close_others=True)
-
-    def close_poll(self, poll_id: str) -> voting.PollInfo:
-        if self.server is not None:
-            return self.server.close_poll(poll_id)
-        from ..core import polls as voting
-
-        return voting.close_poll(self.store, poll_id)
-
-    def set_results_visible(self, poll_id: str, visible: bool) -> voting.PollInfo:
-        if self.server is not None:
-            return self.server.set_results_visible(poll_id, visible)
-        from ..core import polls as voting
-
-        return voting.set_results_visible(self.store, poll_id, visible)
-
-    def qa_set(self, item_id: str, **flags: Any) -> None:
-        if self.server is not None:
-            self.server.qa_set(item_id, **flags)
+    async def _write(self, change: Callable[[], T]) -> T:
+        """Run ``change`` (a core call that commits) off the event loop, through
+        the app's writer when there is one (retried while the file is locked),
+        then push the new state to phones."""
+        if self._commit is not None:
+            result = await self._commit(self.store, lambda _db: change())
         else:
-            from ..core import polls as voting
+            from .writes import run
 
-            voting.qa_set(self.store, item_id, **flags)
+            result = await asyncio.to_thread(run, self.store, lambda _db: change())
+        self.changed()
+        return result
+
+    async def open_poll(self, poll_id: str) -> voting.PollInfo:
+        """Open (or reopen) a poll; any other open poll of the session is closed."""
+        from ..core import polls as voting
+
+        return await self._write(lambda: voting.open_poll(self.store, poll_id, close_others=True))
+
+    async def close_poll(self, poll_id: str) -> voting.PollInfo:
+        from ..core import polls as voting
+
+        return await self._write(lambda: voting.close_poll(self.store, poll_id))
+
+    async def set_results_visible(self, poll_id: str, visible: bool) -> voting.PollInfo:
+        from ..core import polls as voting
+
+        return await self._write(lambda: voting.set_results_visible(self.store, poll_id, visible))
+
+    async def qa_set(self, item_id: str, **flags: Any) -> None:
+        from ..core import polls as voting
+
+        await self._write(lambda: voting.qa_set(self.store, item_id, **flags))
 
     # ------------------------------------------------------------ events
 

@@ -60,18 +60,17 @@ def join(
     )
     if problem:
         raise UserError(f"name: {problem}")
-    participant = sessions.add_participant(store, session, stakeholder_group, name=name)
     token = secrets.token_urlsafe(24)
-    device = Device(
-        session_id=session.id,
-        token_hash=hash_token(token),
-        participant_id=participant.id,
-        stakeholder_group=participant.stakeholder_group,
-        user_agent=str(user_agent)[:200],
-    )
-    with store.db() as db:
+    with store.unit() as db:  # the participant and its device: one transaction
+        participant = sessions.add_participant(db, session, stakeholder_group, name=name)
+        device = Device(
+            session_id=session.id,
+            token_hash=hash_token(token),
+            participant_id=participant.id,
+            stakeholder_group=participant.stakeholder_group,
+            user_agent=str(user_agent)[:200],
+        )
         db.add(device)
-        db.commit()
     voter = Voter(participant.id, participant.stakeholder_group, device.id)
     return Joined(token, voter, participant)
 

@@ -216,7 +216,6 @@ def _set_state(store: Store, poll_id: str, **changes: Any) -> PollInfo:
             raise UserError("no such poll")
         for k, v in changes.items():
             setattr(poll, k, v)
-        poll.touch()
         db.add(poll)
         db.commit()
     return get_poll(store, poll_id)
@@ -288,7 +287,6 @@ def _add_question(db: Any, act: Activity, q: templates.Question) -> Poll:
             scales[q.scale] = dict(STANDARD_SCALES[q.scale])
             plan["scales"] = scales
             session.plan = plan
-            session.touch()
             db.add(session)
     if q.statements_from == "crosspoints" and not plan.get("crosspoints"):
         raise RuleError("this session has no cross-points to rate")
@@ -299,7 +297,6 @@ def _add_question(db: Any, act: Activity, q: templates.Question) -> Poll:
         | {"key": q.key, "type": q.type, "text": q.text},
     ]
     act.config = config
-    act.touch()
     db.add(act)
     poll = Poll(
         session_id=act.session_id,
@@ -341,7 +338,8 @@ def add_poll_activity(
         q = templates.Question.model_validate(dict(question))
     except ValidationError as exc:
         raise UserError(str(exc.errors()[0]["msg"]).removeprefix("Value error, ")) from exc
-    existing = sessions.activities(store, session_id)
+    with store.db() as db:
+        existing = sessions.activities(db, session_id)
     taken = {a.key for a in existing}
     base = key or ("poll-" + sessions.slug(title))[:50]
     key, n = base, 2

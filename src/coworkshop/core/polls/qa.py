@@ -145,7 +145,6 @@ def qa_set(
             )
             for other in others:
                 other.highlighted = False
-                other.touch()
                 db.add(other)
         if highlighted is not None:
             item.highlighted = highlighted
@@ -157,7 +156,6 @@ def qa_set(
             item.hidden = hidden
             if hidden:
                 item.highlighted = False
-        item.touch()
         db.add(item)
         db.commit()
         return item

@@ -88,7 +88,6 @@ def set_tally(
         ).all()
         for row in old:
             row.replaced_by = tally.id
-            row.touch()
             db.add(row)
         db.add(tally)
         db.commit()

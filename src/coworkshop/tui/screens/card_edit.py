@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -11,12 +11,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-from ...core.errors import UserError
 from ..widgets.card_text import CardText
+from .form import FormScreen
 
 
 @dataclass
@@ -51,7 +50,7 @@ class CardFormSpec:
     ok: str = "Save"
 
 
-class CardFormScreen(ModalScreen[CardForm | None]):
+class CardFormScreen(FormScreen[CardForm]):
     """``on_submit`` applies the form through the core; a refusal is shown in
     the form (and as a notification) and nothing typed is lost."""
 
@@ -61,10 +60,11 @@ class CardFormScreen(ModalScreen[CardForm | None]):
         Binding("ctrl+s", "submit", "Save", id="card-form.save", tooltip="Save the card."),
     ]
 
-    def __init__(self, spec: CardFormSpec, on_submit: Callable[[CardForm], None]) -> None:
-        super().__init__()
+    def __init__(
+        self, spec: CardFormSpec, on_submit: Callable[[CardForm], Awaitable[None] | None]
+    ) -> None:
+        super().__init__(on_submit)
         self.spec = spec
-        self.on_submit = on_submit
 
     def compose(self) -> ComposeResult:
         spec = self.spec
@@ -131,15 +131,4 @@ class CardFormScreen(ModalScreen[CardForm | None]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#ok")
     def action_submit(self) -> None:
-        form = self._collect()
-        try:
-            self.on_submit(form)
-        except UserError as exc:
-            self.query_one("#form-error", Static).update(str(exc))
-            self.notify(str(exc), severity="error", timeout=8)
-            return
-        self.dismiss(form)
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.save(self._collect())

@@ -52,7 +52,8 @@ class HomeScreen(Screen[None]):
         "sessions lists each). Enter opens one. "
         "Right: the workshop templates. Enter (or n) starts a new session from the "
         "highlighted template; d creates a demo session to explore. Tab moves between "
-        "the two lists."
+        "the two lists. Coordinators: space marks session files (space again unmarks), m "
+        "merges the marked files into one new file and shows its sessions overview."
     )
     AUTO_FOCUS = "#sessions"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -71,6 +72,20 @@ class HomeScreen(Screen[None]):
             tooltip="Create a demo workshop in progress, to explore the app.",
         ),
         Binding(
+            "space",
+            "mark",
+            "Mark",
+            id="home.mark",
+            tooltip="Mark the highlighted session file for merging (space again unmarks).",
+        ),
+        Binding(
+            "m",
+            "merge",
+            "Merge",
+            id="home.merge",
+            tooltip="Merge the marked session files into one new file, then show its sessions.",
+        ),
+        Binding(
             "r",
             "refresh",
             "Refresh",
@@ -84,6 +99,7 @@ class HomeScreen(Screen[None]):
         super().__init__()
         self.session_rows: list[SessionRow] = []
         self.template_entries: list[TemplateEntry] = []
+        self.marked: set[Path] = set()
         #: option id -> (file, session id or None for a file's only session)
         self.session_targets: dict[str, tuple[Path, str | None]] = {}
         self._resumed = False
@@ -149,25 +165,23 @@ class HomeScreen(Screen[None]):
     def _show_lists(self, rows: list[SessionRow], entries: list[TemplateEntry]) -> None:
         self.session_rows = rows
         self.template_entries = entries
+        self.marked &= {row.path for row in rows if row.info is not None}
         options: list[Option] = []
         self.session_targets = {}
         for row in rows:
             if row.info is not None and len(row.info.sessions) > 1:
                 # each session of a file holding several is listed on its own
-                for n, summary in enumerate(row.info.sessions, 1):
+                for summary in row.info.sessions:
                     key = f"{row.path}?session={summary.id}"
                     self.session_targets[key] = (row.path, summary.id)
-                    prompt = self._summary_prompt(
-                        summary, row.path, f"{n} of {len(row.info.sessions)} in "
-                    )
-                    options.append(Option(prompt, id=key))
+                    options.append(Option(self._prompt_for(key), id=key))
                 continue
             self.session_targets[str(row.path)] = (row.path, None)
-            options.append(Option(self._session_prompt(row), id=str(row.path)))
+            options.append(Option(self._prompt_for(str(row.path)), id=str(row.path)))
         self._fill(self.query_one("#sessions", OptionList), options)
         hint = self.query_one("#sessions-hint", Static)
         if rows:
-            hint.update("enter: open")
+            self._show_marks_hint()
         else:
             hint.update(
                 "No session files yet. Press n to create one from a template, "
@@ -180,6 +194,27 @@ class HomeScreen(Screen[None]):
             thint.update("enter or n: new session from it")
         else:
             thint.update(f"No templates (*.toml) in {self.cw_app.templates_dir}.")
+
+    def _show_marks_hint(self) -> None:
+        hint = self.query_one("#sessions-hint", Static)
+        if self.marked:
+            hint.update(f"{len(self.marked)} marked · m: merge them · space: unmark")
+        else:
+            hint.update("enter: open · space: mark files to merge")
+
+    def _prompt_for(self, key: str) -> Text:
+        """The prompt of a listed file or session, marked when its file is."""
+        path, session_id = self.session_targets[key]
+        row = next(r for r in self.session_rows if r.path == path)
+        if session_id is None or row.info is None:
+            text = self._session_prompt(row)
+        else:
+            found = row.info.sessions
+            n = next(i for i, s in enumerate(found, 1) if s.id == session_id)
+            text = self._summary_prompt(found[n - 1], path, f"{n} of {len(found)} in ")
+        if path in self.marked:
+            return Text.assemble(("● ", "bold green"), text)
+        return text
 
     @staticmethod
     def _session_prompt(row: SessionRow) -> Text:
@@ -303,8 +338,58 @@ class HomeScreen(Screen[None]):
         store.close()
         self.app.call_from_thread(self._session_created, path)
 
+    # ------------------------------------------------------------ merging
+
+    def action_mark(self) -> None:
+        """Mark or unmark the highlighted session file."""
+        option_list = self.query_one("#sessions", OptionList)
+        if self.focused is not option_list:
+            return
+        option = option_list.highlighted_option
+        if option is None or not option.id:
+            return
+        path, _session = self.session_targets.get(option.id, (Path(option.id), None))
+        row = next((r for r in self.session_rows if r.path == path), None)
+        if row is None:
+            return
+        if row.info is None:
+            self.notify(f"{path.name}: {row.error}", title="Cannot be merged",
+                        severity="error", timeout=10)
+            return
+        self.marked ^= {path}
+        # a file holding several sessions is listed once per session: mark them all
+        for key, (target, _sid) in self.session_targets.items():
+            if target == path:
+                option_list.replace_option_prompt(key, self._prompt_for(key))
+        option_list.action_cursor_down()
+        self._show_marks_hint()
+
+    def action_merge(self) -> None:
+        from ..coordinator.merge_screen import MergeScreen
+
+        # Oldest first, as they were received: an updated copy then shows what it adds.
+        files = [r.path for r in reversed(self.session_rows) if r.path in self.marked]
+        if not files:
+            self.notify("Mark the session files to merge with space, then press m.",
+                        title="Nothing marked")
+            return
+        self.app.push_screen(MergeScreen(files, self.cw_app.sessions_dir), self._merged)
+
+    def _merged(self, path: Path | None) -> None:
+        self.refresh_lists()
+        if path is None:
+            return
+        from ..coordinator.overview import SessionsOverviewScreen
+
+        self.marked.clear()
+        self.app.push_screen(SessionsOverviewScreen(path))
+
     def palette_entries(self) -> list[tuple[str, str, Any]]:
         return [
+            ("sessions: merge", "Merge the marked session files into one new file",
+             self.action_merge),
+            ("sessions: mark for merging", "Mark or unmark the highlighted session file",
+             self.action_mark),
             ("session: new", "Create a session from the highlighted template",
              self.action_new_session),
             ("session: open demo", "Create a demo workshop in progress and open it",

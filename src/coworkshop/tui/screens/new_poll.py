@@ -8,7 +8,7 @@ the form, so nothing typed is lost.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -24,6 +24,7 @@ from ..widgets.poll_text import TYPE_NAMES
 if TYPE_CHECKING:
     from ...core.models import Activity, Session
     from ...core.store import Store
+    from ..app import CoworkshopApp
 
 #: Which fields each type of question uses.
 NEEDS = {
@@ -70,6 +71,7 @@ class NewQuestionScreen(ModalScreen["voting.PollInfo | None"]):
         self.session = session
         self.activity = activity
         self.question_type = question_type
+        self.saving = False
 
     def scales(self) -> list[tuple[str, str]]:
         """The session's own scales first, then the standard ones."""
@@ -164,19 +166,37 @@ class NewQuestionScreen(ModalScreen["voting.PollInfo | None"]):
     @on(Input.Submitted, "#q-text")
     @on(Button.Pressed, "#ok")
     def action_save(self) -> None:
+        if self.saving:  # enter pressed again while the question is being saved
+            return
+        self.saving = True
+        self.run_worker(self._save(), group="form-save", description="save the question")
+
+    async def _save(self) -> None:
+        """Saved off the event loop, through the app's writer; closes once saved."""
         try:
             data = self.data()
             if not data["text"]:
                 raise UserError("question: type the question the room is asked")
+            writer = cast("CoworkshopApp", self.app)
             if self.activity is not None:
-                poll = voting.add_question(self.store, self.activity.id, data)
+                activity_id = self.activity.id
+                poll = await writer.commit(
+                    self.store, lambda _db: voting.add_question(self.store, activity_id, data)
+                )
             else:
                 title = self.query_one("#poll-title", Input).value.strip() or data["text"][:60]
-                poll = voting.add_poll_activity(self.store, self.session.id, title, data)
+                poll = await writer.commit(
+                    self.store,
+                    lambda _db: voting.add_poll_activity(
+                        self.store, self.session.id, title, data
+                    ),
+                )
         except UserError as exc:
             self.query_one("#form-error", Static).update(str(exc))
             self.notify(str(exc), severity="error")
             return
+        finally:
+            self.saving = False
         self.dismiss(poll)
 
     @on(Button.Pressed, "#cancel")

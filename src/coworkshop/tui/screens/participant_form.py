@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Select, Static
 
 from ...core.errors import UserError
+from .form import FormScreen
 
 TEXT_FIELDS = [
     ("name", "Name (optional)", "leave empty if they prefer"),
@@ -23,7 +23,7 @@ TEXT_FIELDS = [
 ]
 
 
-class ParticipantFormScreen(ModalScreen[dict[str, str] | None]):
+class ParticipantFormScreen(FormScreen[dict[str, str]]):
     """``on_submit`` saves through the core; a refusal stays in the form."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -38,14 +38,13 @@ class ParticipantFormScreen(ModalScreen[dict[str, str] | None]):
         title: str,
         groups: list[tuple[str, str]],
         values: dict[str, str],
-        on_submit: Callable[[dict[str, str]], None],
+        on_submit: Callable[[dict[str, str]], Awaitable[None] | None],
         breakout_groups: list[str] | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(on_submit)
         self.title_text = title
         self.groups = groups
         self.values = values
-        self.on_submit = on_submit
         self.breakout_groups = breakout_groups or []
 
     def compose(self) -> ComposeResult:
@@ -88,20 +87,11 @@ class ParticipantFormScreen(ModalScreen[dict[str, str] | None]):
         values["stakeholder_group"] = group if isinstance(group, str) else ""
         return values
 
+    def check(self, result: dict[str, str]) -> None:
+        if not result["stakeholder_group"]:
+            raise UserError("stakeholder group: choose one")
+
     @on(Input.Submitted)
     @on(Button.Pressed, "#ok")
     def action_submit(self) -> None:
-        values = self.collect()
-        try:
-            if not values["stakeholder_group"]:
-                raise UserError("stakeholder group: choose one")
-            self.on_submit(values)
-        except UserError as exc:
-            self.query_one("#form-error", Static).update(str(exc))
-            self.notify(str(exc), severity="error")
-            return
-        self.dismiss(values)
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.save(self.collect())

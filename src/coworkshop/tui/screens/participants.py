@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
 from textual import on
@@ -12,7 +12,6 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from ...core import sessions
-from ...core.errors import UserError
 from ...core.models import Participant, Session
 from ...core.store import Store
 from ..colors import group_color
@@ -20,6 +19,9 @@ from ..fmt import local_time
 from ..widgets.footer import KeysFooter
 from .participant_form import ParticipantFormScreen
 from .pick import PickScreen
+
+if TYPE_CHECKING:
+    from ..app import CoworkshopApp
 
 
 class ParticipantsScreen(Screen[None]):
@@ -100,7 +102,9 @@ class ParticipantsScreen(Screen[None]):
         table = self.query_one("#participants", DataTable)
         if focus is None and table.row_count:
             focus = self.current_id()
-        self.people = sessions.participants(self.store, self.session.id)
+        with self.store.db() as db:
+            self.people = sessions.participants(db, self.session.id)
+            counts = sessions.participant_counts(db, self.session)
         table.clear()
         for p in self.people:
             table.add_row(
@@ -116,7 +120,6 @@ class ParticipantsScreen(Screen[None]):
                 table.move_cursor(row=table.get_row_index(focus))
             except Exception:  # noqa: BLE001 - the row went away (deleted)
                 pass
-        counts = sessions.participant_counts(self.store, self.session)
         bar = Text()
         for g in sessions.stakeholder_groups(self.session):
             bar.append("■ ", style=group_color(g.get("color")))
@@ -140,14 +143,27 @@ class ParticipantsScreen(Screen[None]):
 
     # ------------------------------------------------------------ actions
 
+    @property
+    def writer(self) -> CoworkshopApp:
+        """The app's writer: every change goes through it (see ..writes)."""
+        return cast("CoworkshopApp", self.app)
+
+    def breakout_groups(self) -> list[str]:
+        with self.store.db() as db:
+            return sessions.breakout_groups(db, self.session.id)
+
     def action_back(self) -> None:
         self.dismiss()
 
     def action_add(self) -> None:
         added: list[Participant] = []
 
-        def submit(values: dict[str, str]) -> None:
-            added.append(sessions.add_participant(self.store, self.session, **values))
+        async def submit(values: dict[str, str]) -> None:
+            added.append(
+                await self.writer.commit(
+                    self.store, lambda db: sessions.add_participant(db, self.session, **values)
+                )
+            )
 
         def done(values: dict[str, str] | None) -> None:
             if values is not None and added:
@@ -165,7 +181,7 @@ class ParticipantsScreen(Screen[None]):
                 self.group_labels(),
                 defaults,
                 submit,
-                sessions.breakout_groups(self.store, self.session.id),
+                self.breakout_groups(),
             ),
             done,
         )
@@ -177,8 +193,11 @@ class ParticipantsScreen(Screen[None]):
             self.notify("Nobody to edit. Press a to add a participant.", severity="warning")
             return
 
-        def submit(values: dict[str, str]) -> None:
-            sessions.update_participant(self.store, self.session, person.id, **values)
+        async def submit(values: dict[str, str]) -> None:
+            await self.writer.commit(
+                self.store,
+                lambda db: sessions.update_participant(db, self.session, person.id, **values),
+            )
 
         def done(values: dict[str, str] | None) -> None:
             if values is not None:
@@ -196,7 +215,7 @@ class ParticipantsScreen(Screen[None]):
                     "breakout_group": person.breakout_group,
                 },
                 submit,
-                sessions.breakout_groups(self.store, self.session.id),
+                self.breakout_groups(),
             ),
             done,
         )
@@ -205,17 +224,19 @@ class ParticipantsScreen(Screen[None]):
         person = self.current()
         if person is None:
             return
-        try:
-            sessions.delete_participant(self.store, person.id)
-        except UserError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.reload()
-        who = person.name or "The participant"
-        self.notify(f"{who} deleted — press u to restore.")
+
+        def deleted(_: Participant) -> None:
+            self.reload()
+            who = person.name or "The participant"
+            self.notify(f"{who} deleted — press u to restore.")
+
+        self.writer.write(
+            self.store, lambda db: sessions.delete_participant(db, person.id), deleted
+        )
 
     def action_restore(self) -> None:
-        deleted = sessions.participants(self.store, self.session.id, deleted=True)
+        with self.store.db() as db:
+            deleted = sessions.participants(db, self.session.id, deleted=True)
         if not deleted:
             self.notify("No deleted participants.")
             return
@@ -236,13 +257,14 @@ class ParticipantsScreen(Screen[None]):
         def chosen(pid: str | None) -> None:
             if pid is None:
                 return
-            try:
-                sessions.delete_participant(self.store, pid, restore=True)
-            except UserError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self.reload(focus=pid)
-            self.notify("Participant restored.")
+
+            def restored(_: Participant) -> None:
+                self.reload(focus=pid)
+                self.notify("Participant restored.")
+
+            self.writer.write(
+                self.store, lambda db: sessions.delete_participant(db, pid, restore=True), restored
+            )
 
         self.app.push_screen(PickScreen("Restore a deleted participant", options), chosen)
 

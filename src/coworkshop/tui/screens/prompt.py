@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -10,11 +10,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Static
 
-from ...core.errors import UserError
+from .form import FormScreen
 
 
 @dataclass
@@ -26,7 +25,7 @@ class Field:
     suggestions: list[str] = field(default_factory=list)
 
 
-class PromptScreen(ModalScreen[dict[str, str] | None]):
+class PromptScreen(FormScreen[dict[str, str]]):
     """Asks for a few values; ``on_submit`` applies them and may refuse.
 
     A refusal (a :class:`UserError`) is shown beside the fields and the form
@@ -41,14 +40,13 @@ class PromptScreen(ModalScreen[dict[str, str] | None]):
         self,
         title: str,
         fields: list[Field],
-        on_submit: Callable[[dict[str, str]], None],
+        on_submit: Callable[[dict[str, str]], Awaitable[None] | None],
         note: str = "",
         ok: str = "OK",
     ) -> None:
-        super().__init__()
+        super().__init__(on_submit)
         self.title_text = title
         self.fields = fields
-        self.on_submit = on_submit
         self.note = note
         self.ok = ok
 
@@ -76,15 +74,4 @@ class PromptScreen(ModalScreen[dict[str, str] | None]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#ok")
     def submit(self) -> None:
-        values = {f.key: self.query_one(f"#field-{f.key}", Input).value for f in self.fields}
-        try:
-            self.on_submit(values)
-        except UserError as exc:
-            self.query_one("#form-error", Static).update(str(exc))
-            self.notify(str(exc), severity="error")
-            return
-        self.dismiss(values)
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.save({f.key: self.query_one(f"#field-{f.key}", Input).value for f in self.fields})

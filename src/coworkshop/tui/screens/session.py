@@ -54,7 +54,8 @@ def _load(path: Path, session_id: str | None) -> tuple[Store, Session, list[Acti
     store = Store.open(path)
     try:
         session = store.session(session_id)
-        acts = sessions.activities(store, session.id)
+        with store.db() as db:
+            acts = sessions.activities(db, session.id)
     except Exception:
         store.close()
         raise
@@ -157,7 +158,7 @@ class SessionScreen(MapActions, ChecklistActions, Screen[None]):
                 f"the original is kept as {store.backup.name}",
                 timeout=10,
             )
-        self.live = LiveVoting(store, session.id)
+        self.live = LiveVoting(store, session.id, commit=self.writer.commit)
         from ..widgets.agenda_list import AgendaList
 
         body = self.query_one("#session-body")
@@ -293,7 +294,8 @@ class SessionScreen(MapActions, ChecklistActions, Screen[None]):
         from ...core import sessions
 
         assert self.store is not None and self.session is not None
-        self.activities = sessions.activities(self.store, self.session.id)
+        with self.store.db() as db:
+            self.activities = sessions.activities(db, self.session.id)
         self.agenda.show(self.activities)
         act = self.current()
         for view in self.query("#board, #activity-info"):
@@ -401,32 +403,37 @@ class SessionScreen(MapActions, ChecklistActions, Screen[None]):
         if self.app.screen is self:
             self.app.pop_screen()
 
-    def _set_status(self, status: str) -> None:
+    @property
+    def writer(self) -> CoworkshopApp:
+        """The app's writer: every change goes through it (see ..writes)."""
+        return cast("CoworkshopApp", self.app)
+
+    def _set_status(self, status: str, note: str) -> None:
         from ...core import sessions
 
         act = self.current()
         if act is None or self.store is None:
             return
-        try:
-            sessions.set_activity_status(self.store, act.id, status)
-        except UserError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.reload_activities()
-        self.mark_saved()
+
+        def saved(_: object) -> None:
+            self.reload_activities()
+            self.mark_saved()
+            self.notify(note)
+
+        self.writer.write(
+            self.store, lambda db: sessions.set_activity_status(db, act.id, status), saved
+        )
 
     def action_start_activity(self) -> None:
         act = self.current()
-        self._set_status("running")
         if act is not None:
             minutes = f" — {act.timebox_minutes} minutes" if act.timebox_minutes else ""
-            self.notify(f"Started: {act.title}{minutes}")
+            self._set_status("running", f"Started: {act.title}{minutes}")
 
     def action_finish_activity(self) -> None:
         act = self.current()
-        self._set_status("done")
         if act is not None:
-            self.notify(f"Done: {act.title}")
+            self._set_status("done", f"Done: {act.title}")
 
     def action_assign_group(self) -> None:
         from ...core import sessions
@@ -435,10 +442,13 @@ class SessionScreen(MapActions, ChecklistActions, Screen[None]):
         if act is None or self.store is None or self.session is None:
             return
         store = self.store
-        groups = sessions.breakout_groups(store, self.session.id)
+        with store.db() as db:
+            groups = sessions.breakout_groups(db, self.session.id)
 
-        def submit(values: dict[str, str]) -> None:
-            sessions.set_activity_group(store, act.id, values["group"])
+        async def submit(values: dict[str, str]) -> None:
+            await self.writer.commit(
+                store, lambda db: sessions.set_activity_group(db, act.id, values["group"])
+            )
 
         def done(values: dict[str, str] | None) -> None:
             if values is not None:
@@ -491,7 +501,8 @@ class SessionScreen(MapActions, ChecklistActions, Screen[None]):
             path = Path(folder) / f"{name}.toml"
             if path.exists():
                 raise UserError(f"{path}: already exists; choose another name")
-            tpl = template_of_session(store, session.id, name, values["title"].strip())
+            with store.db() as db:
+                tpl = template_of_session(db, session.id, name, values["title"].strip())
             text = templates.dump(tpl)
             templates.parse_text(text, str(path))  # what we write must load back
             try:

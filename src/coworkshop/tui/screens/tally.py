@@ -8,7 +8,7 @@ The core stores them as tallies, counted with the phones' answers.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -24,6 +24,7 @@ from ...core.errors import UserError
 if TYPE_CHECKING:
     from ...core.models import Session
     from ...core.store import Store
+    from ..app import CoworkshopApp
 
 SOURCES = [("Show of hands", "hands"), ("Paper ballots", "paper")]
 
@@ -50,6 +51,7 @@ class TallyScreen(ModalScreen[bool]):
         self.poll = poll
         self.saved: dict[tuple[int, int], int] = {}
         self.wrote = 0  # counts saved since the form opened
+        self.saving = False
 
     @property
     def statements(self) -> list[str]:
@@ -139,19 +141,32 @@ class TallyScreen(ModalScreen[bool]):
 
     @on(Button.Pressed, "#ok")
     def action_save(self) -> None:
+        if self.saving:  # enter pressed again while the counts are being saved
+            return
+        self.saving = True
+        self.run_worker(self._save(), group="form-save", description="save the counts")
+
+    async def _save(self) -> None:
+        """Saved off the event loop, through the app's writer; closes once saved."""
         source, group = self.where()
-        try:
-            counts = self.counts()
-            changed = {k: v for k, v in counts.items() if v != self.saved.get(k, 0)}
+
+        def write(changed: dict[tuple[int, int], int]) -> None:
             for (s, c), count in changed.items():
                 voting.set_tally(self.store, self.poll, c, count, stakeholder_group=group,
                                  statement=s, source=source)
                 self.saved[(s, c)] = count
                 self.wrote += 1
+
+        try:
+            counts = self.counts()
+            changed = {k: v for k, v in counts.items() if v != self.saved.get(k, 0)}
+            await cast("CoworkshopApp", self.app).commit(self.store, lambda _db: write(changed))
         except UserError as exc:
             self.query_one("#form-error", Static).update(str(exc))
             self.notify(str(exc), severity="error")
             return
+        finally:
+            self.saving = False
         if changed:
             self.notify(f"Saved {len(changed)} count{'s' if len(changed) != 1 else ''}")
         self.dismiss(self.wrote > 0)

@@ -62,7 +62,9 @@ class MapActions:
 
         assert self.store is not None and self.session is not None
         out = []
-        for p in sessions.participants(self.store, self.session.id):
+        with self.store.db() as db:
+            people = sessions.participants(db, self.session.id)
+        for p in people:
             label = p.name or "(not named)"
             if p.organisation:
                 label += f", {p.organisation}"

@@ -1,14 +1,15 @@
 """What every canvas board does with its cards, whatever its shape.
 
-The board calls the core for every change (each call commits at once) and then
-reloads its cards; it never decides a rule itself. A refusal from the core is
-shown as it is, in the form and as a notification.
+The board hands every change to the app's writer (one unit of work, committed
+in a thread; see :mod:`..writes`) and reloads its cards once it is saved; it
+never decides a rule itself. A refusal from the core is shown as it is, in the
+form and as a notification.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import ClassVar
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
@@ -16,13 +17,19 @@ from textual.message import Message
 from textual.widget import Widget
 
 from ...core import canvas, sessions
-from ...core.errors import UserError
 from ...core.models import Activity, Card, Comment, Session
 from ...core.store import Store
 from ..fmt import local_time, short
 from ..screens.card_edit import CardForm, CardFormScreen, CardFormSpec
 from ..screens.history import HistoryScreen
 from ..screens.pick import PickScreen
+
+if TYPE_CHECKING:
+    from sqlmodel import Session as DBSession
+
+    from ..app import CoworkshopApp
+
+T = TypeVar("T")
 
 
 class Board(Widget, can_focus=True):
@@ -120,8 +127,9 @@ class Board(Widget, can_focus=True):
 
     def load(self) -> None:
         """Read the canvas from the file (a few small queries)."""
-        self.cards = canvas.cards(self.store, self.activity.id)
-        self.comments = canvas.comments(self.store, self.activity.id)
+        with self.store.db() as db:
+            self.cards = canvas.cards(db, self.activity.id)
+            self.comments = canvas.comments(db, self.activity.id)
         self.labels = self.make_labels()
 
     async def reload(self, focus_card: str | None = None) -> None:
@@ -170,14 +178,19 @@ class Board(Widget, can_focus=True):
             self.notify("No card here. Press a to add one.", severity="warning")
         return card
 
-    def _run(self, func: Callable[[], object]) -> bool:
-        """Call the core; show its refusal instead of failing."""
-        try:
-            func()
-        except UserError as exc:
-            self.notify(str(exc), severity="error", timeout=8)
-            return False
-        return True
+    async def commit(self, change: Callable[[DBSession], T]) -> T:
+        """Save ``change`` and return its result (a form awaits this)."""
+        return await cast("CoworkshopApp", self.app).commit(self.store, change)
+
+    def write(
+        self, change: Callable[[DBSession], T], on_done: Callable[[T], Awaitable[None]]
+    ) -> None:
+        """Save ``change`` in a worker, then ``on_done``; a refusal is a notification."""
+        cast("CoworkshopApp", self.app).write(self.store, change, on_done)
+
+    def breakout_groups(self) -> list[str]:
+        with self.store.db() as db:
+            return sessions.breakout_groups(db, self.session.id)
 
     def _group_for(self, card: Card | None) -> str:
         return (card.group_name if card else "") or self.activity.group_name
@@ -204,14 +217,16 @@ class Board(Widget, can_focus=True):
         )
         self.form_extras(spec, column, None)
 
-        def submit(form: CardForm) -> None:
-            card = canvas.add_card(
-                self.store,
-                self.activity.id,
-                column,
-                form.text,
-                link_id=form.link_id,
-                stakeholders=form.stakeholders or "",
+        async def submit(form: CardForm) -> None:
+            card = await self.commit(
+                lambda db: canvas.add_card(
+                    db,
+                    self.activity.id,
+                    column,
+                    form.text,
+                    link_id=form.link_id,
+                    stakeholders=form.stakeholders or "",
+                )
             )
             added.append(card)
 
@@ -233,10 +248,14 @@ class Board(Widget, can_focus=True):
         )
         self.form_extras(spec, card.column, card)
 
-        def submit(form: CardForm) -> None:
-            canvas.edit_card(self.store, card.id, form.text, stakeholders=form.stakeholders)
+        def change(db: DBSession, form: CardForm) -> None:
+            # the text and the link: one transaction
+            canvas.edit_card(db, card.id, form.text, stakeholders=form.stakeholders)
             if spec.links is not None and form.link_id != card.link_id:
-                canvas.link_card(self.store, card.id, form.link_id)
+                canvas.link_card(db, card.id, form.link_id)
+
+        async def submit(form: CardForm) -> None:
+            await self.commit(lambda db: change(db, form))
 
         async def done(result: CardForm | None) -> None:
             if result is not None:
@@ -250,13 +269,17 @@ class Board(Widget, can_focus=True):
         if card is None:
             return
         label = self.labels.get(card.id, "")
-        if self._run(lambda: canvas.delete_card(self.store, card.id)):
+
+        async def deleted(_: Card) -> None:
             await self.reload()
             self.notify(f"Card {label} deleted — press u to restore it.")
             self.post_message(self.CardDeleted(card))
 
+        self.write(lambda db: canvas.delete_card(db, card.id), deleted)
+
     def action_restore_card(self) -> None:
-        deleted = canvas.cards(self.store, self.activity.id, deleted=True)
+        with self.store.db() as db:
+            deleted = canvas.cards(db, self.activity.id, deleted=True)
         if not deleted:
             self.notify("No deleted cards on this canvas.")
             return
@@ -276,11 +299,13 @@ class Board(Widget, can_focus=True):
         async def chosen(card_id: str | None) -> None:
             if card_id is None:
                 return
-            restored: list[Card] = []
-            if self._run(lambda: restored.append(canvas.restore_card(self.store, card_id))):
-                await self.reload(focus_card=card_id)
-                self.notify(f"Card {self.labels.get(card_id, '')} restored.")
-                self.post_message(self.CardRestored(restored[0]))
+
+            async def restored(card: Card) -> None:
+                await self.reload(focus_card=card.id)
+                self.notify(f"Card {self.labels.get(card.id, '')} restored.")
+                self.post_message(self.CardRestored(card))
+
+            self.write(lambda db: canvas.restore_card(db, card_id), restored)
 
         self.app.push_screen(PickScreen("Restore a deleted card", options), chosen)
 
@@ -288,15 +313,18 @@ class Board(Widget, can_focus=True):
         card = self._need_card()
         if card is None:
             return
-        if self._run(lambda: canvas.move_card(self.store, card.id, delta)):
+
+        async def moved(_: Card) -> None:
             await self.reload(focus_card=card.id)
             self.post_message(self.CardMoved(card))
+
+        self.write(lambda db: canvas.move_card(db, card.id, delta), moved)
 
     def action_comment(self) -> None:
         card = self._need_card()
         if card is None:
             return
-        groups = sessions.breakout_groups(self.store, self.session.id)
+        groups = self.breakout_groups()
         owner = self._group_for(card)
         others = [g for g in groups if g != owner]
         added: list[Comment] = []
@@ -311,8 +339,12 @@ class Board(Widget, can_focus=True):
             ok="Add comment",
         )
 
-        def submit(form: CardForm) -> None:
-            added.append(canvas.add_comment(self.store, card.id, form.text, form.group or ""))
+        async def submit(form: CardForm) -> None:
+            added.append(
+                await self.commit(
+                    lambda db: canvas.add_comment(db, card.id, form.text, form.group or "")
+                )
+            )
 
         async def done(result: CardForm | None) -> None:
             if result is not None and added:
@@ -342,16 +374,20 @@ class Board(Widget, can_focus=True):
             feedback=feedback,
             group_label="Revised by group",
             group=self._group_for(card),
-            groups=sessions.breakout_groups(self.store, self.session.id),
+            groups=self.breakout_groups(),
             resolve_label="Mark the feedback as taken into account" if open_ones else "",
             ok="Save revision",
         )
 
-        def submit(form: CardForm) -> None:
-            canvas.revise_card(self.store, card.id, form.text, group=form.group or "")
+        def change(db: DBSession, form: CardForm) -> None:
+            # the revision and the feedback it took into account: one transaction
+            canvas.revise_card(db, card.id, form.text, group=form.group or "")
             if form.resolve:
                 for comment in open_ones:
-                    canvas.set_comment_resolved(self.store, comment.id, True)
+                    canvas.set_comment_resolved(db, comment.id, True)
+
+        async def submit(form: CardForm) -> None:
+            await self.commit(lambda db: change(db, form))
 
         async def done(result: CardForm | None) -> None:
             if result is not None:
@@ -364,7 +400,8 @@ class Board(Widget, can_focus=True):
         card = self._need_card()
         if card is None:
             return
-        revisions = canvas.history(self.store, card.id)
+        with self.store.db() as db:
+            revisions = canvas.history(db, card.id)
         self.app.push_screen(
             HistoryScreen(
                 f"{self.labels.get(card.id, '')} {self.column_title(card.column)}",

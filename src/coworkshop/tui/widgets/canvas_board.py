@@ -232,9 +232,12 @@ class CanvasBoard(Board):
             if target is None:
                 return
             link = None if target == NO_LINK else target
-            if self._run(lambda: canvas.link_card(self.store, card.id, link)):
+
+            async def linked(_: Card) -> None:
                 await self.reload(focus_card=card.id)
                 self.post_message(self.CardLinked(card))
+
+            self.write(lambda db: canvas.link_card(db, card.id, link), linked)
 
         self.app.push_screen(
             PickScreen(
@@ -247,7 +250,6 @@ class CanvasBoard(Board):
         )
 
     def action_pathway(self) -> None:
-        self.app.push_screen(
-            PathwayScreen(self.activity.title, canvas.pathways(self.store, self.activity.id),
-                          self.labels)
-        )
+        with self.store.db() as db:
+            found = canvas.pathways(db, self.activity.id)
+        self.app.push_screen(PathwayScreen(self.activity.title, found, self.labels))

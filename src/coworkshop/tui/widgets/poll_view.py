@@ -14,7 +14,7 @@ loop, and a burst of ballots costs one recomputation, not one per ballot.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -426,27 +426,33 @@ class PollView(Widget, can_focus=True):
         else:
             detail.scroll_page_down()
 
-    def _do(self, what: str, change: Callable[[], voting.PollInfo]) -> voting.PollInfo | None:
-        try:
-            return change()
-        except UserError as exc:
-            self.notify(str(exc), title=what, severity="error")
-            return None
+    def _write(self, what: str, change: Callable[[], Awaitable[None]]) -> None:
+        """Run ``change`` (writes through ``self.live``, off the event loop) in
+        a worker; a refusal is one notification."""
+
+        async def run() -> None:
+            try:
+                await change()
+            except UserError as exc:
+                self.notify(str(exc), title=what, severity="error")
+
+        self.run_worker(run(), group="poll-write", description=what)
 
     def action_open_poll(self) -> None:
         poll = self.current
         if poll is None or poll.is_open:
             return
+        self._write("Cannot open", lambda: self._open_poll(poll))
+
+    async def _open_poll(self, poll: voting.PollInfo) -> None:
         others = [p for p in voting.open_polls(self.store, self.session.id) if p.id != poll.id]
-        opened = self._do("Cannot open", lambda: self.live.open_poll(poll.id))
-        if opened is None:
-            return
+        opened = await self.live.open_poll(poll.id)
         if opened.results_visible:  # reopened: hidden again until it closes
-            self.live.set_results_visible(poll.id, False)
+            await self.live.set_results_visible(poll.id, False)
         self.post_message(PollOpened(poll.id))
         for other in others:  # closed by the core; closing shows results, as with c
             if other.type != "qa" and not other.results_visible:
-                self.live.set_results_visible(other.id, True)
+                await self.live.set_results_visible(other.id, True)
             self.post_message(PollClosed(other.id))
         how = ("phones can answer now" if self.live.running
                else "live voting is off: l starts it, e enters counts")
@@ -460,10 +466,12 @@ class PollView(Widget, can_focus=True):
         poll = self.current
         if poll is None or not poll.is_open:
             return
-        if self._do("Cannot close", lambda: self.live.close_poll(poll.id)) is None:
-            return
+        self._write("Cannot close", lambda: self._close_poll(poll))
+
+    async def _close_poll(self, poll: voting.PollInfo) -> None:
+        await self.live.close_poll(poll.id)
         if poll.type != "qa" and not poll.results_visible:
-            self.live.set_results_visible(poll.id, True)
+            await self.live.set_results_visible(poll.id, True)
         self.post_message(PollClosed(poll.id))
         shown = " — results shown (r hides them)" if poll.type != "qa" else ""
         self.notify(f"Closed: {poll.question.text}{shown}")
@@ -474,11 +482,13 @@ class PollView(Widget, can_focus=True):
         if poll is None or poll.type == "qa":
             return
         visible = not poll.results_visible
-        if self._do("Cannot change", lambda: self.live.set_results_visible(poll.id,
-                                                                            visible)) is None:
-            return
-        self.post_message(ResultsShown(poll.id) if visible else ResultsHidden(poll.id))
-        self.reload(poll.id)
+
+        async def toggle() -> None:
+            await self.live.set_results_visible(poll.id, visible)
+            self.post_message(ResultsShown(poll.id) if visible else ResultsHidden(poll.id))
+            self.reload(poll.id)
+
+        self._write("Cannot change", toggle)
 
     def action_sort_by_agreement(self) -> None:
         self.by_agreement = not self.by_agreement
@@ -537,15 +547,14 @@ class PollView(Widget, can_focus=True):
         return next((i for i in res.items if i.id == option.id), None)
 
     def _qa(self, item: voting.QAView, note: str, **flags: bool) -> None:
-        try:
-            self.live.qa_set(item.id, **flags)
-        except UserError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        poll = self.current
-        self.post_message(QAItemUpdated(poll.id if poll else ""))
-        self.notify(note)
-        self.reload()
+        async def change() -> None:
+            await self.live.qa_set(item.id, **flags)
+            poll = self.current
+            self.post_message(QAItemUpdated(poll.id if poll else ""))
+            self.notify(note)
+            self.reload()
+
+        self._write("Cannot change", change)
 
     def action_qa_highlight(self) -> None:
         item = self._item()

@@ -1,0 +1,1 @@
+"""The coordinator's screens: merging session files and the sessions overview."""

@@ -1,0 +1,1 @@
+"""Builders shared by every kind of test (and the benchmarks)."""
