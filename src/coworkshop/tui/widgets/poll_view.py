@@ -122,6 +122,8 @@ class PollView(Widget, can_focus=True):
                 tooltip="Show or hide the results, on this screen and on phones."),
         Binding("b", "toggle_groups", "By group", id="poll.by-group",
                 tooltip="Results overall, or split by stakeholder group."),
+        Binding("v", "sort_by_agreement", "Sort", id="poll.sort", show=False,
+                tooltip="Order the statements by agreement, or back in the agenda's order."),
         Binding("e", "enter_tallies", "Tally", id="poll.tally",
                 tooltip="Enter counts from a show of hands or paper ballots."),
         Binding("a", "add_question", "Add", id="poll.add",
@@ -158,6 +160,7 @@ class PollView(Widget, can_focus=True):
         self.snapshot = Snapshot()
         self.cursor = 0
         self.by_group = False
+        self.by_agreement = False
         self._pending: Timer | None = None
         self._loading = 0  # reads under way
         self._again = False  # phones' events arrived during a read
@@ -381,7 +384,8 @@ class PollView(Widget, can_focus=True):
         if self._changed("plan", planned.markup):
             plan.update(planned)
         if shown or chart.display:  # a hidden chart is not drawn again
-            chart.show(res if shown else None, self.by_group, self.group_colors)
+            chart.show(res if shown else None, self.by_group, self.group_colors,
+                       self.by_agreement)
         chart.display = shown
         items.display = is_qa
         if is_qa:
@@ -540,6 +544,10 @@ class PollView(Widget, can_focus=True):
             self.reload(poll.id)
 
         self._write("Cannot change", toggle)
+
+    def action_sort_by_agreement(self) -> None:
+        self.by_agreement = not self.by_agreement
+        self.show_detail()
 
     def action_toggle_groups(self) -> None:
         self.by_group = not self.by_group
