@@ -219,6 +219,9 @@ def test_markdown_puts_consensus_first_with_a_quotable_sentence(files: list[Path
         "(\u201cTo a great extent\u201d or \u201cTo some extent\u201d), 22% disagree" in md
     )
     assert "| **All answers** | 18 | 10 | 4 | 4 | 78% | 22% | To a great extent | consensus |" in md
+    # the diverging bar: 22% disagree is 2 cells left of the axis, 78% agree 8 right
+    assert ("consensus | `\u2591\u2591\u2591\u2591\u2591\u2591\u2591\u2591\u2588\u2588"
+            "\u2502\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2591\u2591` |") in md
     assert "Education \\<providers\\>" in md  # people's text cannot inject markup
     assert "\u201cSkills\u201d (x2) \u2013 Workshop A, Policy makers; Workshop B, Industry" in md
     assert "No stakeholder map was made in these sessions." in md

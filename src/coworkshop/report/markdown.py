@@ -28,6 +28,18 @@ def _table(head: list[str], rows: list[list[str]]) -> list[str]:
     return out
 
 
+def diverging_bar(agree: float, disagree: float, half: int = 10) -> str:
+    """The Likert chart in text: disagreement grows left of the bar, agreement right.
+
+    Each side is ``half`` cells of 10%; neutral answers are the light cells left over.
+    """
+    a = min(half, round(agree * half))
+    d = min(half, round(disagree * half))
+    left = "\u2591" * (half - d) + "\u2588" * d
+    right = "\u2588" * a + "\u2591" * (half - a)
+    return f"`{left}\u2502{right}`"
+
+
 def render(report: dict[str, Any]) -> str:
     lines: list[str] = []
     add = lines.append
@@ -86,7 +98,7 @@ def render(report: dict[str, Any]) -> str:
             add("> " + esc(t.sentence(rules, glabel)))
             add("")
             head = ["", "n"] + [esc(p["label"]) for p in t.points]
-            head += ["Agree", "Disagree", "Median", "Status"]
+            head += ["Agree", "Disagree", "Median", "Status", "Disagree \u25c2\u2502\u25b8 Agree"]
             rows = []
             for r in t.rows:
                 f = r.f
@@ -94,7 +106,7 @@ def render(report: dict[str, Any]) -> str:
                     [("**All answers**" if r.kind == "overall" else esc(r.label)), str(f["n"])]
                     + [str(c) for c in f["counts"]]
                     + [pct(f["agree"]), pct(f["disagree"]), esc(r.median_label),
-                       view.status_label(f["status"])]
+                       view.status_label(f["status"]), diverging_bar(f["agree"], f["disagree"])]
                 )
             lines += _table(head, rows)
             st = t.statement
