@@ -260,8 +260,33 @@ def step_baseline(bench: Bench) -> Timing:
                   f"(was {rss_before / 1024:.0f} before)")
 
 
+def _step_report_rss(fmt: str) -> Callable[[Bench], Timing]:
+    """Like :func:`_step_report`, with the child's own peak RSS (Popen + wait4)."""
+
+    def step(bench: Bench) -> Timing:
+        merged = bench.folder / "merged.cws"
+        out = bench.folder / f"report.{fmt}"
+        cmd = [sys.executable, "-m", "coworkshop", "report", str(merged), "-f", fmt,
+               "-o", str(out)]
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                text=True)
+        assert proc.stderr is not None
+        err = proc.stderr.read()
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"coworkshop report failed: {err.strip()}")
+        return Timing(f"report {fmt}", seconds, usage.ru_maxrss / 1024,
+                      f"{out.stat().st_size / 1024:.0f} KiB (aim: under 5 s)")
+
+    return step
+
+
 #: The steps of a run, in order. Add a report's timing here.
-STEPS: list[Callable[[Bench], Timing]] = [step_baseline, step_merge]
+STEPS: list[Callable[[Bench], Timing]] = [
+    step_baseline, step_merge, _step_report_rss("html"), _step_report_rss("json"),
+]
 
 
 def machine() -> str:

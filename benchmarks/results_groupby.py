@@ -62,7 +62,7 @@ def fill(store: Store, poll: voting.PollInfo, ballots: int, rng: random.Random) 
     people = max(1, ballots // len(statements))
     rows: list[list[Any]] = []
     for p in range(people):
-        pid, group = f"participant-{p}", GROUPS[p % len(GROUPS)]
+        pid, group = f"{poll.session_id}-{p}", GROUPS[p % len(GROUPS)]
         for s in statements:
             for live in (False, True) if rng.random() < 0.1 else (True,):
                 bid = next(ids)
@@ -134,11 +134,70 @@ def measure(ballots: int, runs: int) -> list[dict[str, Any]]:
     return out
 
 
+def measure_across(n_sessions: int, ballots: int, runs: int) -> list[dict[str, Any]]:
+    """One question over ``n_sessions`` sessions of one file (a merged file):
+    ``results_across`` and one results per session, against one bare GROUP BY."""
+    rng = random.Random(7)
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store.create(Path(tmp) / "merged.cws")
+        plan = templates.parse_text(TEMPLATE)
+        for i in range(n_sessions):
+            with store.unit() as db:
+                session = sessions.create_session(
+                    db, plan, sessions.SessionDetails(title=f"Workshop {i}"))
+            for poll in voting.polls(store, session.id):
+                fill(store, poll, ballots // n_sessions, rng)
+        store.engine.dispose()
+        for key in ("pick", "rate"):
+            found = voting.question_polls(store, "poll", key)
+            assert len(found) == n_sessions
+
+            def bare(key: str = key) -> None:
+                with store.engine.connect() as conn:
+                    conn.exec_driver_sql(
+                        "SELECT statement_key, value, count(*) FROM ballot WHERE poll_id IN "
+                        "(SELECT id FROM poll WHERE question_key = ?) "
+                        "AND replaced_by IS NULL AND deleted_at IS NULL "
+                        "GROUP BY statement_key, value", (key,)).all()
+
+            def across(key: str = key) -> None:
+                voting.results_across(store, "poll", key)
+
+            def each(found: list[voting.PollInfo] = found) -> None:
+                for p in found:
+                    voting.results(store, p.id)
+
+            bare(), across()
+            res = voting.results_across(store, "poll", key)
+            assert res is not None and res.ballots == sum(
+                voting.results(store, p.id).ballots for p in found)
+            t_bare, t_across, t_each = timed(bare, runs), timed(across, runs), timed(each, 3)
+            out.append({"sessions": n_sessions, "ballots": ballots, "question": found[0].type,
+                        "bare_ms": round(t_bare, 1), "across_ms": round(t_across, 1),
+                        "each_ms": round(t_each, 1), "ratio": round(t_across / t_bare, 2),
+                        "each_ratio": round(t_each / t_bare, 1)})
+        store.close()
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--ballots", type=int, nargs="*", default=[10_000, 100_000])
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--across", type=int, default=100,
+                        help="sessions in the merged file of the cross-session case (0: skip)")
     args = parser.parse_args()
+    if args.across:
+        rows_across = [r for n in args.ballots for r in measure_across(args.across, n, args.runs)]
+        print("| sessions | live ballots | question | bare GROUP BY | results_across() "
+              "| ratio | one results() per session | ratio |")
+        print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+        for r in rows_across:
+            print(f"| {r['sessions']} | {r['ballots']:,} | {r['question']} | {r['bare_ms']} ms "
+                  f"| {r['across_ms']} ms | {r['ratio']}x | {r['each_ms']} ms "
+                  f"| {r['each_ratio']}x |")
+        print()
     rows = [row for n in args.ballots for row in measure(n, args.runs)]
     print("| live ballots | question | bare GROUP BY | results() | ratio |")
     print("| --- | --- | --- | --- | --- |")

@@ -43,6 +43,7 @@ import aiohttp
 from coworkshop.core import polls as voting
 from coworkshop.core import sessions, templates
 from coworkshop.core.store import Store
+from coworkshop.server.room import pseudonym
 
 # the tests' one builder of templates
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
@@ -85,16 +86,17 @@ class Connection:
     measured a p99 of 130-220 ms). A real phone has its own CPU.
     """
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, local: str = "") -> None:
         host, _, port = url.removeprefix("http://").partition(":")
-        self.host, self.port = host, int(port)
+        self.host, self.port, self.local = host, int(port), local
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
     async def post(self, path: str, body: Any, token: str) -> tuple[int, dict[str, str], Any]:
         """Status, headers (lower case) and JSON body of a POST."""
         if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+            self.reader, self.writer = await asyncio.open_connection(
+                self.host, self.port, local_addr=(self.local, 0) if self.local else None)
         assert self.reader is not None
         data = json.dumps(body).encode()
         self.writer.write(
@@ -124,6 +126,13 @@ class Connection:
         self.reader = self.writer = None
 
 
+#: Phones per loopback address: the server lets one address hold only a few
+#: dozen connections (and joins), as on a real network where every phone has
+#: its own address; the phones here come from 127.0.x.y (all of 127/8 is
+#: loopback on Linux).
+PER_ADDRESS = 20
+
+
 @dataclass
 class Phone:
     n: int
@@ -136,6 +145,11 @@ class Phone:
 
     def showed(self, poll_id: str) -> asyncio.Event:
         return self.shown.setdefault(poll_id, asyncio.Event())
+
+    @property
+    def address(self) -> str:
+        k = self.n // PER_ADDRESS
+        return f"127.0.{1 + k // 250}.{1 + k % 250}"
 
 
 @dataclass
@@ -215,7 +229,7 @@ async def listen(http: aiohttp.ClientSession, url: str, phone: Phone, stop: asyn
 async def cast(url: str, phone: Phone, poll: voting.PollInfo, value: Any,
                stats: Stats) -> None:
     body = {"values": value} if poll.type == "scale_statements" else {"value": value}
-    phone.conn = phone.conn or Connection(url)
+    phone.conn = phone.conn or Connection(url, phone.address)
     for _attempt in range(5):
         started = time.perf_counter()
         try:
@@ -239,15 +253,8 @@ async def cast(url: str, phone: Phone, poll: voting.PollInfo, value: Any,
             await asyncio.sleep(0.2)
 
 
-async def run(args: argparse.Namespace) -> dict[str, Any]:
-    rng = random.Random(args.seed)
-    workdir = Path(tempfile.mkdtemp(prefix="cws-load-"))
-    path = workdir / "load.cws"
-    store = Store.create(path)
-    with store.unit() as db:
-        session = sessions.create_session(db, templates.parse_text(TEMPLATE),
-                                          sessions.SessionDetails(title="Load"))
-    polls = voting.polls(store, session.id)[: args.polls]
+def start_serve(path: Path, workdir: Path) -> tuple[subprocess.Popen[str], str, str]:
+    """`coworkshop serve` on ``path``: the process, its URL and the join code."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "coworkshop", "serve", str(path), "--host", "127.0.0.1",
          "--port", "0", "--code", CODE, "--joins-per-minute", "1000000",
@@ -265,21 +272,59 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     if not url:
         proc.kill()
         raise SystemExit(f"server did not start: {proc.stderr.read() if proc.stderr else ''}")
+    return proc, url, CODE
+
+
+def start_bare(path: Path, workdir: Path) -> tuple[subprocess.Popen[str], str, str]:
+    """benchmarks/bare_server.py on ``path``: aiohttp storing nothing (the floor)."""
+    proc = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("bare_server.py")), str(path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    assert proc.stdout is not None
+    found = re.search(r"(http://127\.0\.0\.1:\d+)/j/", proc.stdout.readline())
+    if not found:
+        proc.kill()
+        raise SystemExit(f"bare server did not start: {proc.stderr.read() if proc.stderr else ''}")
+    return proc, found.group(1), CODE
+
+
+def make_file(workdir: Path) -> Path:
+    path = workdir / "load.cws"
+    store = Store.create(path)
+    with store.unit() as db:
+        sessions.create_session(db, templates.parse_text(TEMPLATE),
+                                sessions.SessionDetails(title="Load"))
+    store.close()
+    return path
+
+
+async def run(args: argparse.Namespace, start: Any = start_serve) -> dict[str, Any]:
+    """Phones against the server ``start(path, workdir)`` runs (default: serve)."""
+    rng = random.Random(args.seed)
+    workdir = Path(tempfile.mkdtemp(prefix="cws-load-"))
+    path = make_file(workdir)
+    store = Store.open(path)
+    session = store.only_session()
+    polls = voting.polls(store, session.id)[: args.polls]
+    proc, url, code = start(path, workdir)
     rss_start = rss_kib(proc.pid)[0]
     stats = Stats()
     phones = [Phone(n) for n in range(args.phones)]
     stop = asyncio.Event()
-    connector = aiohttp.TCPConnector(limit=0, limit_per_host=0)
-    async with aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar(),
-                                     timeout=aiohttp.ClientTimeout(total=30)) as http:
+    clients = {a: aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=0, limit_per_host=0, local_addr=(a, 0)),
+        cookie_jar=aiohttp.DummyCookieJar(), timeout=aiohttp.ClientTimeout(total=30))
+        for a in sorted({p.address for p in phones})}
+    try:
         # 1. everyone joins (50 at a time, like a room scanning the QR code)
         gate = asyncio.Semaphore(50)
 
         async def join(phone: Phone) -> None:
             async with gate:
                 started = time.perf_counter()
-                async with http.post(f"{url}/api/join", json={
-                        "code": CODE, "group": GROUPS[phone.n % 4],
+                async with clients[phone.address].post(f"{url}/api/join", json={
+                        "code": code, "group": GROUPS[phone.n % 4],
                         "name": f"Phone {phone.n}"}) as resp:
                     data = await resp.json()
                     assert resp.status == 200, data
@@ -289,7 +334,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         t0 = time.perf_counter()
         await asyncio.gather(*(join(p) for p in phones))
         join_time = time.perf_counter() - t0
-        listeners = [asyncio.create_task(listen(http, url, p, stop, stats)) for p in phones]
+        listeners = [asyncio.create_task(listen(clients[p.address], url, p, stop, stats))
+                     for p in phones]
         await asyncio.sleep(1.0)
 
         # 2. the facilitator opens one poll after another
@@ -323,14 +369,24 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         client_cpu = time.process_time() - client_cpu0
         rss_end, rss_peak = rss_kib(proc.pid)
         stop.set()
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(10)
+        if proc.stdin is not None:
+            proc.stdin.close()  # the app (benchmarks/voting_app.py) ends on this
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                pass
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(30)
         for task in listeners:
             task.cancel()
         await asyncio.gather(*listeners, return_exceptions=True)
         for phone in phones:
             if phone.conn is not None:
                 phone.conn.close()
+    finally:
+        for client in clients.values():
+            await client.close()
 
     # 3. every acknowledged ballot is in the file, as the participant's live answer
     store.close()
@@ -356,7 +412,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             want = phone.acked[poll.id]
             if poll.type == "scale_statements":
                 want = {str(k): v for k, v in want.items()}
-            if voter is None or live.get(voter.participant_id) != want:
+            who = (pseudonym(phone.token, session.id) if poll.question.anonymous
+                   else voter.participant_id if voter is not None else None)
+            if who is None or live.get(who) != want:
                 lost += 1
     rows = sum(len(voting.ballot_history(store, p.id)) for p in by_poll.values())
     store.close()
@@ -370,6 +428,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "ballot_rows_in_file": rows,
         "ballots_per_second": round(stats.ballots / vote_time, 1),
         "ack_ms_p50": round(pct(lat, 50), 1),
+        "ack_ms_p95": round(pct(lat, 95), 1),
         "ack_ms_p99": round(pct(lat, 99), 1),
         "ack_ms_max": round(max(lat), 1) if lat else None,
         "follow_ms_p50": round(pct(stats.follow, 50) * 1000),
@@ -403,11 +462,24 @@ def main() -> None:
     parser.add_argument("--change", type=float, default=0.2,
                         help="share of phones that change their answer")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--server", choices=["serve", "bare", "both"], default="serve",
+                        help="bare: benchmarks/bare_server.py, the floor (stores nothing); "
+                             "both: serve then bare in one run, with the ratios")
     args = parser.parse_args()
-    result = asyncio.run(run(args))
-    print(json.dumps(result, indent=2))
-    if result["lost"] or result["errors"]:
-        raise SystemExit(1)
+    if args.server != "both":
+        result = asyncio.run(run(args, start_bare if args.server == "bare" else start_serve))
+        print(json.dumps(result, indent=2))
+        if (result["lost"] and args.server == "serve") or result["errors"]:
+            raise SystemExit(1)
+        return
+    serve = asyncio.run(run(args, start_serve))
+    bare = asyncio.run(run(args, start_bare))
+    keys = ("ack_ms_p50", "ack_ms_p95", "ack_ms_p99", "joins_s", "join_ms_p99")
+    print(json.dumps({k: {"serve": serve[k], "bare": bare[k],
+                          "ratio": round(serve[k] / bare[k], 2) if bare[k] else None}
+                      for k in keys} | {"lost": serve["lost"], "errors": serve["errors"]
+                                        + bare["errors"], "phones": args.phones,
+                                        "think_s": args.think}, indent=2))
 
 
 if __name__ == "__main__":

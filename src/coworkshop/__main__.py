@@ -1,3 +1,3 @@
-from coworkshop.cli import main
+from coworkshop.launch import main
 
 main()

@@ -7,6 +7,7 @@ tracebacks are for bugs only.
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar, cast
@@ -167,13 +168,19 @@ def templates_cmd() -> None:
     if not entries:
         raise _fail(f"{folder}: no templates (*.toml) found")
     table = Table(title=f"Templates in {folder}", title_justify="left")
-    for col in ("name", "title", "language", "activities", "source"):
-        table.add_column(col, overflow="fold")
+    # Names are what people type back: they never wrap, whatever the width.
+    # The source goes under the title so that the long text wraps in the
+    # widest column instead of squeezing every other one.
+    table.add_column("name", no_wrap=True)
+    table.add_column("title and source")
+    table.add_column("lang", no_wrap=True)
+    table.add_column("activities", no_wrap=True, justify="right")
     for e in entries:
         if e.error:
-            table.add_row(e.name, f"[red]unreadable: {e.error}[/]", "", "", "")
+            table.add_row(e.name, f"[red]unreadable: {escape(e.error)}[/]", "", "")
         else:
-            table.add_row(e.name, e.title, e.language, str(e.activities), e.source)
+            about = escape(e.title) + (f"\n[dim]{escape(e.source)}[/]" if e.source else "")
+            table.add_row(e.name, about, e.language, str(e.activities))
     out.print(table)
 
 
@@ -267,35 +274,41 @@ def sessions_cmd(
     if not files:
         out.print(f"No session files (*.cws) in {folder}. Create one with: coworkshop new")
         return
-    table = Table(title=f"Sessions in {folder}", title_justify="left")
-    columns = ("file", "session", "title", "date", "place", "country", "template", "people",
-               "activities")
-    for col in columns:
-        table.add_column(col, overflow="fold")
-    notes: list[str] = []  # one line each under the table: a cell would fold them
+    notes: list[str] = []  # one line each under the listing: a cell would fold them
+    rows: list[tuple[str, ...]] = []  # file, session, title, date, place, template, people, acts
     for f, info, error in infos:
         if info is None:
-            table.add_row(f.name, "", "[red]cannot be opened (see below)[/]")
+            rows.append((f.name, "", "[red]cannot be opened (see below)[/]", "", "", "", "", ""))
             notes.append(f"[red]{escape(error)}[/]")
             continue
+        mark = " [yellow]*[/]" if info.pending_side_file else ""
         if info.pending_side_file:
             notes.append(f"[yellow]{escape(str(f))}: {SIDE_FILE_NOTICE}[/]")
         if not info.sessions:
-            table.add_row(f.name, "", "[dim]holds no session[/]")
+            rows.append((f.name + mark, "", "[dim]holds no session[/]", "", "", "", "", ""))
         short = short_ids([s.id for s in info.sessions])
         for s in info.sessions:
-            table.add_row(
-                f.name + (" [yellow]*[/]" if info.pending_side_file else ""),
-                short[s.id],
-                escape(s.title),
-                s.date,
-                escape(s.place),
-                escape(s.country),
-                escape(s.template_name),
-                str(s.participants),
-                str(s.activities),
-            )
-    out.print(table)
+            where = ", ".join(escape(x) for x in (s.place, s.country) if x)
+            rows.append((f.name + mark, short[s.id], escape(s.title), s.date, where,
+                         escape(s.template_name), str(s.participants), str(s.activities)))
+    if out.width >= 120:
+        table = Table(title=f"Sessions in {folder}", title_justify="left")
+        for col in ("file", "session", "title", "date", "place", "template", "people",
+                    "activities"):
+            table.add_column(col, no_wrap=col in ("file", "session", "date", "template"))
+        for row in rows:
+            table.add_row(*row)
+        out.print(table)
+    else:
+        # A table of eight columns folds every word at 80 columns: two lines a
+        # session instead, names and dates never cut.
+        out.print(f"[bold]Sessions in {escape(str(folder))}[/]")
+        for file, sid, title, date, where, template, people, acts in rows:
+            facts = "  ".join(x for x in (date, where) if x)
+            counts = f"{people} people, {acts} activities" if people else ""
+            out.print(f"[bold]{escape(file)}[/]  " + "  ".join(
+                x for x in (f"[dim]{sid}[/]" if sid else "", facts, counts) if x), soft_wrap=True)
+            out.print(f"  {title}" + (f"  [dim]({template})[/]" if template else ""))
     for note in notes:
         out.print(note, soft_wrap=True)
 
@@ -637,6 +650,70 @@ def _check_poll_refs(store: Any, session_id: str, refs: list[str]) -> None:
         if ref not in known:
             names = ", ".join(sorted(k for k in known if "/" in k)) or "none"
             raise UserError(f"--open {ref}: no such poll in {store.path} (polls: {names})")
+
+
+@app.command("report")
+@user_errors
+def report_cmd(
+    files: Annotated[
+        list[Path], typer.Argument(help="Session files: one, several, or a merged file.")
+    ],
+    fmt: Annotated[
+        str, typer.Option("-f", "--format", help="md (default), html, json or csv.")
+    ] = "md",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")
+    ] = None,
+    session: Annotated[
+        list[str] | None,
+        typer.Option("--session", help="Only this session id (repeat for several)."),
+    ] = None,
+    threshold: Annotated[
+        float, typer.Option(help="Share of agreeing answers that makes consensus.")
+    ] = 0.75,
+    min_answers: Annotated[
+        int, typer.Option("--min-answers", help="Fewer answers than this: too_few.")
+    ] = 5,
+    min_group: Annotated[
+        int, typer.Option("--min-group", help="Answers a group needs to count for broad consensus.")
+    ] = 3,
+    k: Annotated[
+        int | None,
+        typer.Option("--k", help="Ecosystems that must reach consensus (default: 80% of them)."),
+    ] = None,
+) -> None:
+    """Consensus report over session files: Markdown, HTML, JSON or CSV.
+
+    Several files give the same figures as their merged file. Inputs are only read.
+    """
+    from .core.consensus import Rules
+    from .report import FORMATS, render
+
+    if fmt not in FORMATS:
+        raise _fail(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if not 0 < threshold <= 1:
+        raise _fail("--threshold must be a share above 0 and at most 1 (e.g. 0.75)")
+    if min_answers < 1 or min_group < 1 or (k is not None and k < 0):
+        raise _fail("--min-answers and --min-group must be at least 1, --k at least 0")
+    if output is not None:
+        out_res = output.resolve()
+        if any(out_res == f.resolve() for f in files):
+            raise _fail(f"{output}: is one of the inputs; choose another output file")
+        if not out_res.parent.is_dir():
+            raise _fail(f"{output.parent}: no such folder")
+    rules = Rules(threshold=threshold, min_answers=min_answers, min_group=min_group, k=k)
+    text = render(files, fmt, rules, session or None)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    tmp = output.with_name(f".{output.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(output)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise _fail(f"{output}: cannot be written ({exc.strerror})") from None
+    typer.echo(str(output), err=True)
 
 
 def main() -> None:

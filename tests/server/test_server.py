@@ -437,3 +437,79 @@ async def test_room_rejects_an_unknown_session(tmp_path: Path) -> None:
         await room.stop()
         store.close()
     assert create_app  # the app factory is importable without a running room
+
+
+async def test_a_poll_opened_while_results_are_computed_reaches_the_phones(
+        env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The facilitator's change lands while the room computes results: not lost."""
+    headers = await env.join()
+    other = Store.open(env.store.path)  # the facilitator's app
+    slow_results = voting.results
+    pending: list[str] = []  # polls to open from inside the next results call
+
+    def results(store: Store, poll_id: str) -> voting.Results:
+        time.sleep(0.2)  # a big file: results take a while
+        while pending:  # committed between the room's read of the polls and its end
+            key = pending.pop()
+            with other.unit() as db:  # one change of the facilitator's
+                voting.open_poll(db, env.polls[key].id, close_others=True)
+                voting.set_results_visible(db, env.polls[key].id, True)
+        return slow_results(store, poll_id)
+
+    monkeypatch.setattr(voting, "results", results)
+    try:
+        async with env.client.get("/api/events", headers=headers) as resp:
+            await read_event(resp)
+            with other.unit() as db:  # one change of the facilitator's
+                voting.open_poll(db, env.polls["pick"].id)
+                voting.set_results_visible(db, env.polls["pick"].id, True)
+            await until(resp, lambda s: [p["ref"] for p in s["room"]["polls"]]
+                        == ["poll/pick"], timeout=3)
+            shown = "pick"
+            for key in ("many", "pick", "many"):
+                # a ballot changes the results on show: the room rebuilds, slowly
+                voter = voting.join(other, env.session, "industry").voter
+                value = 0 if shown == "pick" else [0]
+                voting.cast_ballot(other, voting.get_poll(other, env.polls[shown].id),
+                                   voter, value)
+                pending.append(key)
+                env.room.changed()
+                started = time.monotonic()
+                await until(resp, lambda s, key=key: [p["ref"] for p in s["room"]["polls"]]
+                            == [f"poll/{key}"], timeout=3)
+                assert time.monotonic() - started < 1.0 + 0.2 * 2
+                shown = key
+    finally:
+        other.close()
+
+
+async def test_a_room_joining_at_once_shares_a_few_commits(
+        env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    batches: list[int] = []
+    join_many = voting.join_many
+
+    def counted(store: Store, session: Any, requests: list[tuple[str, str]]) -> Any:
+        batches.append(len(requests))
+        return join_many(store, session, requests)
+
+    monkeypatch.setattr(voting, "join_many", counted)
+    bodies = [{"code": CODE, "group": "policy" if n % 2 else "industry", "name": f"P{n}"}
+              for n in range(40)]
+    bodies[7] = {"code": CODE, "group": "nobody", "name": "x"}  # no such group
+    bodies[9] = {"code": CODE, "group": "policy", "name": "two\nlines"}
+    responses = await asyncio.gather(*(env.client.post("/api/join", json=b) for b in bodies))
+    statuses = [r.status for r in responses]
+    assert statuses == [400 if n in (7, 9) else 200 for n in range(40)]
+    assert "not one of" in (await responses[7].json())["error"]
+    tokens = [(await r.json())["token"] for n, r in enumerate(responses) if n not in (7, 9)]
+    assert len(set(tokens)) == 38
+    assert sum(batches) == 40 and len(batches) < 10  # not one commit per join
+    other = Store.open(env.store.path)  # what is on disk: every phone can vote
+    try:
+        for token in tokens:
+            assert voting.voter_for_token(other, env.session.id, token) is not None
+        with other.db() as db:
+            names = sorted(p.name for p in sessions.participants(db, env.session.id))
+        assert len(names) == 38 and "x" not in names
+    finally:
+        other.close()

@@ -44,7 +44,9 @@ TEST_TEMPLATE = template_toml(
         {"key": "industry", "label": "Industry", "color": "tan"},
     ],
     scales={"agreement": {"label": "Agreement",
-                          "points": ["Agree", "Can live with it", "Disagree"]}},
+                          "points": ["Agree", "Can live with it", "Disagree"],
+                          "agree": ["Agree", "Can live with it"],
+                          "disagree": ["Disagree"]}},
     crosspoints=CROSSPOINTS,
 )
 

@@ -93,6 +93,12 @@ async def test_mark_merge_and_see_the_sessions_overview_at_80x24(
         # the highlighted session: its title, where it came from, its groups in full
         assert "Helsinki validation · from helsinki.cws · Policy makers 1, Industry 1" in shown
 
+        await pilot.press("ctrl+r")  # the consensus report of the merged file, beside it
+        await settle(pilot)
+        written = sessions_dir / "two-countries-report.html"
+        html = written.read_text()
+        assert "Sofia" in html and "Helsinki" in html and "2 sessions in 2 countries" in html
+
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)

@@ -445,6 +445,37 @@ def test_every_key_has_an_id_a_tooltip_and_a_description() -> None:
             assert binding.id and binding.tooltip and binding.description, (owner, binding)
 
 
+async def test_rated_statements_show_agreement_median_status_and_sort(
+    sessions_dir: Path, templates_dir: Path, session_file: Path
+) -> None:
+    app = make_app(sessions_dir, templates_dir, session_file)
+    async with app.run_test(size=(110, 40)) as pilot:
+        view = await poll_view(pilot, "rel")
+        # statement 1: Agree 6, Disagree 2 (exactly 75%: consensus);
+        # statement 2: Can live with it 4 (n 4: too few answers)
+        await enter_tallies(pilot, {"count-0-0": "6", "count-0-2": "2", "count-1-1": "4"})
+        await pilot.press("r")
+        await settle(pilot)
+        text = view_text(pilot, view)
+        assert "agree 75% · disagree 25% · median Agree · consensus" in text
+        assert "agree 100% · disagree 0% · median Can live with it · too few answers" in text
+        assert text.index("1. Transparent") < text.index("2. Quality")
+        await pilot.press("v")  # ordered by agreement: 100% before 75%
+        await settle(pilot)
+        text = view_text(pilot, view)
+        assert "Ordered by agreement" in text
+        assert text.index("2. Quality") < text.index("1. Transparent")
+        # by group: a hand count by group gets its share and mark beside its bar
+        await enter_tallies(pilot, {"count-0-0": "3"}, group="policy")
+        await pilot.press("b")
+        await settle(pilot)
+        text = view_text(pilot, view)
+        assert "n=3 100%" in text  # too few for a status mark (n < 5)
+        await pilot.press("v")
+        await settle(pilot)
+        assert "Ordered by agreement" not in view_text(pilot, view)
+
+
 async def test_code_guessing_warns_on_the_session_bar_and_n_gives_a_new_code(
     sessions_dir: Path, templates_dir: Path, session_file: Path
 ) -> None:

@@ -119,3 +119,29 @@ def test_backup_copies_the_live_database(tmp_path: Path) -> None:
     copy = Store.open(tmp_path / "copy.cws")
     act = activity(copy, copy.only_session(), "canvas-1")
     assert [c.text for c in commit(copy, canvas.cards, act.id)] == ["in the WAL only"]
+
+
+def _damage_table(path: Path, table: str) -> None:
+    """A b-tree page of ``table`` whose first cell points nowhere."""
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    root = con.execute("SELECT rootpage FROM sqlite_master WHERE name=?", (table,)).fetchone()[0]
+    page = con.execute("PRAGMA page_size").fetchone()[0]
+    con.close()
+    with path.open("r+b") as fh:
+        fh.seek(page * (root - 1))
+        fh.write(b"\x0d\x00\x00\x00\x05\x0f\xff" + b"\x00" * 20)
+
+
+def test_listing_reads_the_header_and_opening_checks_the_whole_file(tmp_path: Path) -> None:
+    path = tmp_path / "w.cws"
+    store, session = make_session(path)
+    store.close()
+    Store.open(path).close()  # checked in full and fine
+    _damage_table(path, "card")  # a table listing does not read
+    info = probe.read_info(path)  # a folder lists fast: no full check
+    assert [s.title for s in info.sessions] == [session.title]
+    with pytest.raises(SessionFileError, match="damaged"):  # changed since: checked again
+        Store.open(path)
+    with pytest.raises(SessionFileError, match="damaged"):
+        probe.check_file(path)

@@ -549,3 +549,34 @@ def test_facilitator_changes_wait_for_the_callers_commit(tmp_path: Path) -> None
         assert voting.get_poll(store, polls["pick"].id).state == "draft"
     after = voting.get_poll(store, polls["pick"].id)
     assert after.is_open and after.results_visible
+
+
+def test_results_across_sessions_add_up_every_session_of_the_question() -> None:
+    from coworkshop.core import templates
+
+    from .helpers import TEMPLATE
+
+    store, first = make_session()
+    with store.unit() as db:
+        second = sessions.create_session(db, templates.parse_text(TEMPLATE, "test.toml"),
+                                         sessions.SessionDetails(title="Sofia, day 2"))
+    cast = {first.id: [0, 1, 0], second.id: [0, 2]}
+    for session in (first, second):
+        act = activity(store, session, "poll")
+        for q in QUESTIONS[:2]:
+            commit(store, voting.add_question, act.id, q)
+        polls = {p.question.key: p for p in voting.polls(store, session.id)}
+        for value in cast[session.id]:
+            who = voter(store, session, "policy" if value else "industry")
+            voting.cast_ballot(store, opened(store, polls["pick"]), who, value)
+            voting.cast_ballot(store, opened(store, polls["many"]), who, [value, 3])
+    assert voting.results_across(store, "poll", "nothing") is None
+    pick = voting.results_across(store, "poll", "pick")
+    assert pick is not None and pick.respondents == 5
+    assert [(r.label, r.count) for r in pick.rows] == [("A", 3), ("B", 1), ("C", 1)]
+    assert pick.rows[0].by_group["industry"] == 3 and pick.rows[0].by_group["policy"] == 0
+    many = voting.results_across(store, "poll", "many")
+    assert many is not None
+    assert [(r.label, r.count) for r in many.rows] == [("A", 3), ("B", 1), ("C", 1), ("D", 5)]
+    each = [voting.results(store, p.id) for p in voting.question_polls(store, "poll", "many")]
+    assert [sum(r.rows[i].count for r in each) for i in range(4)] == [3, 1, 1, 5]

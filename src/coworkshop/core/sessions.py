@@ -319,6 +319,11 @@ def _check_participant(session: Session, fields: dict[str, str]) -> dict[str, st
     return out
 
 
+def participant_fields(session: Session, stakeholder_group: str, name: str = "") -> dict[str, str]:
+    """A new participant's fields, checked like :func:`add_participant` (raises UserError)."""
+    return _check_participant(session, {"stakeholder_group": stakeholder_group, "name": name})
+
+
 def add_participant(
     db: DBSession,
     session: Session,

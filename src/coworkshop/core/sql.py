@@ -175,3 +175,27 @@ def upvoted_by(conn: Connection, participant_id: str, poll_ids: list[str]) -> se
         (*poll_ids, participant_id),
     )
     return {item_id for (item_id,) in rows}
+
+
+# ---------------------------------------------------------------- records
+
+
+def insert_records(cur: sqlite3.Cursor, model: Any, records: list[dict[str, Any]]) -> None:
+    """Insert rows of ``model``'s table, as many per statement as SQLite allows.
+
+    A column a record does not give is NULL; :func:`db_time` turns datetimes
+    into what the ORM reads back.
+    """
+    if not records:
+        return
+    columns = _columns(model)
+    unknown = set().union(*records) - set(columns)
+    if unknown:
+        raise TypeError(f"not columns of {model.__tablename__}: {sorted(unknown)}")
+    rows = [[db_time(v) if isinstance(v, datetime) else v for v in
+             (r.get(c) for c in columns)] for r in records]
+    per = max(1, MAX_PARAMS // len(columns))
+    for part in chunks(rows, per):
+        cur.execute(f"INSERT INTO {model.__tablename__} ({', '.join(columns)}) "
+                    f"VALUES {marks(len(part), len(columns))}",
+                    [v for row in part for v in row])

@@ -160,6 +160,8 @@ class Room:
         self._ballots: list[tuple[voting.BallotRequest, asyncio.Future[voting.CastResult]]] = []
         self._writing: list[tuple[voting.BallotRequest, asyncio.Future[voting.CastResult]]] = []
         self._ballots_waiting = asyncio.Event()
+        self._joins: list[tuple[tuple[str, str], asyncio.Future[voting.Joined]]] = []
+        self._joins_waiting = asyncio.Event()
         self._db = ThreadPoolExecutor(1, thread_name_prefix="coworkshop-db")
         self._changed = asyncio.Event()
         self._dirty = asyncio.Event()
@@ -203,7 +205,8 @@ class Room:
         await self.run(self._load)
         self._tasks = [asyncio.create_task(self._broadcaster(), name="room-broadcast"),
                        asyncio.create_task(self._watcher(), name="room-watch"),
-                       asyncio.create_task(self._ballot_writer(), name="room-ballots")]
+                       asyncio.create_task(self._ballot_writer(), name="room-ballots"),
+                       asyncio.create_task(self._join_writer(), name="room-joins")]
 
     def _load(self) -> None:
         with self.store.db() as db:
@@ -212,7 +215,6 @@ class Room:
             raise voting.UserError("no such session")
         self.session = session
         self._rebuild()
-        self._fingerprint = self._read_fingerprint()
 
     async def stop(self) -> None:
         """Wake every live connection so it ends, then stop the room's tasks."""
@@ -275,6 +277,50 @@ class Room:
             for _, future in self._writing + self._ballots:
                 future.cancel()
             self._writing, self._ballots = [], []
+
+    # ------------------------------------------------------------ joins
+
+    async def join(self, group: str, name: str) -> voting.Joined:
+        """A phone joins; returns once it is committed, or raises its refusal.
+
+        Joins are written like ballots: those arriving while one batch
+        commits share the next transaction (a room scanning the QR code
+        together pays a few syncs, not two each).
+        """
+        if self.stopping:
+            raise voting.UserError("the server is stopping")
+        future: asyncio.Future[voting.Joined] = asyncio.get_running_loop().create_future()
+        self._joins.append(((group, name), future))
+        self._joins_waiting.set()
+        return await future
+
+    async def _join_writer(self) -> None:
+        batch: list[tuple[tuple[str, str], asyncio.Future[voting.Joined]]] = []
+        try:
+            while not self.stopping:
+                await self._joins_waiting.wait()
+                batch, self._joins = self._joins[:MAX_BATCH], self._joins[MAX_BATCH:]
+                if not self._joins:
+                    self._joins_waiting.clear()
+                assert self.session is not None
+                try:
+                    results: list[Any] = await self.run(
+                        voting.join_many, self.store, self.session, [r for r, _ in batch])
+                except Exception as exc:
+                    log.exception("could not write joins")
+                    results = [exc] * len(batch)
+                for (_, future), result in zip(batch, results, strict=True):
+                    if future.done():
+                        continue
+                    if isinstance(result, Exception):
+                        future.set_exception(result)
+                    else:
+                        future.set_result(result)
+                batch = []
+        finally:
+            for _, future in batch + self._joins:
+                future.cancel()
+            self._joins = []
 
     # ------------------------------------------------------------ events
 
@@ -378,6 +424,12 @@ class Room:
     def _rebuild(self) -> None:
         """(DB thread) Recompute the shared state; bump the version if it changed."""
         assert self.session is not None
+        # The fingerprint is read FIRST: a change committed while the polls and
+        # their results are read (results take a while on a big file) is then
+        # newer than the fingerprint kept, so the watcher notices it. Read
+        # after, it would include that change while phones are shown the state
+        # from before it, and the change would never reach them.
+        fingerprint = self._read_fingerprint()
         polls = voting.polls(self.store, self.session_id)
         self.polls = {p.id: p for p in polls}
         shown: list[dict[str, Any]] = []
@@ -396,9 +448,9 @@ class Room:
         state = {"title": self.session.title, "groups": groups, "polls": shown}
         # readable(): a file may hold text stored before invalid text was refused
         text = voting.readable(json.dumps(state, ensure_ascii=False, separators=(",", ":")))
+        self._fingerprint = fingerprint
         if text != self.public_json:
             self.public_json = text
-            self._fingerprint = self._read_fingerprint()
             # we are in the DB thread: the version moves on the event loop
             if self._loop is not None:
                 self._loop.call_soon_threadsafe(self._bump)

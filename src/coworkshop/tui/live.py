@@ -16,6 +16,7 @@ session screen imports it at start-up.
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -179,6 +180,12 @@ class LiveVoting:
             return
         self.server = server
         self.ip = server.addresses()[0].ip
+        # The app's long-lived objects (widgets, styles, modules) leave the
+        # garbage collector's care: a full collection scanned them all, holding
+        # the event loop, and the phones' answers, up to 200 ms with 1,000
+        # phones connected (benchmarks/RESULTS.md). Objects made later are
+        # collected as before.
+        gc.freeze()
         self._post(LiveVotingStarted())
 
     async def stop(self) -> None:

@@ -77,7 +77,16 @@ from .ballots import (
     live_ballots,
     progress,
 )
-from .devices import Joined, Voter, hash_token, join, joined_count, new_join_code, voter_for_token
+from .devices import (
+    Joined,
+    Voter,
+    hash_token,
+    join,
+    join_many,
+    joined_count,
+    new_join_code,
+    voter_for_token,
+)
 from .polls import (
     POLL_STATES,
     PollInfo,
@@ -111,7 +120,9 @@ from .results import (
     TextAnswer,
     compute,
     normalise_word,
+    question_polls,
     results,
+    results_across,
 )
 from .scales import STANDARD_SCALES, resolve_scale
 from .tallies import MAX_TALLY, TALLY_SOURCES, TALLY_TYPES, set_tally, tallies
@@ -156,6 +167,7 @@ __all__ = [
     "get_poll",
     "hash_token",
     "join",
+    "join_many",
     "joined_count",
     "live_ballots",
     "new_join_code",
@@ -171,6 +183,8 @@ __all__ = [
     "readable",
     "resolve_scale",
     "results",
+    "results_across",
+    "question_polls",
     "set_results_visible",
     "set_tally",
     "tallies",

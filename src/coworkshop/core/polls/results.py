@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import col, select
 
 from .. import sessions
@@ -332,3 +332,93 @@ def results(store: Store, poll_id: str) -> Results:
     return compute(
         poll, groups, ballot_counts(store, poll), tally_counts(store, poll_id), people=people
     )
+
+
+# ---------------------------------------------------------------- across sessions
+
+
+def question_polls(store: Store, activity_key: str, question_key: str) -> list[PollInfo]:
+    """Every session's poll of one question (the identity rule: same activity key
+    and question key), oldest session first."""
+    from ..models import Activity, Poll
+    from .polls import _info, _order
+
+    with store.db() as db:
+        rows = db.exec(
+            select(Poll, Activity)
+            .join(Activity, col(Activity.id) == col(Poll.activity_id))
+            .where(Activity.key == activity_key, Poll.question_key == question_key,
+                   col(Poll.deleted_at).is_(None), col(Activity.deleted_at).is_(None))
+            .order_by(col(Poll.created_at))
+        ).all()
+    return [_info(poll, act, _order(act, poll.question_key)) for poll, act in rows]
+
+
+def _hashable(value: Any) -> Any:
+    """A ballot's value as a dictionary key (a list of keys becomes a tuple)."""
+    return tuple(value) if isinstance(value, list) else value
+
+
+def results_across(store: Store, activity_key: str, question_key: str) -> Results | None:
+    """One question's results over every session of the file (a merged file),
+    counted by one SQL ``GROUP BY`` per table over the stable keys, not one
+    results per session. None if no session has the question.
+
+    The question's definition is the first session's (the identity rule:
+    the same keys mean the same statement, option and point everywhere);
+    stakeholder groups are every session's, in order of first appearance.
+    """
+    found = question_polls(store, activity_key, question_key)
+    if not found:
+        return None
+    poll = found[0]
+    ids = [p.id for p in found]
+    with store.db() as db:
+        session_rows = db.exec(select(Session).where(
+            col(Session.id).in_({p.session_id for p in found}))).all()
+    groups: dict[str, str] = {}
+    for session in sorted(session_rows, key=lambda s: (s.date, s.created_at)):
+        for g in sessions.stakeholder_groups(session):
+            groups.setdefault(g["key"], g["label"])
+    grouped: list[Any] = [Ballot.statement_key, Ballot.value, Ballot.stakeholder_group]
+    if poll.type == "open":
+        grouped.append(Ballot.id)
+    count_one = (select(*grouped[:3], func.count(), func.min(Ballot.created_at))  # type: ignore[call-overload]
+                 .where(Ballot.poll_id == bindparam("poll"), *_live(Ballot)).group_by(*grouped))
+    people_one = (select(Ballot.stakeholder_group,  # type: ignore[call-overload]
+                         func.count(func.distinct(Ballot.participant_id)))
+                  .where(Ballot.poll_id == bindparam("poll"), *_live(Ballot))
+                  .group_by(Ballot.stakeholder_group))
+    # One GROUP BY per session's poll, each a range of the covering index
+    # (ix_ballot_count, ix_ballot_people), merged here: a single GROUP BY over
+    # ``poll_id IN (...)`` needs a temporary B-tree and took 5x longer.
+    merged: dict[tuple[Any, ...], list[Any]] = {}
+    texts: list[BallotCount] = []
+    people: dict[str, int] = defaultdict(int)
+    with store.engine.connect() as conn:
+        for poll_id in ids:
+            for statement, value, group, n, first in conn.execute(count_one, {"poll": poll_id}):
+                if poll.type == "open":
+                    texts.append(BallotCount(statement, value, group, n, first))
+                    continue
+                key = (statement, _hashable(value), group)
+                seen = merged.get(key)
+                if seen is None:
+                    merged[key] = [statement, value, group, n, first]
+                else:
+                    seen[3] += n
+                    if first is not None and (seen[4] is None or first < seen[4]):
+                        seen[4] = first
+            if poll.type == "scale_statements":
+                for group, n in conn.execute(people_one, {"poll": poll_id}):
+                    people[group] += int(n)
+        tallied = [TallyCount(*row) for part in (ids[i:i + 500] for i in range(0, len(ids), 500))
+                   for row in conn.execute(
+                       select(Tally.statement_key, Tally.choice_key,  # type: ignore[call-overload]
+                              Tally.stakeholder_group, Tally.source, Tally.count)
+                       .where(col(Tally.poll_id).in_(part), Tally.count > 0, *_live(Tally)))]
+    counts = texts + [BallotCount(*row) for row in merged.values()]
+    if poll.type == "qa":
+        return compute(poll, list(groups.items()), ())
+    return compute(poll, list(groups.items()), counts, tallied,
+                   people=people if poll.type == "scale_statements" else None)

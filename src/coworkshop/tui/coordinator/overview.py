@@ -69,7 +69,8 @@ class SessionsOverviewScreen(Screen[None]):
         "participants came from each stakeholder group (one column per group) and in all, "
         "and how many agenda activities were done (of all). Below the table: the highlighted "
         "session's title, the files it was merged from, its activities done and its groups "
-        "in full. Escape goes back."
+        "in full. ctrl+r writes the consensus report of every session of the file (HTML) "
+        "next to it; the palette offers Markdown, JSON and CSV too. Escape goes back."
     )
     AUTO_FOCUS = "#overview-table"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -77,6 +78,8 @@ class SessionsOverviewScreen(Screen[None]):
                 tooltip="Back to the home screen."),
         Binding("r", "reload", "Reload", id="overview.reload",
                 tooltip="Read the file again.", show=False),
+        Binding("ctrl+r", "export_report('html')", "Report", id="overview.report",
+                tooltip="Write the consensus report of the file's sessions (HTML) next to it."),
     ]
 
     def __init__(self, path: Path) -> None:
@@ -139,8 +142,19 @@ class SessionsOverviewScreen(Screen[None]):
     def action_reload(self) -> None:
         self.load()
 
+    def action_export_report(self, fmt: str = "html") -> None:
+        from ..report.export import start_export
+
+        start_export(self, [self.path], fmt)
+
     def palette_entries(self) -> list[tuple[str, str, Any]]:
+        from functools import partial
+
+        from ..report.export import EXPORTS
+
         return [
             ("sessions: back home", "Leave the overview", self.action_back),
             ("sessions: reload overview", "Read the merged file again", self.action_reload),
+            *[(name, help_text, partial(self.action_export_report, fmt))
+              for name, fmt, help_text in EXPORTS],
         ]

@@ -34,6 +34,9 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
     def check(self, result: R) -> None:
         """Refuse (raise :class:`UserError`) what the form itself can tell is wrong."""
 
+    def refused(self, exc: UserError) -> None:
+        """Called after a refusal was shown (a subclass may point at the cause)."""
+
     def save(self, result: R) -> None:
         """Apply ``result`` in a worker; close the form once it is saved."""
         if self.saving:  # enter pressed again while the change is being saved
@@ -50,6 +53,7 @@ class FormScreen(ModalScreen[R | None], Generic[R]):
         except UserError as exc:
             self.query_one("#form-error", Static).update(str(exc))
             self.notify(str(exc), severity="error", timeout=8)
+            self.refused(exc)
             return
         finally:
             self.saving = False

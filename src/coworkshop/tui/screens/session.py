@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -25,6 +26,7 @@ from textual.widgets import Static
 from ...core.errors import UserError
 from ..colors import breakout_color
 from ..live import LiveVoting, PollActivityAdded, PollChanged
+from ..quiet import set_text
 from ..stakeholders.actions import ChecklistActions, MapActions
 from ..stakeholders.messages import ChecklistChanged, MapChanged
 from ..widgets.footer import KeysFooter
@@ -64,14 +66,18 @@ def _load(path: Path, session_id: str | None) -> tuple[Store, Session, list[Acti
 class SessionScreen(MapActions, ChecklistActions, Screen[None]):
     """One workshop: agenda on the left, the highlighted activity on the right."""
 
+    #: Parsed when the first session opens: the home screen shows sooner.
+    CSS_PATH = "session.tcss"
     HELP_TITLE = "Session"
     HOW_TO = (
         "Left: the agenda. Up/down choose an activity, which shows on the right; enter (or →) "
         "moves into it and escape comes back to the agenda. s starts the highlighted activity "
         "(its timebox counts down), f finishes it. g gives a canvas to a breakout group, "
         "p opens the participants, t saves this session's plan as a new template, z hides the "
-        "agenda to give the canvas the whole screen. l starts live voting (phones join with "
-        "a code or QR code) and shows the join screen; it runs until you leave the session. "
+        "agenda to give the canvas the whole screen. ctrl+r writes the session's consensus "
+        "report (HTML) next to its file; the palette offers Markdown, JSON and CSV too. "
+        "l starts live voting (phones join with a code or QR code) and shows the join screen; "
+        "it runs until you leave the session. "
         "In a stakeholder map or a checklist, ? lists its own keys and rules. "
         "Escape on the agenda goes back home."
     )
@@ -93,6 +99,9 @@ class SessionScreen(MapActions, ChecklistActions, Screen[None]):
                         "show the join screen."),
         Binding("t", "save_template", "Save plan", id="session.template",
                 tooltip="Save this session's plan (agenda, prompts, questions) as a template.",
+                show=False),
+        Binding("ctrl+r", "export_report('html')", "Report", id="session.report",
+                tooltip="Write this session's consensus report (HTML) next to its file.",
                 show=False),
         Binding("z", "zoom", "Zoom", id="session.zoom",
                 tooltip="Hide or show the agenda, to give the activity the whole screen.",
@@ -214,7 +223,7 @@ class SessionScreen(MapActions, ChecklistActions, Screen[None]):
                     ("⚠ CODE GUESSING: joining paused, press l then n for a new code  ",
                      "bold black on yellow"), live)
             text = live + text
-        self.query_one("#session-title", Static).update(text)
+        set_text(self.query_one("#session-title", Static), text)
         if self.store is not None and self.store.read_only:
             # shown for as long as the session is, so nobody types in vain
             notice = Text("read-only: changes are not possible", style="bold yellow")
@@ -230,7 +239,7 @@ class SessionScreen(MapActions, ChecklistActions, Screen[None]):
         act = self.current()
         head = self.query_one("#activity-head", Static)
         if act is None:
-            head.update("")
+            set_text(head, Text(""))
             return
         text = Text.assemble((activity_kind(act).upper(), "bold reverse"))
         text.append(" ")
@@ -246,7 +255,7 @@ class SessionScreen(MapActions, ChecklistActions, Screen[None]):
         if act.group_name:
             text.append(" · ")
             text.append(act.group_name, style=f"bold {breakout_color(act.group_name)}")
-        head.update(text)
+        set_text(head, text)
 
     def make_view(self, act: Activity) -> Widget:
         assert self.store is not None and self.session is not None
@@ -526,6 +535,12 @@ class SessionScreen(MapActions, ChecklistActions, Screen[None]):
             done,
         )
 
+    def action_export_report(self, fmt: str = "html") -> None:
+        from ..report.export import start_export
+
+        if self.session is not None:
+            start_export(self, [self.path], fmt, [self.session.id])
+
     def action_zoom(self) -> None:
         self.toggle_class("-zoomed")
 
@@ -603,6 +618,14 @@ class SessionScreen(MapActions, ChecklistActions, Screen[None]):
 
         return poll_palette_entries(self) if self.session is not None else []
 
+    def _export_entries(self) -> list[PaletteEntry]:
+        from ..report.export import EXPORTS
+
+        return [
+            (name, help_text, partial(self.action_export_report, fmt))
+            for name, fmt, help_text in EXPORTS
+        ]
+
     def _view_entries(self) -> list[PaletteEntry]:
         """The shown activity's own entries (stakeholder map, checklist)."""
         for view in self.query("#activity-info"):
@@ -637,6 +660,7 @@ class SessionScreen(MapActions, ChecklistActions, Screen[None]):
              self.action_save_template),
             *self._poll_entries(),
             *self._view_entries(),
+            *self._export_entries(),
             ("view: zoom activity", "Hide or show the agenda", self.action_zoom),
             ("session: back to home", "Close this session (everything is saved)",
              self.action_home),

@@ -210,6 +210,8 @@ def poll_palette_entries(screen: SessionScreen) -> list[PaletteEntry]:
          on_poll("toggle_results")),
         ("poll: results by stakeholder group", "Split the results by stakeholder group",
          on_poll("toggle_groups")),
+        ("poll: sort statements by agreement", "Order the rated statements by agreeing share",
+         on_poll("sort_by_agreement")),
         ("poll: enter tallies", "Counts from a show of hands or paper ballots",
          on_poll("enter_tallies")),
         ("poll: add question", "Add a question to this poll", on_poll("add_question")),

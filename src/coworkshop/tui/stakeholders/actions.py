@@ -1,6 +1,7 @@
 """What the session screen does when a stakeholder map or a checklist asks:
-push the form, save through the core (one commit), refresh the view and
-announce what was saved.
+push the form, save through the core in one unit of work on the app's writer
+(in a thread, never on the loop that serves phones; see ..writes), then
+refresh the view and announce what was saved, only once it is committed.
 
 A mixin for the screen: the views only present and post requests. Nothing
 here imports the database layer at import time (the session screen module is
@@ -12,7 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from ...core.errors import UserError
 from ..screens.pick import PickScreen
 from ..screens.prompt import Field, PromptScreen
 from .messages import (
@@ -27,10 +27,12 @@ from .messages import (
 )
 
 if TYPE_CHECKING:
+    from sqlmodel import Session as DBSession
     from textual.screen import Screen
 
     from ...core.models import Session
     from ...core.store import Store
+    from ..app import CoworkshopApp
     from ..checklist.checklist_view import ChecklistView
     from .map_view import MapView
 
@@ -44,6 +46,9 @@ class MapActions:
 
     def _me(self) -> Screen[Any]:
         return cast("Screen[Any]", self)
+
+    def _app(self) -> CoworkshopApp:
+        return cast("CoworkshopApp", self._me().app)
 
     def _map_saved(self, view: MapView, message: Any, select: str | None = None) -> None:
         if select is not None:
@@ -77,14 +82,10 @@ class MapActions:
         view, e = message.view, message.entry
         if e is None or self.store is None:
             return
-        try:
-            with self.store.db() as db:
-                sh.nudge(db, view.activity, e.id, message.d_power, message.d_interest)
-                db.commit()
-        except UserError as exc:
-            self._me().notify(str(exc), severity="error")
-            return
-        self._map_saved(view, StakeholderMoved(e.id))
+        d_power, d_interest = message.d_power, message.d_interest
+        self._app().write(
+            self.store, lambda db: sh.nudge(db, view.activity, e.id, d_power, d_interest),
+            lambda _r: self._map_saved(view, StakeholderMoved(e.id)))
 
     def on_map_view_add_requested(self, message: MapView.AddRequested) -> None:
         from ...core import stakeholders as sh
@@ -94,12 +95,10 @@ class MapActions:
         assert store is not None and session is not None
         added: list[str] = []
 
-        def submit(values: dict[str, str]) -> None:
-            with store.db() as db:
-                s = sh.add_stakeholder(db, session, values["name"], values["stakeholder_group"],
-                                       values["organisation"], values["notes"],
-                                       values.get("participant_id") or None)
-                db.commit()
+        async def submit(values: dict[str, str]) -> None:
+            s = await self._app().commit(store, lambda db: sh.add_stakeholder(
+                db, session, values["name"], values["stakeholder_group"],
+                values["organisation"], values["notes"], values.get("participant_id") or None))
             added.append(s.id)
 
         def done(values: dict[str, str] | None) -> None:
@@ -123,13 +122,12 @@ class MapActions:
         if e is None or store is None or session is None:
             return
 
-        def submit(values: dict[str, str]) -> None:
+        async def submit(values: dict[str, str]) -> None:
             fields: dict[str, Any] = dict(values)
             if "participant_id" in fields:
                 fields["participant_id"] = fields["participant_id"] or None
-            with store.db() as db:
-                sh.update_stakeholder(db, session, e.id, **fields)
-                db.commit()
+            await self._app().commit(
+                store, lambda db: sh.update_stakeholder(db, session, e.id, **fields))
 
         def done(values: dict[str, str] | None) -> None:
             if values is not None:
@@ -150,11 +148,13 @@ class MapActions:
         def chosen(key: str | None) -> None:
             if key != "delete":
                 return
-            with store.db() as db:
-                sh.delete_stakeholder(db, e.id)
-                db.commit()
-            self._me().notify(f"Removed {e.name} from the register; its ratings stay in the file.")
-            self._map_saved(view, StakeholderDeleted(e.id))
+
+            def removed(_r: object) -> None:
+                self._me().notify(f"Removed {e.name} from the register; "
+                                  "its ratings stay in the file.")
+                self._map_saved(view, StakeholderDeleted(e.id))
+
+            self._app().write(store, lambda db: sh.delete_stakeholder(db, e.id), removed)
 
         self._me().app.push_screen(PickScreen(f"Remove {e.name}?", [
             ("keep", "Keep it"), ("delete", f"Remove {e.name} from the register")]), chosen)
@@ -171,10 +171,9 @@ class MapActions:
         def chosen(level: str | None) -> None:
             if level is None:
                 return
-            with store.db() as db:
-                sh.set_understanding(db, view.activity, e.id, level)
-                db.commit()
-            self._map_saved(view, StakeholderMoved(e.id))
+            self._app().write(
+                store, lambda db: sh.set_understanding(db, view.activity, e.id, level),
+                lambda _r: self._map_saved(view, StakeholderMoved(e.id)))
 
         self._me().app.push_screen(PickScreen(
             f"Understanding of micro-credentials: {e.name}",
@@ -199,11 +198,9 @@ class MapActions:
             before: dict[str, int | None] = dict(sh.last_answers(db, view.activity.id, e.id))
         result: list[sh.Score] = []
 
-        def submit(answers: dict[str, int | None]) -> None:
-            with store.db() as db:
-                result.append(sh.submit_questionnaire(db, session, view.activity, e.id,
-                                                      answers))
-                db.commit()
+        async def submit(answers: dict[str, int | None]) -> None:
+            result.append(await self._app().commit(store, lambda db: sh.submit_questionnaire(
+                db, session, view.activity, e.id, answers)))
 
         def done(answers: dict[str, int | None] | None) -> None:
             if answers is None or not result:
@@ -223,10 +220,9 @@ class MapActions:
         assert store is not None
         made: list[int] = []
 
-        def submit(values: dict[str, str]) -> None:
-            with store.db() as db:
-                r = sh.new_round(db, view.activity, values["date"].strip(), values["note"])
-                db.commit()
+        async def submit(values: dict[str, str]) -> None:
+            r = await self._app().commit(store, lambda db: sh.new_round(
+                db, view.activity, values["date"].strip(), values["note"]))
             made.append(r.number)
 
         def done(values: dict[str, str] | None) -> None:
@@ -267,21 +263,18 @@ class MapActions:
         view, store, session = message.view, self.store, self.session
         assert store is not None and session is not None
 
-        def chosen(source: str | Path) -> None:
-            try:
-                with store.db() as db:
-                    if source == TEMPLATE:
-                        added = sh.add_template_register(db, session, view.activity)
-                        text = f"Added {len(added)} stakeholders from the template"
-                    else:
-                        prev = carry.read_previous(Path(source))
-                        text = carry.carry_into(db, session, prev).text()
-                    db.commit()
-            except UserError as exc:
-                self._me().notify(str(exc), severity="error")
-                return
+        def change(db: DBSession, source: str | Path) -> str:
+            if source == TEMPLATE:
+                added = sh.add_template_register(db, session, view.activity)
+                return f"Added {len(added)} stakeholders from the template"
+            return carry.carry_into(db, session, carry.read_previous(Path(source))).text()
+
+        def carried(text: str) -> None:
             self._me().notify(text)
             self._map_saved(view, RegisterCarried())
+
+        def chosen(source: str | Path) -> None:
+            self._app().write(store, lambda db: change(db, source), carried)
 
         choose_source(self._me().app, store.path, "Carry stakeholders into this map",
                       len(sh.template_register(view.activity)), chosen)
@@ -296,6 +289,9 @@ class ChecklistActions:
     def _me(self) -> Screen[Any]:
         return cast("Screen[Any]", self)
 
+    def _app(self) -> CoworkshopApp:
+        return cast("CoworkshopApp", self._me().app)
+
     def _checklist_saved(self, view: ChecklistView, key: str = "") -> None:
         view.reload()
         self._me().post_message(ChecklistChanged(key))
@@ -304,14 +300,9 @@ class ChecklistActions:
         from ...core import checklist as cl
 
         assert self.store is not None
-        try:
-            with self.store.db() as db:
-                cl.set_entry(db, view.activity, key, status=status)
-                db.commit()
-        except UserError as exc:
-            self._me().notify(str(exc), severity="error")
-            return
-        self._checklist_saved(view, key)
+        self._app().write(
+            self.store, lambda db: cl.set_entry(db, view.activity, key, status=status),
+            lambda _r: self._checklist_saved(view, key))
 
     def on_checklist_view_status_requested(
         self, message: ChecklistView.StatusRequested
@@ -340,11 +331,10 @@ class ChecklistActions:
         assert store is not None
         key = s.item.key
 
-        def submit(values: dict[str, str]) -> None:
-            with store.db() as db:
-                cl.set_entry(db, view.activity, key, note=values["note"],
-                             owner=values["owner"], due=values["due"])
-                db.commit()
+        async def submit(values: dict[str, str]) -> None:
+            await self._app().commit(store, lambda db: cl.set_entry(
+                db, view.activity, key, note=values["note"], owner=values["owner"],
+                due=values["due"]))
 
         def done(values: dict[str, str] | None) -> None:
             if values is not None:
@@ -364,17 +354,13 @@ class ChecklistActions:
         view, store, session = message.view, self.store, self.session
         assert store is not None and session is not None
 
-        def chosen(source: str | Path) -> None:
-            try:
-                prev = carry.read_previous(Path(source))
-                with store.db() as db:
-                    text = carry.carry_into(db, session, prev).text()
-                    db.commit()
-            except UserError as exc:
-                self._me().notify(str(exc), severity="error")
-                return
+        def carried(text: str) -> None:
             self._me().notify(text)
             self._checklist_saved(view)
+
+        def chosen(source: str | Path) -> None:
+            self._app().write(store, lambda db: carry.carry_into(
+                db, session, carry.read_previous(Path(source))).text(), carried)
 
         choose_source(self._me().app, store.path, "Carry the checklist from a previous session",
                       0, chosen)

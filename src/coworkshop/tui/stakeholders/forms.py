@@ -1,13 +1,15 @@
 """The stakeholder form and the SACCORD questionnaire form.
 
-Both take an ``on_submit`` that saves through the core and may refuse (a
-:class:`UserError`): the refusal shows in the form, which stays open with what
-was typed, and nothing is saved. They return their values when they close.
+Both are :class:`FormScreen`s: their ``on_submit`` saves through the app's
+writer (in a thread, see ..writes) and may refuse (a :class:`UserError`, or a
+file another program keeps locked): the refusal shows in the form, which stays
+open with what was typed, and nothing is saved. They close, returning their
+values, only once the change is committed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import ClassVar
 
 from rich.text import Text
@@ -15,11 +17,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from ...core import stakeholders as sh
 from ...core.errors import UserError
+from ..screens.form import FormScreen
 from .render import window
 
 TEXT_FIELDS = [
@@ -29,7 +31,7 @@ TEXT_FIELDS = [
 ]
 
 
-class StakeholderForm(ModalScreen[dict[str, str] | None]):
+class StakeholderForm(FormScreen[dict[str, str]]):
     """Name (required), stakeholder group, organisation, notes, participant."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -41,13 +43,12 @@ class StakeholderForm(ModalScreen[dict[str, str] | None]):
 
     def __init__(self, title: str, groups: list[tuple[str, str]],
                  participants: list[tuple[str, str]], values: dict[str, str],
-                 on_submit: Callable[[dict[str, str]], None]) -> None:
-        super().__init__()
+                 on_submit: Callable[[dict[str, str]], Awaitable[None] | None]) -> None:
+        super().__init__(on_submit)
         self.title_text = title
         self.groups = groups
         self.participants = participants
         self.values = values
-        self.on_submit = on_submit
 
     def compose(self) -> ComposeResult:
         group = self.values.get("stakeholder_group", "")
@@ -94,24 +95,13 @@ class StakeholderForm(ModalScreen[dict[str, str] | None]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#ok")
     def action_submit(self) -> None:
-        values = self.collect()
-        try:
-            self.on_submit(values)
-        except UserError as exc:
-            self.query_one("#form-error", Static).update(str(exc))
-            self.notify(str(exc), severity="error")
-            return
-        self.dismiss(values)
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.save(self.collect())
 
 
 PART_NAMES = {"influence": "Influence", "support": "Support", "knowledge": "Knowledge"}
 
 
-class QuestionnaireForm(ModalScreen[dict[str, int | None] | None]):
+class QuestionnaireForm(FormScreen[dict[str, int | None]]):
     """The yes/no questions (y, n) and the knowledge questions (1-4), one
     stakeholder at a time; the result shows as the answers come in."""
 
@@ -149,12 +139,12 @@ class QuestionnaireForm(ModalScreen[dict[str, int | None] | None]):
 
     def __init__(self, title: str, questions: list[sh.MapQuestion],
                  answers: dict[str, int | None],
-                 on_submit: Callable[[dict[str, int | None]], None]) -> None:
-        super().__init__()
+                 on_submit: Callable[[dict[str, int | None]], Awaitable[None] | None],
+                 ) -> None:
+        super().__init__(on_submit)
         self.title_text = title
         self.questions = questions
         self.answers: dict[str, int | None] = {q.key: answers.get(q.key) for q in questions}
-        self.on_submit = on_submit
         self.cursor = 0
 
     def compose(self) -> ComposeResult:
@@ -252,19 +242,12 @@ class QuestionnaireForm(ModalScreen[dict[str, int | None] | None]):
         self.refresh_view()
 
     def action_submit(self) -> None:
-        try:
-            self.on_submit(dict(self.answers))
-        except UserError as exc:
-            self.query_one("#form-error", Static).update(str(exc))
-            self.notify(str(exc), severity="error")
-            # go to the first unanswered question
-            for n, q in enumerate(self.questions):
-                if self.answers[q.key] is None:
-                    self.cursor = n
-                    break
-            self.refresh_view()
-            return
-        self.dismiss(dict(self.answers))
+        self.save(dict(self.answers))
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def refused(self, exc: UserError) -> None:
+        # go to the first unanswered question
+        for n, q in enumerate(self.questions):
+            if self.answers[q.key] is None:
+                self.cursor = n
+                break
+        self.refresh_view()

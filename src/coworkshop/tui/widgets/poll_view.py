@@ -8,7 +8,11 @@ Everything works without the participants' server; when it runs, answers from
 phones arrive as messages and the results follow within a fraction of a second.
 
 Results are computed by the core in a thread (a worker), never on the event
-loop, and a burst of ballots costs one recomputation, not one per ballot.
+loop. Phones' events are gathered: the view reads the file again at most
+every ``REFRESH`` seconds whatever the ballot rate, never twice at once, and
+while the highlighted question's results are hidden it reads only the counts
+(results are computed when they are shown or the facilitator acts). Widgets
+are redrawn and the footer's keys refreshed only when what they show changed.
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ from ..live import (
     ResultsShown,
     RoomMessage,
 )
+from ..quiet import set_text
 from .poll_text import STATES, TYPE_NAMES, kind_text, plan_text
 from .results import ResultsChart, qa_line
 
@@ -56,8 +61,9 @@ if TYPE_CHECKING:
     from ...core.models import Activity, Session
     from ...core.store import Store
 
-#: Seconds to gather phone events before recomputing the results once.
-DEBOUNCE = 0.2
+#: Seconds to gather phone events before reading the file again (at most
+#: this often, whatever the ballot rate).
+REFRESH = 0.25
 
 
 @dataclass
@@ -69,6 +75,9 @@ class Snapshot:
     progress: voting.Progress | None = None
     hidden_items: list[voting.QAView] = field(default_factory=list)
     error: str = ""
+    #: the results were not recomputed (hidden while a question is open): the
+    #: ones kept are older than the counts
+    counts_only: bool = False
 
 
 class QAList(OptionList):
@@ -113,6 +122,8 @@ class PollView(Widget, can_focus=True):
                 tooltip="Show or hide the results, on this screen and on phones."),
         Binding("b", "toggle_groups", "By group", id="poll.by-group",
                 tooltip="Results overall, or split by stakeholder group."),
+        Binding("v", "sort_by_agreement", "Sort", id="poll.sort", show=False,
+                tooltip="Order the statements by agreement, or back in the agenda's order."),
         Binding("e", "enter_tallies", "Tally", id="poll.tally",
                 tooltip="Enter counts from a show of hands or paper ballots."),
         Binding("a", "add_question", "Add", id="poll.add",
@@ -149,7 +160,11 @@ class PollView(Widget, can_focus=True):
         self.snapshot = Snapshot()
         self.cursor = 0
         self.by_group = False
+        self.by_agreement = False
         self._pending: Timer | None = None
+        self._loading = 0  # reads under way
+        self._again = False  # phones' events arrived during a read
+        self._shown: dict[str, Any] = {}  # what each widget shows (redrawn on change)
         self.group_colors = {g["key"]: group_color(g.get("color"))
                              for g in sessions.stakeholder_groups(session)}
 
@@ -193,17 +208,27 @@ class PollView(Widget, can_focus=True):
             return None
         return self.polls[min(self.cursor, len(self.polls) - 1)]
 
-    def reload(self, select: str | None = None) -> None:
-        """Read the questions and the highlighted one's results again (in a thread)."""
+    def reload(self, select: str | None = None, counts_only: bool = False) -> None:
+        """Read the questions and the highlighted one's results again (in a thread).
+
+        ``counts_only``: phones' events; hidden results are not recomputed.
+        """
         current = self.current
-        self._load(select or (current.id if current else None))
+        self._load(select or (current.id if current else None), counts_only)
 
     @work(exclusive=True, group="poll-view")
-    async def _load(self, poll_id: str | None) -> None:
-        snapshot = await asyncio.to_thread(self._read, poll_id)
+    async def _load(self, poll_id: str | None, counts_only: bool = False) -> None:
+        self._loading += 1
+        try:
+            snapshot = await asyncio.to_thread(self._read, poll_id, counts_only)
+        finally:
+            self._loading -= 1
         self.apply(snapshot, poll_id)
+        if self._again and not self._loading:
+            self._again = False
+            self._soon()
 
-    def _read(self, poll_id: str | None) -> Snapshot:
+    def _read(self, poll_id: str | None, counts_only: bool = False) -> Snapshot:
         """(thread) Everything the view needs, from the core."""
         try:
             polls = [p for p in voting.polls(self.store, self.session.id)
@@ -215,7 +240,13 @@ class PollView(Widget, can_focus=True):
             return snap
         poll = next((p for p in polls if p.id == poll_id),
                     polls[min(self.cursor, len(polls) - 1)])
-        snap.results = voting.results(self.store, poll.id)
+        kept = self.snapshot.results
+        if (counts_only and poll.is_open and not poll.results_visible and poll.type != "qa"
+                and kept is not None and kept.poll.id == poll.id):
+            # hidden from everyone: only the count of answers moves on screen
+            snap.results, snap.counts_only = kept, True
+        else:
+            snap.results = voting.results(self.store, poll.id)
         snap.progress = voting.progress(self.store, poll)
         if poll.type == "qa":
             snap.hidden_items = [i for i in voting.qa_items(self.store, poll.id,
@@ -232,7 +263,23 @@ class PollView(Widget, can_focus=True):
         self.show_list()
         self.show_detail()
         self.show_live()
-        self.refresh_bindings()
+        self._refresh_keys()
+
+    def _changed(self, widget: str, key: Any) -> bool:
+        """True (and remembered) if ``widget`` is to show something new."""
+        if self._shown.get(widget) == key:
+            return False
+        self._shown[widget] = key
+        return True
+
+    def _set_text(self, widget_id: str, text: Text) -> None:
+        set_text(self.query_one(f"#{widget_id}", Static), text)
+
+    def _refresh_keys(self) -> None:
+        """Refresh the footer's keys only if the ones that apply changed."""
+        poll = self.current
+        if self._changed("keys", (poll.type, poll.is_open) if poll is not None else None):
+            self.refresh_bindings()
 
     def show_live(self) -> None:
         """The line that tells the facilitator (and the room) how to join."""
@@ -249,13 +296,17 @@ class PollView(Widget, can_focus=True):
             text = Text.assemble(("Live voting is off", "bold"),
                                  (" · l starts it for phones · e enters counts from a show "
                                   "of hands or paper", "dim"))
-        self.query_one("#poll-live", Static).update(text)
+        self._set_text("poll-live", text)
 
     def show_list(self) -> None:
         snap = self.snapshot
         target = self.query_one("#poll-list", Static)
         if snap.error:
             target.update(Text(snap.error, style="bold red"))
+            self._shown.pop("list", None)
+            return
+        if not self._changed("list", (self.cursor, [(p.id, p.state, p.results_visible,
+                                                     p.question.text) for p in snap.polls])):
             return
         n = len(snap.polls)
         head = Text.assemble((f"Poll · {n} question{'s' if n != 1 else ''}", "bold underline"))
@@ -319,18 +370,23 @@ class PollView(Widget, can_focus=True):
                 w.display = False
             return
         question.display = status.display = True
-        question.update(Text.assemble((f"{self.cursor + 1}. {poll.question.text}", "bold"),
-                                      ("\n", ""), (kind_text(poll), "italic cyan")))
-        status.update(self.status_text(poll))
+        head = Text.assemble((f"{self.cursor + 1}. {poll.question.text}", "bold"),
+                             ("\n", ""), (kind_text(poll), "italic cyan"))
+        if self._changed("question", head.markup):
+            question.update(head)
+        self._set_text("poll-status", self.status_text(poll))
         res = self.snapshot.results
         is_qa = poll.type == "qa"
         shown = (poll.results_visible and res is not None and not is_qa
                  and (res.respondents > 0 or bool(res.texts)))
         planned = plan_text(poll)
         plan.display = not shown and not is_qa and bool(planned.plain)
-        plan.update(planned)
+        if self._changed("plan", planned.markup):
+            plan.update(planned)
+        if shown or chart.display:  # a hidden chart is not drawn again
+            chart.show(res if shown else None, self.by_group, self.group_colors,
+                       self.by_agreement)
         chart.display = shown
-        chart.show(res if shown else None, self.by_group, self.group_colors)
         items.display = is_qa
         if is_qa:
             self.show_items(items, res.items if res is not None else [])
@@ -352,13 +408,15 @@ class PollView(Widget, can_focus=True):
     # ------------------------------------------------------------ room events
 
     def _soon(self) -> None:
-        """Recompute once for a burst of events."""
-        if self._pending is None:
-            self._pending = self.set_timer(DEBOUNCE, self._fire)
+        """Read again once for a burst of events, and never two reads at once."""
+        if self._loading:
+            self._again = True  # read again when this one is done
+        elif self._pending is None:
+            self._pending = self.set_timer(REFRESH, self._fire)
 
     def _fire(self) -> None:
         self._pending = None
-        self.reload()
+        self.reload(counts_only=True)
 
     def _mine(self, message: RoomMessage) -> bool:
         return not message.poll_id or any(p.id == message.poll_id for p in self.polls)
@@ -413,7 +471,7 @@ class PollView(Widget, can_focus=True):
             return
         self.cursor = cursor
         self.show_list()
-        self.refresh_bindings()
+        self._refresh_keys()
         self.reload(self.polls[cursor].id)
 
     def action_scroll_results(self, direction: int) -> None:
@@ -481,6 +539,10 @@ class PollView(Widget, can_focus=True):
             self.reload(poll.id)
 
         self._write("Cannot change", toggle)
+
+    def action_sort_by_agreement(self) -> None:
+        self.by_agreement = not self.by_agreement
+        self.show_detail()
 
     def action_toggle_groups(self) -> None:
         self.by_group = not self.by_group

@@ -3,6 +3,9 @@
 Choices are horizontal bars with the count and the percentage; a rating of
 several statements is one stacked bar per statement; a ranking is ordered by
 mean position; words of a word cloud grow bolder and brighter with their count.
+Scale answers also show the report's figures (agreeing share, median, status:
+:mod:`coworkshop.core.consensus`), overall and by stakeholder group, and the
+statements can be ordered by agreement.
 Everything is computed by the core (:func:`coworkshop.core.polls.results`);
 this module only draws it, for the width it is given.
 """
@@ -19,10 +22,11 @@ from rich.text import Text
 from textual.geometry import Size
 from textual.widget import Widget
 
+from ...core import consensus
 from ..colors import DEFAULT as GREY
 
 if TYPE_CHECKING:
-    from ...core.polls import QAView, Results, Row
+    from ...core.polls import PollInfo, QAView, Results, Row
 
 #: One colour per option: distinct hues that read on a dark projector.
 OPTION_COLORS = ["#5b9cf0", "#f29b38", "#5cc46b", "#d67ad6", "#4fc8d8", "#e6c94a",
@@ -32,6 +36,35 @@ OPTION_COLORS = ["#5b9cf0", "#f29b38", "#5cc46b", "#d67ad6", "#4fc8d8", "#e6c94a
 SCALE_STOPS = ["#4f7fe0", "#9a72d8", "#d66fb0", "#f0876a", "#e6c94a"]
 EIGHTHS = " ▏▎▍▌▋▊▉"
 TRACK = "grey30"
+
+
+STATUS_STYLES = {
+    "consensus": "bold green",
+    "consensus_against": "bold red",
+    "contested": "bold yellow",
+    "majority": "green",
+    "no_consensus": "",
+    "too_few": "dim",
+}
+#: One-cell marks of a group's status beside its bar.
+STATUS_MARKS = {
+    "consensus": "✓",
+    "consensus_against": "✗",
+    "contested": "±",
+    "majority": "+",
+    "no_consensus": "·",
+    "too_few": " ",
+}
+
+
+def scale_sides(poll: PollInfo) -> tuple[list[int], list[int]]:
+    """Positions of the scale's agreement and disagreement points."""
+    scale = poll.scale or {}
+    keys = list(poll.choice_keys)
+    return (
+        [keys.index(k) for k in scale.get("agree", []) if k in keys],
+        [keys.index(k) for k in scale.get("disagree", []) if k in keys],
+    )
 
 
 def _hex(c: str) -> tuple[int, int, int]:
@@ -142,11 +175,32 @@ class Chart:
     """Draws one :class:`Results` at a given width."""
 
     def __init__(self, res: Results, width: int, by_group: bool,
-                 group_colors: dict[str, str]) -> None:
+                 group_colors: dict[str, str], by_agreement: bool = False) -> None:
         self.res = res
         self.width = max(width, 24)
         self.by_group = by_group
         self.group_colors = group_colors
+        self.by_agreement = by_agreement  # statements ordered by agreeing share
+        self.agree, self.disagree = scale_sides(res.poll)
+
+    def figures(self, counts: Sequence[int]) -> consensus.Figures:
+        return consensus.figures(counts, self.agree, self.disagree, consensus.Rules())
+
+    def consensus_line(self, counts: Sequence[int]) -> Text:
+        """Agreement share, median and status (the report's figures, live)."""
+        if not self.agree:
+            return Text("")
+        f = self.figures(counts)
+        points = list(self.res.poll.choices)
+        line = Text("  ")
+        line.append(f"agree {round(f.agree * 100)}%", style="bold")
+        line.append(f" · disagree {round(f.disagree * 100)}%", style="dim")
+        if f.median is not None:
+            line.append(" · median ", style="dim")
+            line.append(_fit(points[f.median], max(8, self.width // 3)))
+        line.append(" · ")
+        line.append(consensus.STATUS_LABELS[f.status], style=STATUS_STYLES.get(f.status, ""))
+        return line
 
     # ------------------------------------------------------------ helpers
 
@@ -234,6 +288,10 @@ class Chart:
                                       count_width))
                     out.append(line)
             return out
+        if scale and self.agree and respondents:
+            out_tail: list[RenderableType] = [self.consensus_line([r.count for r in rows])]
+        else:
+            out_tail = []
         longest = max((cell_len(r.label) for r in rows), default=0)
         label_width = min(longest, max(12, self.width * 2 // 5))
         bar_width = self.width - label_width - 1 - tail_width
@@ -250,20 +308,27 @@ class Chart:
                 line = bar(row.percent / 100, self.width - tail_width, colors[i])
                 line.append_text(tail)
                 out.append(line)
-        return out
+        return out + out_tail
 
     def statements(self) -> list[RenderableType]:
         res = self.res
         points = list(res.poll.choices)
         colors = scale_colors(len(points))
         out: list[RenderableType] = [_legend(points, colors, self.width), Text("")]
-        for n, st in enumerate(res.statements, 1):
+        numbered = list(enumerate(res.statements, 1))
+        if self.by_agreement and self.agree:
+            out.insert(1, Text("Ordered by agreement (v: in the agenda's order).",
+                               style="dim italic"))
+            numbered.sort(key=lambda ns: -self.figures([r.count for r in ns[1].rows]).agree)
+        for n, st in numbered:
             out.append(Text.assemble((f"{n}. ", "bold"), (st.statement, "bold")))
             counts = [r.count for r in st.rows]
             n_text = f" n={st.respondents}"
             line = stacked_bar(counts, self.width - len(n_text), colors)
             line.append(n_text, style="dim")
             out.append(line)
+            if st.respondents:
+                out.append(self.consensus_line(counts))
             if self.by_group:
                 groups = self.groups(st.group_respondents)
                 label_width = min(max((cell_len(self.group_label(g)) for g in groups),
@@ -272,10 +337,13 @@ class Chart:
                     line = Text("  ")
                     line.append(_fit(self.group_label(g), label_width), style=self.group_color(g))
                     line.append(" ")
+                    group_counts = [r.by_group.get(g, 0) for r in st.rows]
                     n_text = f" n={st.group_respondents[g]}"
+                    if self.agree:
+                        f = self.figures(group_counts)
+                        n_text += f" {round(f.agree * 100):>3}% {STATUS_MARKS[f.status]}"
                     width = self.width - 3 - label_width - len(n_text)
-                    line.append_text(stacked_bar([r.by_group.get(g, 0) for r in st.rows], width,
-                                                 colors))
+                    line.append_text(stacked_bar(group_counts, width, colors))
                     line.append(n_text, style="dim")
                     out.append(line)
             out.append(Text(""))
@@ -433,15 +501,26 @@ class ResultsChart(Widget):
         self.results: Results | None = None
         self.by_group = False
         self.group_colors: dict[str, str] = {}
+        self._height = -1  # lines drawn at the last show (-1: not known)
+        self.by_agreement = False
 
-    def show(self, res: Results | None, by_group: bool, group_colors: dict[str, str]) -> None:
+    def show(self, res: Results | None, by_group: bool, group_colors: dict[str, str],
+             by_agreement: bool = False) -> None:
         self.results, self.by_group, self.group_colors = res, by_group, group_colors
-        self.refresh(layout=True)
+        self.by_agreement = by_agreement
+        # New counts seldom change the chart's height: the screen's layout is
+        # redone only when they do (a layout pass holds the event loop, which
+        # the phones' answers share, for several milliseconds).
+        width = self.content_size.width if self.display else 0
+        height = self.get_content_height(self.size, self.size, width) if width else -1
+        self.refresh(layout=height < 0 or height != self._height)
+        self._height = height
 
     def chart(self, width: int) -> RenderableType:
         if self.results is None:
             return Text("")
-        return Chart(self.results, width, self.by_group, self.group_colors).render()
+        return Chart(self.results, width, self.by_group, self.group_colors,
+                     self.by_agreement).render()
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         # measured at the width it will be drawn at (Textual caches by width only)
