@@ -142,6 +142,22 @@ def describe_error(path: Path, exc: sqlite3.Error) -> SessionFileError:
     return SessionFileError(f"{path}: cannot be read ({exc})")
 
 
+def check_head(path: Path) -> None:
+    """Refuse, in one line, a path that is missing, a folder, unreadable or not
+    an SQLite database. Reads the first 16 bytes only."""
+    if not path.exists():
+        raise SessionFileError(f"{path}: no such session file")
+    if path.is_dir():
+        raise SessionFileError(f"{path}: is a folder, not a session file")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise SessionFileError(f"{path}: cannot be read ({exc.strerror})") from exc
+    if head != SQLITE_MAGIC:
+        raise SessionFileError(f"{path}: not a coworkshop session file (not an SQLite database)")
+
+
 def check_file(path: Path, *, full: bool = True, timeout: float = 5.0) -> int:
     """Check that ``path`` is a coworkshop session file this version can open.
 
@@ -200,17 +216,7 @@ def _check_now(path: Path, *, full: bool, timeout: float,
     """The checks; with ``summaries`` (a list), the sessions' summaries are read
     into it on the same connection (a listing opens each file once)."""
     failed: sqlite3.Error | None = None
-    if not path.exists():
-        raise SessionFileError(f"{path}: no such session file")
-    if path.is_dir():
-        raise SessionFileError(f"{path}: is a folder, not a session file")
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(len(SQLITE_MAGIC))
-    except OSError as exc:
-        raise SessionFileError(f"{path}: cannot be read ({exc.strerror})") from exc
-    if head != SQLITE_MAGIC:
-        raise SessionFileError(f"{path}: not a coworkshop session file (not an SQLite database)")
+    check_head(path)
     try:
         con = ro_connect(path, timeout)
         try:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import SessionFileError, UserError
-from ..core.probe import APP_ID, SCHEMA_VERSION, SQLITE_MAGIC
+from ..core.probe import APP_ID, SCHEMA_VERSION, check_head
 
 # table -> columns copied (None: every column). Participants keep their group and
 # pseudonymous id only; devices are not read at all.
@@ -80,20 +80,6 @@ def _ro_uri(path: Path) -> str:
     return f"{uri}?mode=ro" if wal.exists() else f"{uri}?mode=ro&immutable=1"
 
 
-def _check_head(path: Path) -> None:
-    if not path.exists():
-        raise SessionFileError(f"{path}: no such session file")
-    if path.is_dir():
-        raise SessionFileError(f"{path}: is a folder, not a session file")
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(len(SQLITE_MAGIC))
-    except OSError as exc:
-        raise SessionFileError(f"{path}: cannot be read ({exc.strerror})") from exc
-    if head != SQLITE_MAGIC:
-        raise SessionFileError(f"{path}: not a coworkshop session file (not an SQLite database)")
-
-
 def _check_meta(path: Path, meta: dict[str, str]) -> None:
     # The rules of probe.check_file, applied to the attached copy (check_file
     # itself opens the file in a way that leaves -wal/-shm beside it).
@@ -129,7 +115,7 @@ class Hub:
 
     def add(self, path: Path) -> None:
         """Copy the rows of one file in. Refuses foreign, damaged and newer files."""
-        _check_head(path)
+        check_head(path)
         try:
             self.con.execute("ATTACH DATABASE ? AS src", (_ro_uri(path),))
         except sqlite3.DatabaseError as exc:
