@@ -3,11 +3,14 @@
 Built from the bundled MASTERY policy co-creation template through the same
 core functions the TUI uses (so it also exercises them): participants of every
 stakeholder group, two breakout groups, three canvases with linked pathways,
-feedback comments and a revision after feedback.
+feedback comments and a revision after feedback, a stakeholder map in two
+rounds and a checklist, and the first two polls answered by 13 phones (plus a
+show of hands) so that results and reports have something to show.
 """
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 from sqlmodel import Session as DBSession
@@ -106,10 +109,61 @@ def build_demo(path: Path, templates_dir: Path) -> Store:
     try:
         with store.unit() as db:
             _fill(db, session)
+        _vote(store, session)
     except Exception:
         store.close()
         raise
     return store
+
+
+# How the room rated the eight cross-points' relevance (0 "to a great extent",
+# 1 "to some extent", 2 "does not respond at all"), one string per statement,
+# one character per phone: a clear consensus, a contested one, the rest between.
+RELEVANCE = [
+    "0010001001000",
+    "0100100110010",
+    "1212021201220",
+    "0001000010011",
+    "1110110121111",
+    "2122012221102",
+    "0000100001000",
+    "1201102101112",
+]
+STAGES = [1, 2, 1, 0, 1, 3, 2, 2, 3, 1, 2, 1, 2]
+WORDS = ["flexibility", "recognition", "Flexibility", "trust", "stackable", "quality",
+         "recognition", "speed", "flexibility", "portability", "recognition", "trust"]
+
+
+def _vote(store: Store, session: Session) -> None:
+    """The welcome and relevance polls as phones answered them: 13 phones,
+    anonymous (pseudonyms, as the participants' server stores them), plus a
+    show of hands for the stage question from two people without a phone."""
+    from .core import polls as voting
+
+    by_ref = {p.ref: p for p in voting.polls(store, session.id)}
+    refs = ["welcome/stage", "welcome/first-word", "relevance/cp-relevance"]
+    if not all(r in by_ref for r in refs):
+        return  # the demo template changed: leave the polls as drafts
+    rng = random.Random(2025)
+    groups = [group for group, *_ in PARTICIPANTS]
+    voters = [voting.Voter(f"anon-{rng.getrandbits(128):032x}", g) for g in groups]
+    with store.unit() as db:
+        for ref in refs:
+            voting.open_poll(db, by_ref[ref].id)
+    opened = {p.ref: p for p in voting.polls(store, session.id)}
+    for i, voter in enumerate(voters):
+        voting.cast_ballot(store, opened["welcome/stage"], voter, STAGES[i % len(STAGES)])
+        if i < len(WORDS):
+            voting.cast_ballot(store, opened["welcome/first-word"], voter, WORDS[i])
+        ratings = {str(s): int(row[i]) for s, row in enumerate(RELEVANCE) if i < len(row)}
+        voting.cast_ballot(store, opened["relevance/cp-relevance"], voter, ratings)
+    with store.unit() as db:
+        voting.set_tally(db, opened["welcome/stage"], 1, 2, source="hands")
+        for ref in refs:
+            voting.close_poll(db, opened[ref].id)
+            voting.set_results_visible(db, opened[ref].id, True)
+        relevance = opened["relevance/cp-relevance"].activity_id
+        sessions.set_activity_status(db, relevance, "done")
 
 
 def _fill(db: DBSession, session: Session) -> None:
