@@ -58,7 +58,7 @@ def main() -> None:
 
     tui = build_app(sessions_dir=folder, templates_dir=templates_dir)
     tui.run()
-    # as cli._run_tui: after a crash Textual returns from run(); not a success
+    # as cli.sessions._run_tui: after a crash Textual returns from run(); not a success
     if tui.return_code:
         raise SystemExit(tui.return_code)
 

@@ -27,7 +27,7 @@ def tables(con: sqlite3.Connection) -> list[str]:
 
 
 def content(path: Path) -> dict[str, Any]:
-    """What a merge promises to keep equal (see core/merge.py): every row of
+    """What a merge promises to keep equal (see core/merge/): every row of
     every data table, the versions kept aside, and the provenance rows' ids."""
     con = ro(path)
     try:

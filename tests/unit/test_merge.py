@@ -304,13 +304,14 @@ def test_an_older_file_is_migrated_in_a_copy_and_left_as_it_was(
 ) -> None:  # type: ignore[no-untyped-def]
     """Pretend this coworkshop is one schema ahead of the files it made."""
     from coworkshop.core import merge, probe, store
+    from coworkshop.core.merge import inputs
 
     ahead = probe.SCHEMA_VERSION + 1
 
     def migration(con: sqlite3.Connection) -> None:
         con.execute("UPDATE session SET sector = 'migrated'")
 
-    for module in (merge, probe, store):
+    for module in (merge, inputs, probe, store):
         monkeypatch.setattr(module, "SCHEMA_VERSION", ahead, raising=False)
     monkeypatch.setitem(store.MIGRATIONS, ahead, migration)
     before = fingerprint(two[0].parent)

@@ -394,7 +394,7 @@ class ChecklistEntry(Record, table=True):
 
 
 # ---- merge provenance
-# Written by ``coworkshop merge`` (core/merge.py). Their ids are derived from
+# Written by ``coworkshop merge`` (core/merge/). Their ids are derived from
 # what they describe, not drawn at random, so merging the same thing twice
 # finds the row already there: these tables merge as a plain union too.
 

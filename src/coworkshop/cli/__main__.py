@@ -1,0 +1,5 @@
+"""``python -m coworkshop.cli``."""
+
+from . import main
+
+main()

@@ -1,0 +1,80 @@
+"""``coworkshop template save|check``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .. import pathchecks
+from ..core.errors import UserError
+from .common import SessionOption, _fail, err, out, template_app, user_errors
+
+
+@template_app.command("save")
+@user_errors
+def template_save_cmd(
+    file: Annotated[Path, typer.Argument(help="A session file.", readable=False)],
+    output: Annotated[
+        Path,
+        typer.Option("-o", "--output", help="Template file to write (.toml).", readable=False),
+    ],
+    name: Annotated[str, typer.Option(help="Template name (default: from the file name).")] = "",
+    title: Annotated[str, typer.Option(help="Template title.")] = "",
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+    session_ref: SessionOption = None,
+) -> None:
+    """Save the plan of a session (agenda, prompts, questions; no results) as a template."""
+    from ..core import templates
+    from ..core.sessions import slug, template_of_session
+    from ..core.store import Store
+
+    if output.is_dir():
+        raise _fail(f"{output}: is a folder, not a template file")
+    if output.suffix != ".toml":
+        raise _fail(f"{output}: a template file name ends in .toml")
+    if output.exists() and not force:
+        raise _fail(f"{output}: already exists (use --force to overwrite)")
+    if output.parent.exists():
+        pathchecks.new_file(output, overwrite=True)
+    else:
+        pathchecks.creatable_folder(output.parent)
+    store = Store.open(pathchecks.readable_file(file), mode="read")
+    try:
+        session = store.session(session_ref)
+        with store.db() as db:
+            tpl = template_of_session(db, session.id, name or slug(output.stem), title)
+    finally:
+        store.close()
+    text = templates.dump(tpl)
+    templates.parse_text(text, str(output))  # what we write must load back
+    pathchecks.writable_folder(output.parent, create=True)
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"{output}: cannot be written ({exc.strerror})") from exc
+    typer.echo(str(output))
+
+
+@template_app.command("check")
+@user_errors
+def template_check_cmd(
+    files: Annotated[
+        list[Path], typer.Argument(help="Template files to validate.", readable=False)
+    ],
+) -> None:
+    """Validate templates; prints one line per file and exits 1 if any fails."""
+    from ..core import templates
+
+    failed = 0
+    for f in files:
+        try:
+            tpl = templates.load(f)
+        except UserError as exc:
+            failed += 1
+            err.print(f"[red]FAIL[/] {exc}", soft_wrap=True)
+        else:
+            out.print(f"[green]ok[/]   {f}: {tpl.template.name}, {len(tpl.agenda)} activities")
+    if failed:
+        raise typer.Exit(1)
