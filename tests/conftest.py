@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,17 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
     monkeypatch.setenv("COLUMNS", "200")  # Rich tables in CLI output: no wrapping
     monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(autouse=True)
+def isolated_logging() -> Iterator[None]:
+    """The app sets up the ``coworkshop`` logger (Textual's handler, no
+    propagation): a test that builds the app must not change what later tests log."""
+    logger = logging.getLogger("coworkshop")
+    handlers, propagate = list(logger.handlers), logger.propagate
+    yield
+    logger.handlers[:] = handlers
+    logger.propagate = propagate
 
 
 @pytest.fixture

@@ -192,8 +192,10 @@ def build_app(
     session_id: str | None = None,
 ) -> CoworkshopApp:
     """The app on a sessions folder and a templates folder (optionally one file)."""
-    # A StreamHandler would paint over the screen; log to Textual's devtools only.
+    # A StreamHandler would paint over the screen; log to Textual's devtools only,
+    # and drop records when no app runs (before start, after quitting) rather
+    # than print them on the terminal.
     if not any(isinstance(h, TextualHandler) for h in log.handlers):
-        log.addHandler(TextualHandler())
+        log.addHandler(TextualHandler(stderr=False, stdout=False))
         log.propagate = False
     return CoworkshopApp(sessions_dir, templates_dir, session_file, session_id)
