@@ -193,7 +193,7 @@ class SessionScreen(MapActions, ChecklistActions, SessionActions, Screen[None]):
     def board(self) -> Board | None:
         from ..widgets.board import Board
 
-        found = self.query(Board)
+        found = self.query(Board)  # type: ignore[type-abstract]  # any board shape
         return found.first() if found else None
 
     def current(self) -> Activity | None:

@@ -8,6 +8,7 @@ form and as a notification.
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 
@@ -30,6 +31,10 @@ if TYPE_CHECKING:
     from ..app import CoworkshopApp
 
 T = TypeVar("T")
+
+
+_BOARD_HOOKS = ("make_labels", "current_column", "current_card", "move_cursor_to",
+                "render_cards", "action_cursor")
 
 
 class Board(Widget, can_focus=True):
@@ -145,24 +150,42 @@ class Board(Widget, can_focus=True):
         return [c for c in self.cards if c.column == column]
 
     # ------------------------------------------------------------ for subclasses
+    # Each board shape (the ToC columns, the CREDEX grid) lays out its cards
+    # itself. These are abstract: ``__init_subclass__`` refuses a board class
+    # that leaves one out, when the class is defined rather than at a key press.
 
+    @abstractmethod
     def make_labels(self) -> dict[str, str]:
-        raise NotImplementedError
+        """Stable labels (C1, H2, W3 ...) for the cards, by card id."""
 
+    @abstractmethod
     def current_column(self) -> str:
-        raise NotImplementedError
+        """The column (or grid cell) under the cursor."""
 
+    @abstractmethod
     def current_card(self) -> Card | None:
-        raise NotImplementedError
+        """The card under the cursor, if any."""
 
+    @abstractmethod
     def move_cursor_to(self, card_id: str) -> None:
-        raise NotImplementedError
+        """Put the cursor on a card."""
 
+    @abstractmethod
     async def render_cards(self) -> None:
-        raise NotImplementedError
+        """Draw the cards."""
 
+    @abstractmethod
     def action_cursor(self, dx: int, dy: int) -> None:
-        raise NotImplementedError
+        """Move the cursor by columns (dx) and cards (dy)."""
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)  # type: ignore[arg-type]
+        missing = [
+            name for name in _BOARD_HOOKS
+            if getattr(getattr(cls, name), "__isabstractmethod__", False)
+        ]
+        if missing:
+            raise TypeError(f"{cls.__name__} must define {', '.join(missing)}")
 
     def column_title(self, column: str) -> str:
         return canvas.COLUMN_TITLES.get(column, column)
