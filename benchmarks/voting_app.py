@@ -57,8 +57,8 @@ def start_app(path: Path, workdir: Path) -> tuple[subprocess.Popen[str], str, st
 async def child(path: Path) -> None:
     """(app process) Open the file, the poll, start live voting; wait for stdin to close."""
     from coworkshop.tui.app import build_app
-    from coworkshop.tui.screens.session import SessionScreen
-    from coworkshop.tui.widgets.poll_view import PollView
+    from coworkshop.tui.polls.poll_view import PollView
+    from coworkshop.tui.session.session import SessionScreen
 
     empty = path.parent / "templates"
     empty.mkdir(exist_ok=True)

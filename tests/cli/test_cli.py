@@ -191,7 +191,7 @@ def test_a_newer_file_is_refused_by_every_command(tmp_path: Path) -> None:
 CRASH = """
 import sys
 from coworkshop.core.store import Store
-from coworkshop.tui.screens.home import HomeScreen
+from coworkshop.tui.home.home import HomeScreen
 from coworkshop.cli import main
 
 def boom(*args, **kwargs):

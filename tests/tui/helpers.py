@@ -16,8 +16,8 @@ from textual.widget import Widget
 from textual.widgets import Input, Select
 
 from coworkshop.tui.app import CoworkshopApp, build_app
-from coworkshop.tui.screens.card_edit import CardFormScreen
-from coworkshop.tui.widgets.card_text import CardText
+from coworkshop.tui.canvas.card_edit import CardFormScreen
+from coworkshop.tui.canvas.card_text import CardText
 
 # What each app was asked to tell the user (see make_app).
 _NOTIFIED: weakref.WeakKeyDictionary[App[Any], list[str]] = weakref.WeakKeyDictionary()
@@ -108,7 +108,7 @@ async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], timeout: fl
 
 async def open_activity(pilot: Pilot[Any], title: str) -> Any:
     """Highlight an activity in the agenda and move into it; returns its view."""
-    from coworkshop.tui.screens.session import SessionScreen
+    from coworkshop.tui.session.session import SessionScreen
 
     await settle(pilot)
     screen = pilot.app.screen

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from coworkshop.tui.widgets.board import Board
-from coworkshop.tui.widgets.canvas_board import CanvasBoard
-from coworkshop.tui.widgets.grid_board import GridBoard
+from coworkshop.tui.canvas.board import Board
+from coworkshop.tui.canvas.canvas_board import CanvasBoard
+from coworkshop.tui.canvas.grid_board import GridBoard
 
 
 def test_the_shipped_boards_define_every_hook() -> None:

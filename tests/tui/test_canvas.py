@@ -6,13 +6,13 @@ from pathlib import Path
 
 from coworkshop.core import canvas, sessions
 from coworkshop.core.store import Store
-from coworkshop.tui.screens.card_edit import CardFormScreen
-from coworkshop.tui.screens.history import HistoryScreen
-from coworkshop.tui.screens.pathway import PathwayScreen
-from coworkshop.tui.screens.pick import PickScreen
-from coworkshop.tui.widgets.canvas_board import CanvasBoard
-from coworkshop.tui.widgets.card_view import CardView
-from coworkshop.tui.widgets.grid_board import GridBoard
+from coworkshop.tui.canvas.canvas_board import CanvasBoard
+from coworkshop.tui.canvas.card_edit import CardFormScreen
+from coworkshop.tui.canvas.card_view import CardView
+from coworkshop.tui.canvas.grid_board import GridBoard
+from coworkshop.tui.canvas.history import HistoryScreen
+from coworkshop.tui.canvas.pathway import PathwayScreen
+from coworkshop.tui.common.pick import PickScreen
 
 from .helpers import (
     flat,

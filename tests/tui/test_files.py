@@ -14,9 +14,9 @@ from coworkshop.core import probe, sessions, templates
 from coworkshop.core import store as store_mod
 from coworkshop.core.store import Store
 from coworkshop.tui.app import build_app
-from coworkshop.tui.screens.home import HomeScreen
-from coworkshop.tui.screens.pick import PickScreen
-from coworkshop.tui.screens.session import SessionScreen
+from coworkshop.tui.common.pick import PickScreen
+from coworkshop.tui.home.home import HomeScreen
+from coworkshop.tui.session.session import SessionScreen
 from helpers.db import commit
 
 from .helpers import flat, make_app, notifications, region_text, screen_text, settle

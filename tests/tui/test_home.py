@@ -9,9 +9,9 @@ from pathlib import Path
 from textual.widgets import Input, OptionList
 
 from coworkshop.core.store import Store
-from coworkshop.tui.screens.home import HomeScreen
-from coworkshop.tui.screens.new_session import NewSessionScreen
-from coworkshop.tui.screens.session import SessionScreen
+from coworkshop.tui.home.home import HomeScreen
+from coworkshop.tui.home.new_session import NewSessionScreen
+from coworkshop.tui.session.session import SessionScreen
 
 from .helpers import flat, make_app, notifications, region_text, screen_text, settle
 

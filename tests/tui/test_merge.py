@@ -12,7 +12,7 @@ from coworkshop.core import sessions
 from coworkshop.core.sessions import SessionDetails, create_session_file
 from coworkshop.tui.coordinator.merge_screen import MergeScreen
 from coworkshop.tui.coordinator.overview import SessionsOverviewScreen
-from coworkshop.tui.screens.home import HomeScreen
+from coworkshop.tui.home.home import HomeScreen
 
 from .helpers import flat, make_app, notifications, screen_text, settle
 

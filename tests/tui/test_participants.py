@@ -8,10 +8,10 @@ from textual.widgets import Input, Select
 
 from coworkshop.core import sessions
 from coworkshop.core.store import Store
-from coworkshop.tui.screens.participant_form import ParticipantFormScreen
-from coworkshop.tui.screens.participants import ParticipantsScreen
-from coworkshop.tui.screens.pick import PickScreen
-from coworkshop.tui.screens.session import SessionScreen
+from coworkshop.tui.common.pick import PickScreen
+from coworkshop.tui.participants.participant_form import ParticipantFormScreen
+from coworkshop.tui.participants.participants import ParticipantsScreen
+from coworkshop.tui.session.session import SessionScreen
 
 from .helpers import flat, make_app, notifications, region_text, screen_text, settle
 

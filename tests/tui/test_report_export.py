@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from coworkshop.tui.screens.session import SessionScreen
+from coworkshop.tui.session.session import SessionScreen
 
 from .helpers import make_app, notifications, settle
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 from coworkshop.core import canvas, sessions
 from coworkshop.core.store import Store
-from coworkshop.tui.screens.help import HelpScreen
-from coworkshop.tui.screens.home import HomeScreen
-from coworkshop.tui.screens.new_session import NewSessionScreen
-from coworkshop.tui.screens.prompt import PromptScreen
-from coworkshop.tui.screens.session import SessionScreen
-from coworkshop.tui.widgets.canvas_board import CanvasBoard
+from coworkshop.tui.canvas.canvas_board import CanvasBoard
+from coworkshop.tui.common.help import HelpScreen
+from coworkshop.tui.common.prompt import PromptScreen
+from coworkshop.tui.home.home import HomeScreen
+from coworkshop.tui.home.new_session import NewSessionScreen
+from coworkshop.tui.session.session import SessionScreen
 
 from .helpers import (
     flat,

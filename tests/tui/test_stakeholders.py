@@ -12,9 +12,9 @@ from coworkshop.core import stakeholders as sh
 from coworkshop.core.models import MappingAnswer
 from coworkshop.core.sessions import SessionDetails, create_session_file
 from coworkshop.core.store import Store
-from coworkshop.tui.screens.help import HelpScreen
-from coworkshop.tui.screens.pick import PickScreen
-from coworkshop.tui.screens.prompt import PromptScreen
+from coworkshop.tui.common.help import HelpScreen
+from coworkshop.tui.common.pick import PickScreen
+from coworkshop.tui.common.prompt import PromptScreen
 from coworkshop.tui.stakeholders.forms import QuestionnaireForm, StakeholderForm
 from helpers.db import commit
 

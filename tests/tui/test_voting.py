@@ -14,11 +14,11 @@ from textual.widgets import Digits, Input, Select, TextArea
 
 from coworkshop.core import polls as voting
 from coworkshop.core.store import Store
-from coworkshop.tui.screens.new_poll import NewQuestionScreen
-from coworkshop.tui.screens.session import SessionScreen
-from coworkshop.tui.screens.tally import TallyScreen
-from coworkshop.tui.screens.voting import JoinScreen
-from coworkshop.tui.widgets.poll_view import PollView
+from coworkshop.tui.polls.new_poll import NewQuestionScreen
+from coworkshop.tui.polls.poll_view import PollView
+from coworkshop.tui.polls.tally import TallyScreen
+from coworkshop.tui.polls.voting import JoinScreen
+from coworkshop.tui.session.session import SessionScreen
 
 from .helpers import flat, make_app, open_activity, region_text, screen_text, settle, wait_for
 
@@ -437,7 +437,7 @@ async def test_quitting_with_phones_connected_is_quick(
 def test_every_key_has_an_id_a_tooltip_and_a_description() -> None:
     from textual.binding import Binding
 
-    from coworkshop.tui.widgets.poll_view import QAList
+    from coworkshop.tui.polls.poll_view import QAList
 
     for owner in (PollView, QAList, JoinScreen, TallyScreen, NewQuestionScreen):
         for binding in owner.BINDINGS:

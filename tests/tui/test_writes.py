@@ -10,8 +10,8 @@ import pytest
 from coworkshop.core import canvas, sessions
 from coworkshop.core.store import Store
 from coworkshop.tui import writes
-from coworkshop.tui.screens.card_edit import CardFormScreen
-from coworkshop.tui.widgets.card_text import CardText
+from coworkshop.tui.canvas.card_edit import CardFormScreen
+from coworkshop.tui.canvas.card_text import CardText
 
 from .helpers import flat, make_app, notifications, open_activity, screen_text, settle, submit_card
 

@@ -15,11 +15,12 @@ from textual.logging import TextualHandler
 from textual.screen import Screen
 from textual.worker import Worker
 
+from coworkshop.tui import writes
+from coworkshop.tui.common.help import HelpScreen
+from coworkshop.tui.home.home import HomeScreen
+
 from ..core.errors import UserError
-from . import writes
 from .commands import CoworkshopCommands
-from .screens.help import HelpScreen
-from .screens.home import HomeScreen
 
 if TYPE_CHECKING:
     from sqlmodel import Session as DBSession
@@ -106,7 +107,7 @@ class CoworkshopApp(App[None]):
             self.choose_session(path, info)
             return
         # Imported here: the session screen needs SQLModel, the home screen does not.
-        from .screens.session import SessionScreen
+        from coworkshop.tui.session.session import SessionScreen
 
         self.push_screen(SessionScreen(path, session_id))
 
@@ -114,7 +115,7 @@ class CoworkshopApp(App[None]):
         """Ask which of the file's sessions to open."""
         from rich.text import Text
 
-        from .screens.pick import PickScreen
+        from coworkshop.tui.common.pick import PickScreen
 
         options: list[tuple[str, Text | str]] = []
         for s in info.sessions:

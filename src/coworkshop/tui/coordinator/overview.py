@@ -13,9 +13,10 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from coworkshop.tui.common.footer import KeysFooter
+
 from ...core.errors import UserError
 from ...core.overview import Overview, read_overview
-from ..widgets.footer import KeysFooter
 
 SECTOR_WIDTH = 12
 

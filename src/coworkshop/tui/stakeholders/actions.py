@@ -13,8 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from ..screens.pick import PickScreen
-from ..screens.prompt import Field, PromptScreen
+from coworkshop.tui.common.pick import PickScreen
+from coworkshop.tui.common.prompt import Field, PromptScreen
+
 from .messages import (
     ChecklistChanged,
     QuestionnaireFilled,

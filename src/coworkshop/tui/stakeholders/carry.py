@@ -9,9 +9,10 @@ from pathlib import Path
 from rich.text import Text
 from textual.app import App
 
+from coworkshop.tui.common.pick import PickScreen
+from coworkshop.tui.common.prompt import Field, PromptScreen
+
 from ...core.errors import UserError
-from ..screens.pick import PickScreen
-from ..screens.prompt import Field, PromptScreen
 
 TEMPLATE = "template"
 OTHER = "other"

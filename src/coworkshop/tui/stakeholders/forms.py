@@ -19,9 +19,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
+from coworkshop.tui.common.form import FormScreen
+
 from ...core import stakeholders as sh
 from ...core.errors import UserError
-from ..screens.form import FormScreen
 from .render import window
 
 TEXT_FIELDS = [

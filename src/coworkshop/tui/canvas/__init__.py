@@ -1,0 +1,1 @@
+"""The TUI's canvas feature: its screens and widgets."""

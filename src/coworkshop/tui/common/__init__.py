@@ -1,0 +1,1 @@
+"""The TUI's common feature: its screens and widgets."""

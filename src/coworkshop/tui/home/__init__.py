@@ -1,0 +1,1 @@
+"""The TUI's home feature: its screens and widgets."""

@@ -1,0 +1,1 @@
+"""The TUI's participants feature: its screens and widgets."""

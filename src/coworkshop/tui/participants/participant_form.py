@@ -1,0 +1,97 @@
+"""The participant form: name (optional), stakeholder group, organisation..."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Input, Label, Select, Static
+
+from coworkshop.core.errors import UserError
+from coworkshop.tui.common.form import FormScreen
+
+TEXT_FIELDS = [
+    ("name", "Name (optional)", "leave empty if they prefer"),
+    ("organisation", "Organisation", "e.g. Chamber of Commerce"),
+    ("country", "Country", "e.g. Bulgaria"),
+    ("breakout_group", "Breakout group", "e.g. Group A"),
+]
+
+
+class ParticipantFormScreen(FormScreen[dict[str, str]]):
+    """``on_submit`` saves through the core; a refusal stays in the form."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="participant-form.cancel",
+                tooltip="Close without saving."),
+        Binding("ctrl+s", "submit", "Save", id="participant-form.save",
+                tooltip="Save the participant."),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        groups: list[tuple[str, str]],
+        values: dict[str, str],
+        on_submit: Callable[[dict[str, str]], Awaitable[None] | None],
+        breakout_groups: list[str] | None = None,
+    ) -> None:
+        super().__init__(on_submit)
+        self.title_text = title
+        self.groups = groups
+        self.values = values
+        self.breakout_groups = breakout_groups or []
+
+    def compose(self) -> ComposeResult:
+        keys = [key for _label, key in self.groups]
+        current = self.values.get("stakeholder_group", "")
+        with Vertical(classes="dialog participant-dialog"):
+            yield Static(self.title_text, classes="dialog-title", markup=False)
+            with VerticalScroll(classes="form"), Grid(classes="form-grid"):
+                yield Label("Stakeholder group *", classes="field-label")
+                yield Select(
+                    self.groups,
+                    value=current if current in keys else Select.NULL,
+                    prompt="choose a stakeholder group",
+                    id="stakeholder_group",
+                    compact=True,
+                )
+                for key, label, placeholder in TEXT_FIELDS:
+                    yield Label(label, classes="field-label")
+                    suggester = None
+                    if key == "breakout_group" and self.breakout_groups:
+                        suggester = SuggestFromList(self.breakout_groups, case_sensitive=False)
+                    yield Input(self.values.get(key, ""), placeholder=placeholder, id=key,
+                                suggester=suggester, compact=True)
+            yield Static(id="form-error", classes="form-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save", variant="primary", id="ok", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+            yield Static("enter saves · tab next field · esc cancels", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        select = self.query_one("#stakeholder_group", Select)
+        if select.value is Select.NULL:
+            select.focus()
+        else:
+            self.query_one("#name", Input).focus()
+
+    def collect(self) -> dict[str, str]:
+        group = self.query_one("#stakeholder_group", Select).value
+        values = {key: self.query_one(f"#{key}", Input).value for key, _l, _p in TEXT_FIELDS}
+        values["stakeholder_group"] = group if isinstance(group, str) else ""
+        return values
+
+    def check(self, result: dict[str, str]) -> None:
+        if not result["stakeholder_group"]:
+            raise UserError("stakeholder group: choose one")
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#ok")
+    def action_submit(self) -> None:
+        self.save(self.collect())

@@ -1,0 +1,1 @@
+"""The TUI's polls feature: its screens and widgets."""

@@ -1,0 +1,215 @@
+"""What the facilitator does to a poll activity: open and close questions,
+show results, enter counts, add questions, and moderate Q&A items.
+
+A mixin for :class:`~.poll_view.PollView`, which provides the state
+(``store``, ``session``, ``activity``, ``live``, ``snapshot``) and the
+redrawing. Every write runs through ``self.live`` in a worker, off the event
+loop; a refusal is one notification.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from textual.widgets import OptionList
+
+from coworkshop.core import polls as voting
+from coworkshop.core.errors import UserError
+from coworkshop.tui.polls.live import (
+    LiveVoting,
+    PollClosed,
+    PollOpened,
+    QAItemUpdated,
+    ResultsHidden,
+    ResultsShown,
+)
+from coworkshop.tui.polls.poll_text import TYPE_NAMES
+
+if TYPE_CHECKING:
+    from textual.widget import Widget
+
+    from coworkshop.core.models import Activity, Session
+    from coworkshop.core.store import Store
+    from coworkshop.tui.polls.poll_view import Snapshot
+
+    _Base = Widget
+else:
+    _Base = object
+
+
+class PollActions(_Base):
+    """The poll view's actions on questions and Q&A items."""
+
+    store: Store
+    session: Session
+    activity: Activity
+    live: LiveVoting
+    snapshot: Snapshot
+    by_group: bool
+    by_agreement: bool
+
+    if TYPE_CHECKING:
+        @property
+        def current(self) -> voting.PollInfo | None: ...
+        def reload(self, select: str | None = None, counts_only: bool = False) -> None: ...
+        def show_detail(self) -> None: ...
+
+    def _write(self, what: str, change: Callable[[], Awaitable[None]]) -> None:
+        """Run ``change`` (writes through ``self.live``, off the event loop) in
+        a worker; a refusal is one notification."""
+
+        async def run() -> None:
+            try:
+                await change()
+            except UserError as exc:
+                self.notify(str(exc), title=what, severity="error")
+
+        self.run_worker(run(), group="poll-write", description=what)
+
+    def action_open_poll(self) -> None:
+        poll = self.current
+        if poll is None or poll.is_open:
+            return
+        self._write("Cannot open", lambda: self._open_poll(poll))
+
+    async def _open_poll(self, poll: voting.PollInfo) -> None:
+        # One change: the others are closed (results shown, as with c) and a
+        # reopened poll's results are hidden again until it closes.
+        _opened, others = await self.live.open_poll(poll.id)
+        self.post_message(PollOpened(poll.id))
+        for other in others:
+            self.post_message(PollClosed(other.id))
+        how = ("phones can answer now" if self.live.running
+               else "live voting is off: l starts it, e enters counts")
+        note = f"Open: {poll.question.text} — {how}"
+        if others:
+            note += f" (closed {len(others)} other question{'s' if len(others) > 1 else ''})"
+        self.notify(note)
+        self.reload(poll.id)
+
+    def action_close_poll(self) -> None:
+        poll = self.current
+        if poll is None or not poll.is_open:
+            return
+        self._write("Cannot close", lambda: self._close_poll(poll))
+
+    async def _close_poll(self, poll: voting.PollInfo) -> None:
+        await self.live.close_poll(poll.id)  # shows the results too (Q&A aside)
+        self.post_message(PollClosed(poll.id))
+        shown = " — results shown (r hides them)" if poll.type != "qa" else ""
+        self.notify(f"Closed: {poll.question.text}{shown}")
+        self.reload(poll.id)
+
+    def action_toggle_results(self) -> None:
+        poll = self.current
+        if poll is None or poll.type == "qa":
+            return
+        visible = not poll.results_visible
+
+        async def toggle() -> None:
+            await self.live.set_results_visible(poll.id, visible)
+            self.post_message(ResultsShown(poll.id) if visible else ResultsHidden(poll.id))
+            self.reload(poll.id)
+
+        self._write("Cannot change", toggle)
+
+    def action_sort_by_agreement(self) -> None:
+        self.by_agreement = not self.by_agreement
+        self.show_detail()
+
+    def action_toggle_groups(self) -> None:
+        self.by_group = not self.by_group
+        self.show_detail()
+
+    def action_enter_tallies(self) -> None:
+        from coworkshop.tui.polls.tally import TallyScreen
+
+        poll = self.current
+        if poll is None:
+            return
+        if poll.type not in voting.TALLY_TYPES:
+            self.notify(f"A {TYPE_NAMES.get(poll.type, poll.type)} question is answered from "
+                        "phones only.", severity="warning")
+            return
+
+        def done(saved: bool | None) -> None:
+            if saved:
+                self.live.changed()
+                self.reload(poll.id)
+
+        self.app.push_screen(TallyScreen(self.store, self.session, poll), done)
+
+    def action_add_question(self) -> None:
+        from coworkshop.tui.polls.new_poll import NewQuestionScreen
+
+        def done(poll: voting.PollInfo | None) -> None:
+            if poll is not None:
+                self.live.changed()
+                self.reload(poll.id)
+
+        self.app.push_screen(NewQuestionScreen(self.store, self.session, self.activity), done)
+
+    def action_new_poll(self) -> None:
+        action = getattr(self.screen, "action_new_poll", None)
+        if callable(action):
+            action()
+
+    def action_enter_items(self) -> None:
+        poll = self.current
+        if poll is not None and poll.type == "qa":
+            self.query_one("#qa-items", OptionList).focus()
+
+    # ------------------------------------------------------------ Q&A
+
+    def _item(self) -> voting.QAView | None:
+        res = self.snapshot.results
+        items = self.query_one("#qa-items", OptionList)
+        option = items.highlighted_option
+        if res is None or option is None:
+            return None
+        return next((i for i in res.items if i.id == option.id), None)
+
+    def _qa(self, item: voting.QAView, note: str, **flags: bool) -> None:
+        async def change() -> None:
+            await self.live.qa_set(item.id, **flags)
+            poll = self.current
+            self.post_message(QAItemUpdated(poll.id if poll else ""))
+            self.notify(note)
+            self.reload()
+
+        self._write("Cannot change", change)
+
+    def action_qa_highlight(self) -> None:
+        item = self._item()
+        if item is not None:
+            on = not item.highlighted
+            self._qa(item, "Highlighted for the room" if on else "Highlight removed",
+                     highlighted=on)
+
+    def action_qa_answered(self) -> None:
+        item = self._item()
+        if item is not None:
+            on = not item.answered
+            self._qa(item, "Marked answered" if on else "Marked not answered", answered=on)
+
+    def action_qa_hide(self) -> None:
+        item = self._item()
+        if item is not None:
+            self._qa(item, "Hidden from the room (u brings it back)", hidden=True)
+
+    def action_qa_unhide(self) -> None:
+        from coworkshop.tui.common.pick import PickScreen
+
+        hidden = self.snapshot.hidden_items
+        if not hidden:
+            self.notify("No hidden items.")
+            return
+
+        def chosen(item_id: str | None) -> None:
+            item = next((i for i in hidden if i.id == item_id), None)
+            if item is not None:
+                self._qa(item, "Shown to the room again", hidden=False)
+
+        self.app.push_screen(PickScreen("Bring back a hidden item",
+                                        [(i.id, i.text) for i in hidden]), chosen)

@@ -1,1 +1,0 @@
-"""Screens: the big places (home, session, participants) and modal forms."""

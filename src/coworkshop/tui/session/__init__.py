@@ -1,0 +1,1 @@
+"""The TUI's session feature: its screens and widgets."""

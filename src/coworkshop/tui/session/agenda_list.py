@@ -1,0 +1,129 @@
+"""The agenda: every activity with its status, kind, timebox and countdown."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from coworkshop.core.sessions import remaining_seconds
+from coworkshop.tui.colors import breakout_color
+from coworkshop.tui.fmt import clock
+
+if TYPE_CHECKING:
+    from coworkshop.core.models import Activity
+
+STATUS_ICON = {"pending": ("○", "dim"), "running": ("▶", "bold green"), "done": ("✓", "cyan")}
+KIND_NAME = {"canvas": "canvas", "poll": "poll", "stakeholder_map": "map", "checklist": "checklist"}
+
+
+def activity_kind(act: Activity) -> str:
+    if act.kind == "canvas" and act.config.get("shape") == "grid":
+        return "grid"
+    return KIND_NAME.get(act.kind, act.kind)
+
+
+def countdown(act: Activity, now: datetime | None = None) -> Text:
+    """"12:34 left" while running, "+01:10 over" past the timebox."""
+    left = remaining_seconds(act, now)
+    if left is None or act.status != "running":
+        return Text("")
+    if left < 0:
+        return Text.assemble((f"{clock(left)} over", "bold red"))
+    return Text(f"{clock(left)} left", style="bold green" if left > 60 else "bold yellow")
+
+
+class AgendaList(OptionList):
+    """Highlighting an activity shows it on the right; enter moves into it."""
+
+    HOW_TO = (
+        "The agenda: ○ pending, ▶ running (with the time left in its timebox), ✓ done. "
+        "Up/down choose an activity, enter or → moves into it, s starts it and f finishes it."
+    )
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("right", "enter_activity", "Open", id="agenda.open", show=False,
+                tooltip="Move into the highlighted activity."),
+    ]
+
+    class ActivityHighlighted(Message):
+        def __init__(self, activity: Activity) -> None:
+            super().__init__()
+            self.activity = activity
+
+    class ActivityEntered(Message):
+        def __init__(self, activity: Activity) -> None:
+            super().__init__()
+            self.activity = activity
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.activities: list[Activity] = []
+
+    def prompt(self, n: int, act: Activity) -> Table:
+        """Icon in its own column, so that long titles wrap under the title."""
+        icon, style = STATUS_ICON.get(act.status, ("?", ""))
+        title = Text.assemble((act.title, "bold" if act.status == "running" else ""))
+        meta = Text.assemble((activity_kind(act), "italic"))
+        if act.timebox_minutes:
+            meta.append(f" · {act.timebox_minutes} min", style="dim")
+        if act.group_name:
+            meta.append(" · ")
+            meta.append(act.group_name, style=breakout_color(act.group_name))
+        cd = countdown(act)
+        if cd.plain:
+            meta.append(" · ")
+            meta.append_text(cd)
+        grid = Table.grid(expand=True)
+        grid.add_column(width=2, no_wrap=True)
+        grid.add_column(ratio=1)
+        grid.add_row(Text(icon, style=style), title)
+        grid.add_row("", meta)
+        return grid
+
+    def show(self, activities: list[Activity], highlight: str | None = None) -> None:
+        """Replace the list, keeping the highlighted activity."""
+        current = highlight or self.current_id()
+        self.activities = activities
+        self.set_options([Option(self.prompt(n, a), id=a.id) for n, a in enumerate(activities)])
+        index = next((i for i, a in enumerate(activities) if a.id == current), 0)
+        if activities:
+            self.highlighted = index
+
+    def current_id(self) -> str | None:
+        option = self.highlighted_option
+        return option.id if option is not None else None
+
+    def current(self) -> Activity | None:
+        current = self.current_id()
+        return next((a for a in self.activities if a.id == current), None)
+
+    def tick(self) -> None:
+        """Redraw the running activity's countdown (called every second)."""
+        for n, act in enumerate(self.activities):
+            if act.status == "running":
+                self.replace_option_prompt_at_index(n, self.prompt(n, act))
+
+    @on(OptionList.OptionHighlighted)
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        act = self.current()
+        if act is not None:
+            self.post_message(self.ActivityHighlighted(act))
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_enter_activity()
+
+    def action_enter_activity(self) -> None:
+        act = self.current()
+        if act is not None:
+            self.post_message(self.ActivityEntered(act))

@@ -1,1 +1,0 @@
-"""Widgets of the session screen: agenda, canvas boards, activity views."""
