@@ -61,9 +61,10 @@ def _valid_columns(act: Activity) -> tuple[str, ...]:
 def _clean(text: str, limit: int = MAX_CARD_TEXT, what: str = "card") -> str:
     text = text.strip()
     if not text:
-        raise UserError(f"a {what} needs some text")
+        raise UserError("a {what} needs some text", what=what)
     if len(text) > limit:
-        raise UserError(f"a {what} holds at most {limit} characters (this one has {len(text)})")
+        raise UserError("a {what} holds at most {limit} characters (this one has {n})",
+                        what=what, limit=limit, n=len(text))
     return text
 
 

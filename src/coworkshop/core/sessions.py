@@ -8,6 +8,7 @@ caller (a CLI command, a TUI action, a test) runs one unit of work,
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,20 +47,26 @@ class SessionDetails:
             raise UserError("title: a session needs a title")
         for name, value in vars(out).items():
             if len(value) > MAX_FIELD:
-                raise UserError(f"{name}: at most {MAX_FIELD} characters")
+                raise UserError("{field}: at most {limit} characters", field=name, limit=MAX_FIELD)
         if out.date:
             try:
                 datetime.strptime(out.date, "%Y-%m-%d")
             except ValueError as exc:
-                raise UserError(f"date: {out.date!r} is not a date like 2025-06-12") from exc
+                raise UserError("date: {date!r} is not a date like 2025-06-12",
+                                date=out.date) from exc
         if out.language and not re.fullmatch(r"[a-z]{2}(-[A-Z]{2})?", out.language):
-            raise UserError(f"language: {out.language!r} is not a language code like en or fi")
+            raise UserError("language: {language!r} is not a language code like en or fi",
+                            language=out.language)
         return out
 
 
 def slug(text: str) -> str:
-    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return s[:50] or "session"
+    """A file name from a title that keeps its letters, in any script
+    (``Семинар в София`` -> ``семинар-в-софия``); only what is not a letter or a
+    digit (spaces, punctuation, path separators) becomes ``-``."""
+    s = unicodedata.normalize("NFC", text).lower()
+    s = re.sub(r"[^\w]+|_+", "-", s).strip("-")
+    return s[:50].strip("-") or "session"
 
 
 def default_path(folder: Path, details: SessionDetails) -> Path:
@@ -89,6 +96,7 @@ def plan_of(template: templates.Template) -> dict[str, Any]:
         "stakeholder_groups": data["stakeholder_groups"],
         "scales": scales,
         "crosspoints": data["crosspoints"],
+        "translations": data.get("translations") or {},
     }
 
 
@@ -100,6 +108,9 @@ def create_session(
 ) -> Session:
     """Create a session and its agenda from a validated template."""
     details = details.cleaned()
+    # A session in one of the template's languages stores that language's texts
+    # (the others stay in its plan, by key).
+    template = templates.in_language(template, details.language)
     plan = plan_of(template)
     session = Session(
         session_id="",
@@ -313,7 +324,7 @@ def _check_participant(session: Session, fields: dict[str, str]) -> dict[str, st
         )
     for name, value in out.items():
         if len(value) > MAX_FIELD:
-            raise UserError(f"{name}: at most {MAX_FIELD} characters")
+            raise UserError("{field}: at most {limit} characters", field=name, limit=MAX_FIELD)
     if "breakout_group" in out:
         out["breakout_group"] = rules.group_name(out["breakout_group"])
     return out

@@ -304,6 +304,9 @@ class Template(Strict):
     scales: dict[Key, Scale] = Field(default_factory=dict)
     crosspoints: list[CrossPoint] = Field(default_factory=list)
     agenda: list[Activity] = Field(min_length=1)
+    # [translations.<lang>]: what participants read, in more languages, by key
+    # (core/translations.py; README, "Templates in several languages").
+    translations: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _references(self) -> Template:
@@ -341,6 +344,12 @@ class Template(Strict):
                         raise _RefError(
                             (("agenda", i, field, j, "scale")), f"unknown scale {mq.scale!r}"
                         )
+        if self.translations:
+            from . import translations
+
+            data = self.model_dump(mode="json", exclude={"translations"})
+            for address, msg in translations.problems(data, self.translations, standard):
+                raise _RefError(("translations", *address), msg)
         return self
 
 
@@ -415,6 +424,30 @@ def _dotted(loc: tuple[Any, ...]) -> str:
     return out
 
 
+def _locate_dotted(lines: list[str], loc: tuple[Any, ...]) -> int | None:
+    """The line of a key inside a table addressed by dotted keys
+    (``[translations.it]`` then ``agenda.x.title = ...``)."""
+    parts = [str(p) for p in loc]
+    for cut in range(len(parts), 0, -1):
+        head = r"\s*\.\s*".join(re.escape(p) for p in parts[:cut])
+        table = re.compile(rf"^\s*\[\s*{head}\s*\]")
+        for n, line in enumerate(lines):
+            if not table.match(line):
+                continue
+            rest = parts[cut:]
+            if not rest:
+                return n + 1
+            key = re.compile(r"^\s*" + r"\s*\.\s*".join(
+                rf"[\"']?{re.escape(p)}[\"']?" for p in rest) + r"\s*=")
+            for m in range(n + 1, len(lines)):
+                if lines[m].lstrip().startswith("["):
+                    break
+                if key.match(lines[m]):
+                    return m + 1
+            return n + 1
+    return None
+
+
 def locate(text: str, loc: tuple[Any, ...]) -> int | None:
     """Best-effort line number (1-based) of the TOML element at ``loc``.
 
@@ -422,6 +455,8 @@ def locate(text: str, loc: tuple[Any, ...]) -> int | None:
     header for each list index, then the key inside that block.
     """
     lines = text.splitlines()
+    if loc and loc[0] == "translations":
+        return _locate_dotted(lines, loc)
     start, end = 0, len(lines)
     header = ""
     i = 0
@@ -522,3 +557,17 @@ def crosspoint_statements(template_plan: dict[str, Any]) -> list[dict[str, str]]
         {"key": c["key"], "text": c.get("title") or c["vision"]}
         for c in template_plan.get("crosspoints", [])
     ]
+
+
+def in_language(template: Template, language: str) -> Template:
+    """``template`` with its texts in ``language`` when it carries that
+    translation (its own texts then kept as a translation); else unchanged."""
+    from . import translations
+
+    if not template.translations or not language:
+        return template
+    data = template.model_dump(mode="json", exclude={"translations"})
+    texts, kept = translations.localize(data, template.translations, language)
+    if texts is data:
+        return template
+    return Template.model_validate({**texts, "translations": kept})

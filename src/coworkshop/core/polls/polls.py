@@ -266,7 +266,7 @@ def close_poll(db: DBSession, poll_id: str) -> PollInfo:
     """Close an open poll: from now on its ballots are refused (caller commits)."""
     current = _get(db, poll_id)
     if not current.is_open:
-        raise RuleError(f"poll {current.ref} is not open")
+        raise RuleError("poll {ref} is not open", ref=current.ref)
     return _set_state(db, poll_id, state="closed", closed_at=utcnow())
 
 
