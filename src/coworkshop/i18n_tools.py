@@ -34,10 +34,11 @@ def _pybabel(*args: str) -> None:
     CommandLineInterface().run(["pybabel", "-q", *args])
 
 
-def extract() -> None:
+def extract(output: Path = POT) -> None:
+    """The messages of the source (run from the checkout's root) into ``output``."""
     keywords = [a for k in KEYWORDS for a in ("-k", k)]
     _pybabel("extract", "-F", str(ROOT / "babel.cfg"), "--no-default-keywords", *keywords,
-             "--sort-by-file", "--omit-header", "--no-wrap", "-o", str(POT),
+             "--sort-by-file", "--omit-header", "--no-wrap", "-o", str(output),
              str(PACKAGE.relative_to(ROOT)))
 
 
