@@ -22,6 +22,7 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COWORKSHOP_TEMPLATES", str(BUNDLED))
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
     monkeypatch.setenv("COLUMNS", "200")  # Rich tables in CLI output: no wrapping
+    monkeypatch.delenv("COWORKSHOP_LANG", raising=False)  # English unless a test asks
     monkeypatch.chdir(tmp_path)
 
 

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import gettext as _gettext
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -32,7 +34,10 @@ NAMES = {"en": "English", "it": "Italiano", "es": "Español", "bg": "Бълга�
 LOCALE_DIR = Path(__file__).parent / "locale"
 LANG_ENV = "COWORKSHOP_LANG"
 
-_current = SOURCE
+_process = SOURCE
+# A language for one piece of work (a report written in Italian while the TUI
+# speaks Finnish): set by :func:`using`, else the process's.
+_scoped: ContextVar[str | None] = ContextVar("coworkshop_language", default=None)
 
 
 def N_(message: str) -> str:
@@ -68,14 +73,24 @@ def translator(language: str | None) -> Callable[[str], str]:
 
 def set_language(language: str | None) -> str:
     """Make ``language`` the process's language (TUI, CLI); answers the one chosen."""
-    global _current
-    _current = normalize(language)
-    return _current
+    global _process
+    _process = normalize(language)
+    return _process
 
 
 def current() -> str:
-    """The process's language."""
-    return _current
+    """The language messages are given in here (:func:`using`'s, else the process's)."""
+    return _scoped.get() or _process
+
+
+@contextmanager
+def using(language: str | None) -> Iterator[str]:
+    """Give messages in ``language`` inside the block (this thread or task only)."""
+    token = _scoped.set(normalize(language) if language else None)
+    try:
+        yield current()
+    finally:
+        _scoped.reset(token)
 
 
 def from_env(default: str = SOURCE) -> str:
@@ -86,24 +101,45 @@ def from_env(default: str = SOURCE) -> str:
 
 def _(message: str) -> str:
     """``message`` in the process's language."""
-    return catalogue(_current).gettext(message)
+    return catalogue(current()).gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural of a message in the process's language."""
-    return catalogue(_current).ngettext(singular, plural, n)
+    return catalogue(current()).ngettext(singular, plural, n)
 
 
-def fmt(message: str, language: str | None = None, **params: Any) -> str:
-    """``message`` translated (into ``language``, or the process's) and formatted.
+def fmt(message: str, /, **params: Any) -> str:
+    """``message`` translated into the current language and formatted.
 
     A translation whose placeholders do not fit falls back to the English.
     """
-    text = translator(language)(message) if language is not None else _(message)
+    text = _(message)
     try:
         return text.format(**params)
     except (KeyError, IndexError, ValueError):
         return message.format(**params)
+
+
+def nfmt(singular: str, plural: str, n: int, /, **params: Any) -> str:
+    """The singular or plural of a message (``{n}`` is ``n``), translated and formatted."""
+    text = catalogue(current()).ngettext(singular, plural, n)
+    try:
+        return text.format(n=n, **params)
+    except (KeyError, IndexError, ValueError):
+        return (singular if n == 1 else plural).format(n=n, **params)
+
+
+def language_name(code: str, language: str | None = None) -> str:
+    """``it`` as the reader's language names it (``italiano``, ``Italian``)."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(
+            normalize(language or current()))
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name or code
 
 
 def error_text(exc: BaseException, language: str | None = None) -> str:
@@ -116,7 +152,7 @@ def error_text(exc: BaseException, language: str | None = None) -> str:
     params = getattr(exc, "params", None)
     if not isinstance(template, str) or not template:
         return str(exc)
-    lang = normalize(language) if language is not None else _current
+    lang = normalize(language) if language is not None else current()
     tr = translator(lang)
     translated = tr(template)
     if translated == template and not params:
@@ -149,7 +185,7 @@ def format_date(value: date | datetime | str, language: str | None = None,
             return value
     else:
         day = value.date() if isinstance(value, datetime) else value
-    return str(babel_date(day, format=format, locale=normalize(language or _current)))
+    return str(babel_date(day, format=format, locale=normalize(language or current())))
 
 
 def format_datetime(value: datetime, language: str | None = None,
@@ -157,7 +193,7 @@ def format_datetime(value: datetime, language: str | None = None,
     """A date and time as the language writes it."""
     from babel.dates import format_datetime as babel_datetime
 
-    return babel_datetime(value, format=format, locale=normalize(language or _current))
+    return babel_datetime(value, format=format, locale=normalize(language or current()))
 
 
 def format_number(value: float, language: str | None = None, digits: int = 0) -> str:
@@ -165,11 +201,11 @@ def format_number(value: float, language: str | None = None, digits: int = 0) ->
     from babel.numbers import format_decimal
 
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=normalize(language or _current))
+    return format_decimal(value, format=pattern, locale=normalize(language or current()))
 
 
 def format_percent(value: float, language: str | None = None) -> str:
     """A share 0-1 as the language writes a percentage (``78 %`` in Finnish)."""
     from babel.numbers import format_percent as babel_percent
 
-    return babel_percent(value, locale=normalize(language or _current))
+    return babel_percent(value, locale=normalize(language or current()))

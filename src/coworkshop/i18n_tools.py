@@ -24,8 +24,8 @@ ROOT = PACKAGE.parent.parent
 POT = LOCALE_DIR / f"{DOMAIN}.pot"
 #: Calls whose first (or given) argument is a message: gettext's, the page's
 #: table (N_), the errors' templates, the server's refusals (Refused(status, msg)).
-KEYWORDS = ("_", "N_", "ngettext:1,2", "fmt:1", "UserError", "RuleError", "TemplateError",
-            "SessionFileError", "NotSaved", "Refused:2")
+KEYWORDS = ("_", "N_", "ngettext:1,2", "nfmt:1,2", "fmt:1", "fmt_:1", "UserError", "RuleError",
+            "TemplateError", "SessionFileError", "NotSaved", "Refused:2")
 
 
 def _pybabel(*args: str) -> None:

@@ -50,21 +50,28 @@ def source_messages(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
 @pytest.mark.parametrize("lang", TARGETS)
 def test_every_catalogue_translates_every_message_of_the_source(
         lang: str, source_messages: set[str]) -> None:
-    catalogue = {m.id: m for m in po(lang) if m.id}
+    catalogue = {m.id if isinstance(m.id, str) else m.id[0]: m for m in po(lang) if m.id}
+
+    def forms(msgid: str) -> list[str]:
+        found = catalogue[msgid].string
+        return [found] if isinstance(found, str) else list(found)
+
     missing = sorted(m for m in source_messages
-                     if m not in catalogue or not catalogue[m].string
+                     if m not in catalogue or not all(forms(m))
                      or "fuzzy" in catalogue[m].flags)
     assert missing == [], f"{lang}: run python -m coworkshop.i18n_tools all and translate"
     for msgid in source_messages:
-        assert placeholders(catalogue[msgid].string) == placeholders(msgid), (lang, msgid)
+        for text in forms(msgid):
+            assert placeholders(text) == placeholders(msgid), (lang, msgid, text)
 
 
 @pytest.mark.parametrize("lang", TARGETS)
 def test_the_compiled_catalogue_says_what_its_po_file_says(lang: str) -> None:
     mo = gettext.GNUTranslations(
         (i18n.LOCALE_DIR / lang / "LC_MESSAGES" / f"{i18n.DOMAIN}.mo").open("rb"))
-    stale = [m.id for m in po(lang) if m.id and isinstance(m.id, str)
-             and mo.gettext(m.id) != (m.string or m.id)]
+    stale = [m.id for m in po(lang) if m.id and (
+        mo.gettext(m.id) != (m.string or m.id) if isinstance(m.id, str)
+        else mo.ngettext(m.id[0], m.id[1], 2) != (m.string[-1] or m.id[1]))]
     assert stale == [], f"{lang}: .mo out of date, run python -m coworkshop.i18n_tools compile"
 
 
@@ -120,8 +127,9 @@ def test_file_names_from_titles_keep_their_letters(tmp_path: Path) -> None:
 MASTERY = Path(__file__).resolve().parents[2] / "canvases" / "mastery-policy-cocreation.toml"
 
 
-def test_the_mastery_template_carries_the_five_languages() -> None:
-    template = templates.load(MASTERY)
+@pytest.mark.parametrize("name", ["mastery-policy-cocreation", "mastery-kickstart"])
+def test_the_mastery_templates_carry_the_five_languages(name: str) -> None:
+    template = templates.load(MASTERY.with_name(f"{name}.toml"))
     assert set(template.translations) == set(TARGETS)
     for lang in TARGETS:
         italian = templates.in_language(template, lang)
@@ -129,6 +137,13 @@ def test_the_mastery_template_carries_the_five_languages() -> None:
         assert italian.stakeholder_groups[0].label != "Policy makers"
         assert italian.translations["en"]["groups"]["policy"] == "Policy makers"
         assert [c.key for c in italian.crosspoints] == [c.key for c in template.crosspoints]
+        # every question participants answer reads in the language
+        for act, original in zip(italian.agenda, template.agenda, strict=True):
+            for q, q0 in zip(act.questions, original.questions, strict=True):
+                assert q.text != q0.text, (lang, q.key)
+                assert [o.key for o in q.options] == [o.key for o in q0.options]
+                assert all(o.label != o0.label for o, o0 in zip(q.options, q0.options,
+                                                                strict=True))
 
 
 def test_a_translation_of_nothing_is_named_by_file_line_and_field() -> None:

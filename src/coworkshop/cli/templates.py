@@ -9,6 +9,7 @@ import typer
 
 from .. import pathchecks
 from ..core.errors import UserError
+from ..i18n import error_text, fmt
 from .common import SessionOption, _fail, err, out, template_app, user_errors
 
 
@@ -31,11 +32,11 @@ def template_save_cmd(
     from ..core.store import Store
 
     if output.is_dir():
-        raise _fail(f"{output}: is a folder, not a template file")
+        raise _fail(fmt("{path}: is a folder, not a template file", path=output))
     if output.suffix != ".toml":
-        raise _fail(f"{output}: a template file name ends in .toml")
+        raise _fail(fmt("{path}: a template file name ends in .toml", path=output))
     if output.exists() and not force:
-        raise _fail(f"{output}: already exists (use --force to overwrite)")
+        raise _fail(fmt("{path}: already exists (use --force to overwrite)", path=output))
     if output.parent.exists():
         pathchecks.new_file(output, overwrite=True)
     else:
@@ -53,7 +54,8 @@ def template_save_cmd(
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise _fail(f"{output}: cannot be written ({exc.strerror})") from exc
+        raise _fail(fmt("{path}: cannot be written ({reason})", path=output,
+                         reason=exc.strerror)) from exc
     typer.echo(str(output))
 
 
@@ -73,8 +75,9 @@ def template_check_cmd(
             tpl = templates.load(f)
         except UserError as exc:
             failed += 1
-            err.print(f"[red]FAIL[/] {exc}", soft_wrap=True)
+            err.print(f"[red]FAIL[/] {error_text(exc)}", soft_wrap=True)
         else:
-            out.print(f"[green]ok[/]   {f}: {tpl.template.name}, {len(tpl.agenda)} activities")
+            out.print("[green]ok[/]   " + fmt("{path}: {name}, {n} activities", path=f,
+                                              name=tpl.template.name, n=len(tpl.agenda)))
     if failed:
         raise typer.Exit(1)
