@@ -15,7 +15,9 @@ remember them; the tests use :data:`KEYWORDS` to extract the same way.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from .i18n import DOMAIN, LANGUAGES, LOCALE_DIR, SOURCE
 
@@ -26,6 +28,33 @@ POT = LOCALE_DIR / f"{DOMAIN}.pot"
 #: table (N_), the errors' templates, the server's refusals (Refused(status, msg)).
 KEYWORDS = ("_", "N_", "ngettext:1,2", "nfmt:1,2", "fmt:1", "fmt_:1", "UserError", "RuleError",
             "TemplateError", "SessionFileError", "NotSaved", "Refused:2")
+
+
+def extract_python(fileobj: Any, keywords: Any, comment_tags: Any, options: Any
+                   ) -> Iterator[Any]:
+    """Babel's Python extractor, plus the descriptions and tooltips of Textual's
+    ``Binding(key, action, description, ..., tooltip=...)``: they stay plain
+    strings in the code (bindings are made at import, before a language is
+    chosen) and are translated where they are shown (footer, help)."""
+    import ast
+
+    from babel.messages.extract import extract_python as babel_python
+
+    source = fileobj.read()
+    fileobj.seek(0)
+    yield from babel_python(fileobj, keywords, comment_tags, options)
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Binding"):
+            continue
+        texts = node.args[2:3] + [k.value for k in node.keywords
+                                  if k.arg in ("description", "tooltip")]
+        for text in texts:
+            if isinstance(text, ast.Constant) and isinstance(text.value, str) and text.value:
+                yield text.lineno, "", text.value, []
 
 
 def _pybabel(*args: str) -> None:
