@@ -48,13 +48,32 @@ def extract_python(fileobj: Any, keywords: Any, comment_tags: Any, options: Any
     except SyntaxError:
         return
     for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Binding"):
-            continue
-        texts = node.args[2:3] + [k.value for k in node.keywords
-                                  if k.arg in ("description", "tooltip")]
+        texts: list[ast.expr] = []
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Binding":
+            texts = node.args[2:3] + [k.value for k in node.keywords
+                                      if k.arg in ("description", "tooltip")]
+        elif isinstance(node, ast.Assign) and any(
+                getattr(t, "id", "") in SHOWN_CONSTANTS for t in node.targets):
+            texts = _operands(node.value)  # HOW_TO = ("..." "...") + Board.HOW_TO
+        elif isinstance(node, ast.FunctionDef) and node.name == "palette_entries":
+            # ("category: verb", "what it does", callback) tuples
+            texts = [e for n in ast.walk(node) if isinstance(n, ast.Tuple)
+                     for e in n.elts[:2]]
         for text in texts:
             if isinstance(text, ast.Constant) and isinstance(text.value, str) and text.value:
                 yield text.lineno, "", text.value, []
+
+
+#: Class and module constants the TUI shows, translated where shown (the help).
+SHOWN_CONSTANTS = ("HOW_TO", "HELP_TITLE", "GENERAL")
+
+
+def _operands(node: Any) -> list[Any]:
+    import ast
+
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _operands(node.left) + _operands(node.right)
+    return [node]
 
 
 def _pybabel(*args: str) -> None:
