@@ -53,6 +53,7 @@ class SessionSummary:
     template_name: str
     participants: int
     activities: int
+    language: str = ""  # its texts are stored in it; the TUI speaks it (issue 13)
 
 
 @dataclass
@@ -205,7 +206,8 @@ _SUMMARIES = """
       (SELECT count(*) FROM participant p
          WHERE p.session_id = s.id AND p.deleted_at IS NULL),
       (SELECT count(*) FROM activity a
-         WHERE a.session_id = s.id AND a.deleted_at IS NULL)
+         WHERE a.session_id = s.id AND a.deleted_at IS NULL),
+      s.language
     FROM session s WHERE s.deleted_at IS NULL ORDER BY s.date, s.title
 """
 
