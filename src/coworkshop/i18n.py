@@ -196,6 +196,14 @@ def format_datetime(value: datetime, language: str | None = None,
     return babel_datetime(value, format=format, locale=normalize(language or current()))
 
 
+def format_time(value: datetime, language: str | None = None,
+                format: str = "short") -> str:  # noqa: A002 - Babel's own name
+    """A time of day as the language writes it (14:05, 14.05)."""
+    from babel.dates import format_time as babel_time
+
+    return str(babel_time(value, format=format, locale=normalize(language or current())))
+
+
 def format_number(value: float, language: str | None = None, digits: int = 0) -> str:
     """A number with the language's separators (``1 234,5`` in Finnish)."""
     from babel.numbers import format_decimal
