@@ -27,6 +27,15 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
+def english_afterwards() -> Iterator[None]:
+    """The app follows a session's language process-wide: later tests start in English."""
+    yield
+    from coworkshop import i18n
+
+    i18n.set_language(i18n.SOURCE)
+
+
+@pytest.fixture(autouse=True)
 def isolated_logging() -> Iterator[None]:
     """The app sets up the ``coworkshop`` logger (Textual's handler, no
     propagation): a test that builds the app must not change what later tests log."""
