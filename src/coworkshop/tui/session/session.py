@@ -105,9 +105,12 @@ class SessionScreen(MapActions, ChecklistActions, SessionActions, Screen[None]):
                 show=False),
     ]
 
-    def __init__(self, path: Path, session_id: str | None = None) -> None:
+    def __init__(self, path: Path, session_id: str | None = None, *,
+                 sessions_dir: Path, templates_dir: Path) -> None:
         super().__init__()
         self.path = Path(path)
+        self.sessions_dir = Path(sessions_dir)  # where carry looks for earlier sessions
+        self.templates_dir = Path(templates_dir)  # where the plan is saved as a template
         self.session_id = session_id
         self.store: Store | None = None
         self.session: Session | None = None

@@ -3,14 +3,14 @@
 Both are :class:`FormScreen`s: their ``on_submit`` saves through the app's
 writer (in a thread, see ..writes) and may refuse (a :class:`UserError`, or a
 file another program keeps locked): the refusal shows in the form, which stays
-open with what was typed, and nothing is saved. They close, returning their
-values, only once the change is committed.
+open with what was typed, and nothing is saved. They close, returning what
+``on_submit`` saved, only once the change is committed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import ClassVar
+from typing import ClassVar, Generic, TypeVar
 
 from rich.text import Text
 from textual import on
@@ -25,6 +25,8 @@ from ...core import stakeholders as sh
 from ...core.errors import UserError
 from .render import window
 
+S = TypeVar("S")
+
 TEXT_FIELDS = [
     ("name", "Name *", "e.g. Ministry of Education"),
     ("organisation", "Organisation", "optional"),
@@ -32,7 +34,7 @@ TEXT_FIELDS = [
 ]
 
 
-class StakeholderForm(FormScreen[dict[str, str]]):
+class StakeholderForm(FormScreen[dict[str, str], S], Generic[S]):
     """Name (required), stakeholder group, organisation, notes, participant."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -44,7 +46,7 @@ class StakeholderForm(FormScreen[dict[str, str]]):
 
     def __init__(self, title: str, groups: list[tuple[str, str]],
                  participants: list[tuple[str, str]], values: dict[str, str],
-                 on_submit: Callable[[dict[str, str]], Awaitable[None] | None]) -> None:
+                 on_submit: Callable[[dict[str, str]], Awaitable[S]]) -> None:
         super().__init__(on_submit)
         self.title_text = title
         self.groups = groups
@@ -102,7 +104,7 @@ class StakeholderForm(FormScreen[dict[str, str]]):
 PART_NAMES = {"influence": "Influence", "support": "Support", "knowledge": "Knowledge"}
 
 
-class QuestionnaireForm(FormScreen[dict[str, int | None]]):
+class QuestionnaireForm(FormScreen[dict[str, int | None], S], Generic[S]):
     """The yes/no questions (y, n) and the knowledge questions (1-4), one
     stakeholder at a time; the result shows as the answers come in."""
 
@@ -140,7 +142,7 @@ class QuestionnaireForm(FormScreen[dict[str, int | None]]):
 
     def __init__(self, title: str, questions: list[sh.MapQuestion],
                  answers: dict[str, int | None],
-                 on_submit: Callable[[dict[str, int | None]], Awaitable[None] | None],
+                 on_submit: Callable[[dict[str, int | None]], Awaitable[S]],
                  ) -> None:
         super().__init__(on_submit)
         self.title_text = title
