@@ -24,6 +24,7 @@ from textual.widgets import Button, Input, Select, Static, TextArea
 
 from coworkshop.core.errors import UserError
 from coworkshop.tui.common.confirm import ConfirmScreen
+from coworkshop.tui.writes import NotSaved
 
 R = TypeVar("R")
 S = TypeVar("S")
@@ -169,6 +170,9 @@ class FormScreen(TypedForm[S | None], Generic[R, S]):
             saved = await self.on_submit(result)
         except UserError as exc:
             self.show_error(str(exc))
+            if isinstance(exc, NotSaved):
+                # not about what was typed: the file is busy; say it loudly
+                self.notify(str(exc), severity="error", timeout=8)
             self.refused(exc)
             return
         finally:
@@ -176,7 +180,8 @@ class FormScreen(TypedForm[S | None], Generic[R, S]):
         self.dismiss(saved)
 
     def show_error(self, message: str) -> None:
-        """The refusal beside the fields, where it stays until the text changes."""
+        """The refusal beside the fields, where it stays until the text changes
+        (not a toast, which would cover the buttons and outlive the fix)."""
         self.query_one("#form-error", Static).update(message)
         self.add_class("-refused")
 
