@@ -223,8 +223,13 @@ class ParticipantsScreen(Screen[None]):
         if person is None:
             return
 
+        # the list keeps its place: the next person (the previous one at the end)
+        ids = [p.id for p in self.people]
+        at = ids.index(person.id)
+        after = next(iter(ids[at + 1:] + ids[:at][::-1]), None)
+
         def deleted(_: Participant) -> None:
-            self.reload()
+            self.reload(focus=after)
             who = person.name or "The participant"
             self.notify(f"{who} deleted — press u to restore.")
 
