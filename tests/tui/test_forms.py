@@ -23,6 +23,7 @@ from .helpers import (
     make_app,
     notifications,
     open_activity,
+    region_text,
     screen_text,
     settle,
     submit_card,
@@ -370,3 +371,28 @@ async def test_an_activity_kind_this_version_lacks_is_plain_text(
         view = screen.query_one("#activity-info")
         assert not view.BINDINGS  # no keys that pretend to do something
         assert footer(app).startswith("? Help s Start f Finish p People")
+
+
+async def test_every_dot_on_screen_is_explained(
+    sessions_dir: Path, templates_dir: Path, session_file: Path
+) -> None:
+    store = Store.open(session_file)
+    try:
+        with store.unit() as db:
+            act = next(a for a in sessions.activities(db, store.only_session().id)
+                       if a.title == TOC)
+            card = canvas.add_card(db, act.id, "change", "Employers read them")
+            canvas.add_comment(db, card.id, "Which employers?", "Group B")
+    finally:
+        store.close()
+    app = make_app(sessions_dir, templates_dir, session_file)
+    async with app.run_test(size=SIZE) as pilot:
+        board = await open_activity(pilot, TOC)
+        column = flat(region_text(app, board.query_one("#col-change")))
+        assert "1 comment, open" in column and "•" not in column
+        app.screen.agenda.focus()  # type: ignore[attr-defined]
+        view = await open_activity(pilot, "Power and interest")
+        assert "high • not rated yet" in flat(region_text(app, view))
+        app.screen.agenda.focus()  # type: ignore[attr-defined]
+        view = await open_activity(pilot, "Group checklist")
+        assert "•" not in flat(region_text(app, view))

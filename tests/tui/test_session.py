@@ -95,7 +95,7 @@ async def test_poll_map_and_checklist_show_their_plan(
         view = await open_activity(pilot, "Group checklist")
         text = flat(region_text(app, view))
         assert "Checklist · 0 of 1 yes · 1 open" in text
-        assert "☐ open • Stage 1: Appoint a coordinator" in text
+        assert "☐ open Stage 1: Appoint a coordinator" in text
         assert "Someone who can organise and mediate." in text
 
 

@@ -14,7 +14,8 @@ from textual.widgets import Static
 
 GENERAL = (
     "Everything is saved the moment you do it: there is no save key. "
-    "Quit with q (or ctrl+q) at any time and reopen the file to go on. "
+    "Quit with q (or ctrl+q) and reopen the file to go on; in a form q is just a letter, "
+    "and ctrl+q or escape ask before dropping text you typed. "
     "ctrl+p opens the command palette: type what you want to do."
 )
 

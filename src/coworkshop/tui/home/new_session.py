@@ -13,8 +13,9 @@ from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
+from coworkshop.core import rules
 from coworkshop.core.errors import UserError
-from coworkshop.tui.common.form import TypedForm
+from coworkshop.tui.common.form import LimitCounter, TypedForm
 
 if TYPE_CHECKING:
     from coworkshop.core.catalog import TemplateEntry
@@ -78,7 +79,9 @@ class NewSessionScreen(TypedForm[Path | None]):
                         value = date.today().isoformat()
                     elif key == "language":
                         value = self._entry(self.initial).language
-                    yield Input(value=value, placeholder=placeholder, id=key, compact=True)
+                    yield Input(value=value, placeholder=placeholder, id=key, compact=True,
+                                max_length=rules.MAX_FIELD)
+            yield LimitCounter("form", rules.MAX_FIELD, always=False)
             yield Static(id="form-error", classes="form-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Create", variant="primary", id="create", compact=True)

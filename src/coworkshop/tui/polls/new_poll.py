@@ -17,6 +17,7 @@ from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from coworkshop.core import polls as voting
+from coworkshop.core import rules
 from coworkshop.core.errors import UserError
 from coworkshop.tui.common.form import TypedForm
 from coworkshop.tui.polls.poll_text import TYPE_NAMES
@@ -90,7 +91,7 @@ class NewQuestionScreen(TypedForm["voting.PollInfo | None"]):
                     if self.activity is None:
                         yield Label("Poll title", classes="field-label")
                         yield Input(placeholder="shown in the agenda", id="poll-title",
-                                    compact=True)
+                                    compact=True, max_length=rules.MAX_FIELD)
                     yield Label("Type", classes="field-label")
                     yield Select([(name, key) for key, name in TYPE_NAMES.items()],
                                  value=self.question_type, allow_blank=False, id="q-type",

@@ -19,14 +19,17 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
-from coworkshop.tui.common.form import FormScreen
+from coworkshop.tui.common.form import FormScreen, LimitCounter
 
 from ...core import stakeholders as sh
 from ...core.errors import UserError
+from ...core.stakeholders.rules import MAX_NAME, MAX_NOTES
 from .render import window
 
 S = TypeVar("S")
 
+#: The core's limits, counted near them while typing.
+LIMITS = {"name": MAX_NAME, "organisation": MAX_NAME, "notes": MAX_NOTES}
 TEXT_FIELDS = [
     ("name", "Name *", "e.g. Ministry of Education"),
     ("organisation", "Organisation", "optional"),
@@ -62,7 +65,7 @@ class StakeholderForm(FormScreen[dict[str, str], S], Generic[S]):
                 label, key, placeholder = TEXT_FIELDS[0][1], "name", TEXT_FIELDS[0][2]
                 yield Label(label, classes="field-label")
                 yield Input(self.values.get(key, ""), placeholder=placeholder, id=key,
-                            compact=True)
+                            compact=True, max_length=LIMITS[key])
                 yield Label("Stakeholder group", classes="field-label")
                 yield Select(self.groups, value=group if group in dict(
                     (k, v) for v, k in self.groups) else Select.NULL,
@@ -70,13 +73,14 @@ class StakeholderForm(FormScreen[dict[str, str], S], Generic[S]):
                 for key, label, placeholder in TEXT_FIELDS[1:]:
                     yield Label(label, classes="field-label")
                     yield Input(self.values.get(key, ""), placeholder=placeholder, id=key,
-                                compact=True)
+                                compact=True, max_length=LIMITS[key])
                 if self.participants:
                     yield Label("Participant", classes="field-label")
                     yield Select(self.participants,
                                  value=pid if pid in {k for _l, k in self.participants}
                                  else Select.NULL,
                                  prompt="not in the room", id="participant_id", compact=True)
+            yield LimitCounter("form", MAX_NAME, always=False)
             yield Static(id="form-error", classes="form-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", variant="primary", id="ok", compact=True)
