@@ -396,3 +396,33 @@ async def test_every_dot_on_screen_is_explained(
         app.screen.agenda.focus()  # type: ignore[attr-defined]
         view = await open_activity(pilot, "Group checklist")
         assert "•" not in flat(region_text(app, view))
+
+
+async def test_toasts_leave_the_qr_code_of_the_join_screen_visible(
+    sessions_dir: Path, templates_dir: Path, session_file: Path
+) -> None:
+    from coworkshop.tui.polls.voting import JoinScreen
+
+    from .snapshots.test_screens import FakeServer
+
+    for size in ((60, 20), SIZE, (100, 30)):
+        app = make_app(sessions_dir, templates_dir, session_file)
+        async with app.run_test(size=size, notifications=True) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, SessionScreen) and screen.live is not None
+            screen.live.server = FakeServer()  # type: ignore[assignment]
+            screen.live.ip = "192.168.1.20"
+            await app.push_screen(JoinScreen(screen.live))
+            await settle(pilot)
+            app.notify("New join code 4821; the old one no longer works.")
+            app.notify("Could not listen on 10.0.0.7: the address is not on this laptop.")
+            await settle(pilot)
+            qr = app.screen.query_one("#join-qr")
+            drawn = qr.region.intersection(qr.content_region)
+            lines = [line for line in region_text(app, qr).splitlines() if line.strip()]
+            assert lines, "the QR code is drawn"
+            toasts = list(app.screen.query("Toast"))
+            assert len(toasts) == 2
+            for toast in toasts:
+                assert not toast.region.overlaps(drawn), size
