@@ -426,3 +426,34 @@ async def test_toasts_leave_the_qr_code_of_the_join_screen_visible(
             assert len(toasts) == 2
             for toast in toasts:
                 assert not toast.region.overlaps(drawn), size
+
+
+async def test_escape_asks_before_dropping_questionnaire_answers(
+    sessions_dir: Path, templates_dir: Path
+) -> None:
+    from coworkshop.core.sessions import SessionDetails, create_session_file
+    from coworkshop.tui.stakeholders.forms import QuestionnaireForm
+
+    path = sessions_dir / "brno.cws"
+    store, _ = create_session_file(path, templates_dir / "saccord-stakeholder-mapping.toml",
+                                   SessionDetails(title="Brno LEP"))
+    store.close()
+    app = make_app(sessions_dir, templates_dir, path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_activity(pilot, "Knowledge and power map of the partnership")
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("y")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, QuestionnaireForm)
+        await pilot.press("y", "n", "q")  # q answers nothing and quits nothing
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Drop what you typed?" in flat(screen_text(app))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is form and app.return_code is None
+        assert "2 of 13 answered" in flat(region_text(app, form.query_one("#q-score")))

@@ -5,8 +5,9 @@ core (usually ``return await app.commit(...)``, in a thread) and returns what
 was saved. That runs in a worker, so the app (and the phones it serves) keeps
 going while the file is busy. The form closes only once the change is saved,
 returning what ``on_submit`` returned to the caller's callback (``None``:
-cancelled); a refusal (or a file another program keeps locked) is shown in the
-form and as a notification, and nothing typed is lost.
+cancelled); a refusal is shown beside the fields until the text changes (a
+file another program keeps locked is also a notification), and nothing typed
+is lost.
 
 Every form (a :class:`TypedForm`) also guards what was typed: escape asks
 before dropping changed text, ``q`` never quits the app from a form, and
@@ -35,7 +36,9 @@ class LimitCounter(Static):
     """"412/500" under a text field, kept up to date while typing.
 
     Its id is the field's id with ``-count``; the form updates it. Over the
-    limit it says so (the core refuses such text; nothing is cut silently).
+    limit it says so (the core refuses such text). One-line fields take no
+    more than their limit (``Input.max_length``) and share the form's
+    ``form-count``, shown near the limit only.
     """
 
     DEFAULT_CSS = """

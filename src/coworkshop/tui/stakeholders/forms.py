@@ -152,7 +152,12 @@ class QuestionnaireForm(FormScreen[dict[str, int | None], S], Generic[S]):
         self.title_text = title
         self.questions = questions
         self.answers: dict[str, int | None] = {q.key: answers.get(q.key) for q in questions}
+        self.opened_with = dict(self.answers)
         self.cursor = 0
+
+    def holds_text(self) -> bool:
+        # answers given with keys, not typed in fields: escape asks all the same
+        return self.answers != self.opened_with
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog questionnaire-dialog"):
