@@ -236,7 +236,7 @@ def set_activity_status(db: DBSession, activity_id: str, status: str) -> Activit
     """Move an activity to pending, running or done. Starting one records the
     time its timebox counts down from; only one activity runs at a time."""
     if status not in ACTIVITY_STATUSES:
-        raise UserError(f"status must be one of {', '.join(ACTIVITY_STATUSES)}")
+        raise UserError("status must be one of {join}", join=', '.join(ACTIVITY_STATUSES))
     act = db.get(Activity, activity_id)
     if act is None:
         raise UserError("no such activity")
@@ -320,7 +320,8 @@ def _check_participant(session: Session, fields: dict[str, str]) -> dict[str, st
     keys = [g["key"] for g in stakeholder_groups(session)]
     if out.get("stakeholder_group", None) is not None and out["stakeholder_group"] not in keys:
         raise UserError(
-            f"stakeholder group {out['stakeholder_group']!r} is not one of: {', '.join(keys)}"
+            "stakeholder group {stakeholder_group!r} is not one of: {join}",
+            stakeholder_group=out['stakeholder_group'], join=', '.join(keys)
         )
     for name, value in out.items():
         if len(value) > MAX_FIELD:

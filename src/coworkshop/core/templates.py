@@ -414,7 +414,8 @@ def validate(data: dict[str, Any], text: str = "", source: str = "<template>") -
         line = locate(text, loc) if text else None
         where = f"{source}:{line}" if line else source
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise TemplateError(f"{where}: field {_dotted(loc)}: {msg}{more}") from exc
+        raise TemplateError("{where}: field {_dotted}: {msg}{more}", where=where,
+                            _dotted=_dotted(loc), msg=msg, more=more) from exc
 
 
 def _dotted(loc: tuple[Any, ...]) -> str:
@@ -505,9 +506,9 @@ def load(path: Path) -> Template:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
-        raise TemplateError(f"{path}: no such template file") from exc
+        raise TemplateError("{path}: no such template file", path=path) from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise TemplateError(f"{path}: cannot be read ({exc})") from exc
+        raise TemplateError("{path}: cannot be read ({exc})", path=path, exc=exc) from exc
     return parse_text(text, str(path))
 
 
@@ -545,8 +546,9 @@ def activity_config(act: Any) -> Activity:
     except ValidationError as exc:
         err = exc.errors()[0]
         raise TemplateError(
-            f"activity {act.key}: field {_dotted(tuple(err['loc']))}: "
-            f"{str(err['msg']).removeprefix('Value error, ')}"
+            "activity {key}: field {_dotted}: {removeprefix}", key=act.key,
+            _dotted=_dotted(tuple(err['loc'])),
+            removeprefix=str(err['msg']).removeprefix('Value error, ')
         ) from exc
 
 

@@ -251,7 +251,7 @@ class Reader:
         if session_ids:
             missing = [s for s in session_ids if s not in found]
             if missing:
-                raise UserError(f"no session {missing[0]} in the given files")
+                raise UserError("no session {missing} in the given files", missing=missing[0])
             rows = [r for r in rows if r[0] in set(session_ids)]
         self.sessions = [
             SessionRow(r[0], r[1] or "", r[2] or "", r[3] or "", r[4] or "", r[5] or "",

@@ -220,7 +220,7 @@ def find_polls(store: Store, session_id: str, ref: str) -> list[PollInfo]:
     found = [p for p in everything if ref in (p.ref, p.activity_key, p.id)]
     if not found:
         known = ", ".join(p.ref for p in everything) or "none"
-        raise UserError(f"no poll {ref!r} in this session (polls: {known})")
+        raise UserError("no poll {ref!r} in this session (polls: {known})", ref=ref, known=known)
     return found
 
 
@@ -292,18 +292,19 @@ def _question(data: Mapping[str, Any]) -> templates.Question:
 def _add_question(db: DBSession, act: Activity, q: templates.Question) -> Poll:
     """Append ``q`` to ``act`` and make its poll, in the caller's transaction."""
     if act.kind != "poll":
-        raise RuleError(f"activity {act.key} is a {act.kind}, not a poll")
+        raise RuleError("activity {key} is a {kind}, not a poll", key=act.key, kind=act.kind)
     session = db.get(Session, act.session_id)
     assert session is not None
     if any(x.key == q.key for x in _questions(act)):
-        raise RuleError(f"activity {act.key} already has a question {q.key!r}")
+        raise RuleError("activity {key} already has a question {key2!r}", key=act.key, key2=q.key)
     plan = dict(session.plan or {})
     if q.scale:
         scales = dict(plan.get("scales", {}))
         if q.scale not in scales:
             if q.scale not in STANDARD_SCALES:
                 names = ", ".join([*scales, *STANDARD_SCALES])
-                raise UserError(f"scale: unknown scale {q.scale!r} (have: {names})")
+                raise UserError("scale: unknown scale {scale!r} (have: {names})", scale=q.scale,
+                                names=names)
             scales[q.scale] = dict(STANDARD_SCALES[q.scale])
             plan["scales"] = scales
             session.plan = plan
@@ -354,7 +355,8 @@ def add_poll_activity(
     refused; the caller commits)."""
     title = title.strip()
     if not title or len(title) > rules.MAX_FIELD:
-        raise UserError(f"title: a poll needs a title of at most {rules.MAX_FIELD} characters")
+        raise UserError("title: a poll needs a title of at most {MAX_FIELD} characters",
+                        MAX_FIELD=rules.MAX_FIELD)
     try:
         q = templates.Question.model_validate(dict(question))
     except ValidationError as exc:

@@ -75,9 +75,10 @@ def check_rating(value: Any, axis: str = "rating") -> int:
             value = int(str(value).strip())
         except ValueError:
             raise UserError(
-                f"{axis}: a rating is a whole number from 1 to 5, not {value!r}") from None
+                "{axis}: a rating is a whole number from 1 to 5, not {value!r}", axis=axis,
+                value=value) from None
     if not LOW <= value <= HIGH:
-        raise UserError(f"{axis}: a rating is from 1 to 5, not {value}")
+        raise UserError("{axis}: a rating is from 1 to 5, not {value}", axis=axis, value=value)
     return value
 
 
@@ -264,7 +265,7 @@ def _check_answers(qs: list[MapQuestion], answers: dict[str, int | None]) -> Non
     known = {q.key for q in qs}
     unknown = sorted(set(answers) - known)
     if unknown:
-        raise UserError(f"questionnaire: no question {unknown[0]!r} on this map")
+        raise UserError("questionnaire: no question {unknown!r} on this map", unknown=unknown[0])
     for q in qs:
         value = answers.get(q.key)
         if value is None:
@@ -272,6 +273,7 @@ def _check_answers(qs: list[MapQuestion], answers: dict[str, int | None]) -> Non
         if isinstance(value, bool) or not isinstance(value, int) or not (
             0 <= value < len(q.choices())
         ):
-            raise UserError(f"questionnaire: {value!r} is not an answer to {q.key!r}")
+            raise UserError("questionnaire: {value!r} is not an answer to {key!r}", value=value,
+                            key=q.key)
 
 
