@@ -16,7 +16,7 @@ from typing import Any
 from sqlmodel import Session as DBSession
 from sqlmodel import col, select
 
-from . import rules, templates
+from . import matching, rules, templates
 from .errors import RuleError, UserError
 from .models import Activity, Participant, Poll, Session, utcnow
 from .polls.polls import freeze
@@ -345,6 +345,7 @@ def add_participant(
     )
     p = Participant.model_validate({"session_id": session.id, **fields})
     db.add(p)
+    matching.give_code(db, p)  # to hand out: their phone joins as them with it
     return p
 
 
