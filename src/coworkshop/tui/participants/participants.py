@@ -56,11 +56,11 @@ class ParticipantsScreen(Screen[None]):
                 tooltip="Delete the highlighted participant (u brings them back)."),
         Binding("u", "restore", "Restore", id="participants.restore",
                 tooltip="Bring back a deleted participant."),
-        Binding("m", "match", "Match phone", id="participants.match",
+        Binding("m", "match", "Match", id="participants.match",
                 tooltip="Match the highlighted person with a phone that joined."),
         Binding("M", "unmatch", "Unmatch", id="participants.unmatch",
                 tooltip="End the highlighted person's match with a phone (kept in the file)."),
-        Binding("n", "name_pick", "Names on phones", id="participants.name_pick",
+        Binding("n", "name_pick", "Names", id="participants.name_pick",
                 tooltip="Let phones pick their name from the registered people when joining "
                         "(press again to stop)."),
     ]
@@ -193,7 +193,7 @@ class ParticipantsScreen(Screen[None]):
             if p.name:
                 name = Text(p.name)
             else:
-                name = Text("(phone, not named)" if phone else "(not named)",
+                name = Text("(phone)" if phone else "(not named)",
                             style="dim italic")
             table.add_row(
                 name,
