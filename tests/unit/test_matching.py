@@ -157,3 +157,29 @@ def test_a_file_made_before_matching_opens_and_gets_codes(tmp_path: Path) -> Non
         assert set(matching.personal_codes(db, session.id)) == {ana.id}
         assert not matching.missing_codes(db, session.id)
     store.close()
+
+
+def test_listings_overview_and_reports_count_a_matched_phone_once(tmp_path: Path) -> None:
+    from coworkshop.core import probe
+    from coworkshop.core.overview import read_overview
+    from coworkshop.report.hub import open_files
+    from coworkshop.report.reader import Reader
+
+    path = tmp_path / "room.cws"
+    store, session = make_session(path)
+    ana = register(store, session, "Ana")
+    register(store, session, "Ben", "industry")
+    phone = voting.join(store, session, "policy").voter.participant_id
+    voting.join(store, session, "industry")
+    commit(store, matching.match, session.id, ana.id, phone)
+    store.close()
+    [summary] = probe.read_info(path).sessions
+    assert summary.participants == 3  # not 4: Ana and her phone are one person
+    overview = read_overview(path)
+    assert overview.participants == 3
+    assert dict(overview.sessions[0].by_group) == {"Policy makers": 1, "Industry": 2}
+    hub = open_files([path])
+    try:
+        assert Reader(hub).sessions[0].participants == {"policy": 1, "industry": 2}
+    finally:
+        hub.close()
