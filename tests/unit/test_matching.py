@@ -183,3 +183,22 @@ def test_listings_overview_and_reports_count_a_matched_phone_once(tmp_path: Path
         assert Reader(hub).sessions[0].participants == {"policy": 1, "industry": 2}
     finally:
         hub.close()
+
+
+def test_a_stripped_copy_keeps_matches_and_drops_personal_codes(tmp_path: Path) -> None:
+    from coworkshop.core.merge import merge_files
+
+    path = tmp_path / "room.cws"
+    store, session = make_session(path)
+    ana = register(store, session, "Ana")
+    phone = voting.join(store, session, "policy").voter.participant_id
+    commit(store, matching.match, session.id, ana.id, phone)
+    store.close()
+    out = tmp_path / "stripped.cws"
+    merge_files([path], out, strip_names=True)
+    copy = Store.open(out, mode="read")
+    with copy.db() as db:
+        assert matching.personal_codes(db, session.id) == {}
+        assert matching.head_counts(db, session.id) == matching.HeadCounts(1, 1, 1)
+        assert [m.registered_id for m in matching.live_matches(db, session.id)] == [ana.id]
+    copy.close()

@@ -98,10 +98,11 @@ def new_code(taken: set[str]) -> str:
 
 
 def phone_participant_ids(db: DBSession, session_id: str) -> set[str]:
-    """Participants that joined from a phone (they have a device)."""
+    """Participants that joined from a phone: they have a device, or (in a copy
+    made with ``--strip-names``, which has no devices) a match as a phone."""
     rows = db.exec(select(Device.participant_id).where(
         Device.session_id == session_id, col(Device.deleted_at).is_(None)))
-    return set(rows)
+    return set(rows) | {m.phone_participant_id for m in live_matches(db, session_id)}
 
 
 def _live_participants(db: DBSession, session_id: str) -> list[Participant]:
