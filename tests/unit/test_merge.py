@@ -34,7 +34,8 @@ def workshop(path: Path, country: str = "Bulgaria", people: int = 3) -> Path:
     )
     poll = commit(store, voting.open_poll, poll.id)
     for i in range(people):
-        v = voting.join(store, session, "policy", name=f"Person {i}", user_agent="TestBrowser/1.0").voter
+        v = voting.join(store, session, "policy", name=f"Person {i}",
+                        user_agent="TestBrowser/1.0").voter
         voting.cast_ballot(store, poll, v, i % 2)
     commit(store, voting.set_tally, poll, 1, 4)
     store.close()
