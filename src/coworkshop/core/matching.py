@@ -149,6 +149,18 @@ def head_counts(db: DBSession, session_id: str) -> HeadCounts:
     return HeadCounts(len(people) - by_phone, by_phone, both)
 
 
+def roster_version(db: DBSession, session_id: str) -> tuple[object, ...]:
+    """A cheap value that changes whenever who is in the room may have changed
+    (a phone joined, a match made or ended, a code given, a person edited):
+    one query, for screens that follow the room while phones join."""
+    parts = ["participant", "device"] + [t for t in ("phone_match", "personal_code")
+                                         if _has(db, t)]
+    sql = ", ".join(f"(SELECT count(*) || max(updated_at) FROM {t} WHERE session_id = ?)"
+                    for t in parts)
+    row = db.connection().exec_driver_sql(f"SELECT {sql}", (session_id,) * len(parts)).one()
+    return (*row, name_pick_allowed(db, session_id))
+
+
 def people_by_group(db: DBSession, session_id: str) -> dict[str, int]:
     """People per stakeholder group key, a matched phone counted once (as the
     registered person)."""

@@ -75,7 +75,7 @@ class ParticipantsScreen(Screen[None]):
         self.matches: dict[str, PhoneMatch] = {}  # registered id -> live match
         self.codes: dict[str, str] = {}
         self.name_pick = False
-        self._seen: tuple[object, ...] = ()
+        self._version: tuple[object, ...] = ()
         self.counts = matching.HeadCounts(0, 0, 0)
         self.by_group: dict[str, int] = {}
 
@@ -161,14 +161,11 @@ class ParticipantsScreen(Screen[None]):
         self.people = [p for p in everyone if p.id not in self.phone_ids] + [
             ph.participant for ph in self.phones if ph.participant.id not in matched]
 
-    def snapshot(self) -> tuple[object, ...]:
-        return (tuple((p.id, p.updated_at) for p in self.people),
-                tuple(m.id for m in self.matches.values()),
-                tuple(sorted(self.codes.items())), self.name_pick)
-
     def refresh_if_changed(self) -> None:
-        self.read()
-        if self.snapshot() != self._seen:
+        # one cheap query every 2 s: the app's event loop also serves the phones
+        with self.store.db() as db:
+            version = matching.roster_version(db, self.session.id)
+        if version != self._version:
             self.reload()
 
     def phone_cell(self, p: Participant) -> Text:
@@ -185,8 +182,9 @@ class ParticipantsScreen(Screen[None]):
         table = self.query_one("#participants", DataTable)
         if focus is None and table.row_count:
             focus = self.current_id()
+        with self.store.db() as db:
+            self._version = matching.roster_version(db, self.session.id)
         self.read()
-        self._seen = self.snapshot()
         table.clear()
         for p in self.people:
             phone = p.id in self.phone_ids
