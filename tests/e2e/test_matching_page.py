@@ -51,8 +51,7 @@ def test_a_phone_joins_with_a_personal_code(tmp_path: Path, browser) -> None:  #
         # a wrong code: a clear message on the page, nothing joined
         page.fill("#personal-code", "WRONG")
         page.click("#join-button")
-        page.wait_for_function("document.getElementById('join-error').textContent !== ''")
-        assert "Unknown personal code" in page.inner_text("#join-error")
+        page.wait_for_selector("#join-error:has-text('Unknown personal code')")
         assert page.is_visible("#join")
 
         # the code as one might type it: lower case, a space; no group chosen
