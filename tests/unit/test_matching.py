@@ -202,3 +202,20 @@ def test_a_stripped_copy_keeps_matches_and_drops_personal_codes(tmp_path: Path) 
         assert matching.head_counts(db, session.id) == matching.HeadCounts(1, 1, 1)
         assert [m.registered_id for m in matching.live_matches(db, session.id)] == [ana.id]
     copy.close()
+
+
+def test_deleting_a_matched_person_ends_the_match_and_frees_the_phone() -> None:
+    store, session = make_session()
+    ana = register(store, session, "Ana")
+    phone = voting.join(store, session, "policy").voter.participant_id
+    commit(store, matching.match, session.id, ana.id, phone)
+    commit(store, sessions.delete_participant, ana.id)
+    with store.db() as db:
+        assert matching.head_counts(db, session.id) == matching.HeadCounts(0, 1, 0)
+        assert matching.people_by_group(db, session.id) == {"policy": 1}
+        [row] = db.exec(select(PhoneMatch)).all()
+        assert row.unmatched_at is not None
+    commit(store, sessions.delete_participant, ana.id, restore=True)
+    commit(store, matching.match, session.id, ana.id, phone)  # matched again by hand
+    with store.db() as db:
+        assert matching.head_counts(db, session.id) == matching.HeadCounts(1, 1, 1)

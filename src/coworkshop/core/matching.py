@@ -252,6 +252,12 @@ def match(db: DBSession, session_id: str, registered_id: str, phone_id: str,
     return row
 
 
+def is_matched(db: DBSession, session_id: str, participant_id: str) -> bool:
+    """Whether a registered participant or a phone is matched now."""
+    return any(participant_id in (m.registered_id, m.phone_participant_id)
+               for m in live_matches(db, session_id))
+
+
 def unmatch(db: DBSession, session_id: str, participant_id: str) -> PhoneMatch:
     """End the match of a registered participant or of a phone (the row stays)."""
     for m in live_matches(db, session_id):

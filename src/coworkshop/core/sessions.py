@@ -371,6 +371,10 @@ def delete_participant(db: DBSession, participant_id: str, restore: bool = False
         raise RuleError("that participant is not deleted")
     p.deleted_at = None if restore else utcnow()
     db.add(p)
+    if not restore and matching.is_matched(db, p.session_id, p.id):
+        # a deleted person has no phone: the match ends (kept, marked ended);
+        # restoring them does not bring it back (m matches again)
+        matching.unmatch(db, p.session_id, p.id)
     return p
 
 

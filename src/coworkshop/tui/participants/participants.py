@@ -315,10 +315,13 @@ class ParticipantsScreen(Screen[None]):
         if person is None:
             return
 
+        had_phone = person.id in self.matches
+
         def deleted(_: Participant) -> None:
             self.reload()
             who = person.name or "The participant"
-            self.notify(f"{who} deleted — press u to restore.")
+            phone = " Their phone is no longer matched." if had_phone else ""
+            self.notify(f"{who} deleted — press u to restore.{phone}")
 
         self.writer.write(
             self.store, lambda db: sessions.delete_participant(db, person.id), deleted
