@@ -22,10 +22,11 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import inspect
 from sqlmodel import Session as DBSession
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 
 from .errors import RuleError, UserError
 from .models import Device, Meta, Participant, PersonalCode, PhoneMatch, utcnow
@@ -151,14 +152,15 @@ def head_counts(db: DBSession, session_id: str) -> HeadCounts:
 
 def roster_version(db: DBSession, session_id: str) -> tuple[object, ...]:
     """A cheap value that changes whenever who is in the room may have changed
-    (a phone joined, a match made or ended, a code given, a person edited):
-    one query, for screens that follow the room while phones join."""
-    parts = ["participant", "device"] + [t for t in ("phone_match", "personal_code")
-                                         if _has(db, t)]
-    sql = ", ".join(f"(SELECT count(*) || max(updated_at) FROM {t} WHERE session_id = ?)"
-                    for t in parts)
-    row = db.connection().exec_driver_sql(f"SELECT {sql}", (session_id,) * len(parts)).one()
-    return (*row, name_pick_allowed(db, session_id))
+    (a phone joined, a match made or ended, a code given, a person edited),
+    for screens that follow the room while phones join."""
+    models: list[Any] = [Participant, Device] + [
+        m for m in (PhoneMatch, PersonalCode) if _has(db, m.__tablename__)]
+    out: list[object] = []
+    for model in models:
+        out += db.exec(select(func.count(), func.max(model.updated_at)).where(
+            model.session_id == session_id)).one()
+    return (*out, name_pick_allowed(db, session_id))
 
 
 def people_by_group(db: DBSession, session_id: str) -> dict[str, int]:
