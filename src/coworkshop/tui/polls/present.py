@@ -69,7 +69,8 @@ class PresentScreen(Screen[None]):
         "as phones answer (or only how many answered while its results are hidden: r on the "
         "poll shows them). A closed question's results stay until the next one opens (F5 on a "
         "closed question presents its results); j shows the join code again. Make the "
-        "terminal's font larger (often ctrl and +) for the back of the room. Escape returns "
+        "terminal's font larger (often ctrl and +) for the back of the room. Page down and up "
+        "scroll results longer than the screen. Escape returns "
         "to where you were; live voting goes on."
     )
 
@@ -78,6 +79,10 @@ class PresentScreen(Screen[None]):
                 tooltip="Leave present mode; live voting goes on."),
         Binding("j", "show_join", "Join code", id="present.join",
                 tooltip="Show the join code and QR code (until the next question opens)."),
+        Binding("down,pagedown,space", "scroll_results(1)", "Scroll", id="present.down",
+                tooltip="Results longer than the screen: show the next ones."),
+        Binding("up,pageup", "scroll_results(-1)", "Scroll back", id="present.up",
+                tooltip="Results longer than the screen: back to the first ones."),
     ]
 
     def __init__(self, live: LiveVoting, poll_id: str = "") -> None:
@@ -107,7 +112,7 @@ class PresentScreen(Screen[None]):
             with Center():
                 yield Digits(id="present-count")
             yield Static(id="present-answered")
-            with VerticalScroll(id="present-results-box"):
+            with VerticalScroll(id="present-results-box", can_focus=False):
                 yield ResultsChart(id="present-results")
             yield Static(id="present-join-line")
 
@@ -273,6 +278,10 @@ class PresentScreen(Screen[None]):
         self.join_asked = True
         self.shown = Shown()
         self.show()
+
+    def action_scroll_results(self, direction: int) -> None:
+        box = self.query_one("#present-results-box", VerticalScroll)
+        box.scroll_to(y=box.scroll_y + direction * max(box.size.height - 2, 1), animate=False)
 
     def action_back(self) -> None:
         if self.app.screen is self:
