@@ -97,8 +97,9 @@ class SessionScreen(MapActions, ChecklistActions, SessionActions, Screen[None]):
                 tooltip="Start live voting (phones join with a code or QR code); "
                         "show the join screen."),
         Binding("f5,P", "present", "Present", id="session.present",
-                tooltip="Present mode for the projector, full screen: the join code and QR "
-                        "code, or the open question and its results."),
+                tooltip="Full screen for the projector: join code, or the open question.",
+                # the footer is full here (? must stay); the join screen's footer shows it
+                show=False),
         Binding("t", "save_template", "Save plan", id="session.template",
                 tooltip="Save this session's plan (agenda, prompts, questions) as a template.",
                 show=False),
