@@ -58,6 +58,9 @@ async def test_present_shows_the_code_and_the_qr_code_and_nothing_else(
     async with app.run_test(size=size, notifications=True) as pilot:
         await settle(pilot)
         live = await start_live_voting(pilot)
+        names = [name for name, _help, _run in app.palette_entries(app.screen)]
+        assert "present: full screen for the projector" in names
+        assert "f5 Present" in screen_text(app)  # in the join screen's footer
         # the start was announced in a toast; present mode must not show it
         await pilot.press("f5")
         await wait_for(pilot, lambda: isinstance(app.screen, PresentScreen), what="present")
@@ -164,3 +167,34 @@ async def test_toasts_on_the_join_screen_leave_the_qr_code_whole(
         drawn = str(qr.render()).splitlines()
         assert len(drawn) >= (33 if size[1] >= 40 else 15)
         assert qr_shown(app, qr) == drawn
+
+
+async def test_present_without_live_voting_says_how_to_start_it(
+    sessions_dir: Path, templates_dir: Path, session_file: Path
+) -> None:
+    app = make_app(sessions_dir, templates_dir, session_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        # found in the palette by the words people search
+        names = [name for name, _help, _run in app.palette_entries(screen)]
+        assert "present: full screen for the projector" in names
+        await pilot.press("P")
+        await settle(pilot)
+        assert isinstance(app.screen, PresentScreen)
+        text = screen_text(app)
+        assert "Live voting is off" in text and "l starts it" in text
+        assert "█" not in text and "Agenda" not in text  # no QR code, nothing else
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+
+
+def test_present_keys_have_an_id_a_tooltip_and_a_description() -> None:
+    from textual.binding import Binding
+
+    for owner in (PresentScreen, JoinScreen, SessionScreen):
+        for binding in owner.BINDINGS:
+            assert isinstance(binding, Binding)
+            assert binding.id and binding.tooltip and binding.description, (owner, binding)
