@@ -7,6 +7,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections import namedtuple
+from collections.abc import Iterator
 from typing import Any
 
 import psutil
@@ -16,6 +17,12 @@ from coworkshop.server import netinfo
 
 Addr = namedtuple("Addr", "family address netmask broadcast ptp")
 Stat = namedtuple("Stat", "isup duplex speed mtu flags")
+
+
+@pytest.fixture(autouse=True)
+def _forget_fake_ports() -> Iterator[None]:
+    yield
+    netinfo.macos_ports.cache_clear()  # the fake networksetup's answer
 
 
 def v4(ip: str) -> Addr:
@@ -44,6 +51,7 @@ def fake(monkeypatch: pytest.MonkeyPatch, platform: str,
         return Done()
 
     monkeypatch.setattr(netinfo.subprocess, "run", run)
+    netinfo.macos_ports.cache_clear()
 
 
 def labels() -> list[str]:

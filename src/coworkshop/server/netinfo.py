@@ -16,6 +16,7 @@ a link-local IPv6 address cannot be written in a URL a phone opens.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 import socket
@@ -120,9 +121,13 @@ def classify(interface: str, platform: str = sys.platform,
     return "other"
 
 
+@functools.cache
 def macos_ports() -> dict[str, str]:
     """macOS: each device's hardware port ("en0": "Wi-Fi"), from ``networksetup``;
-    empty if it cannot be read (the names alone are used then)."""
+    empty if it cannot be read (the names alone are used then).
+
+    Read once: the join screen asks for the addresses at every redraw of its
+    keys, and a port plugged in later is still named well by its name alone."""
     try:
         out = subprocess.run(["networksetup", "-listallhardwareports"], capture_output=True,
                              text=True, timeout=2, check=False).stdout
