@@ -31,7 +31,6 @@ from coworkshop.tui.polls.live import (
     LiveVoting,
     LiveVotingStarted,
     LiveVotingStopped,
-    ParticipantJoined,
     QuestionPosted,
     QuestionUpvoted,
 )
@@ -98,6 +97,7 @@ class PresentScreen(Screen[None]):
         self._loading = False
         self._again = False
         self._colors: dict[str, str] | None = None
+        self._qr_key: tuple[str, int, int] | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="present-join"):
@@ -213,8 +213,10 @@ class PresentScreen(Screen[None]):
             url.update(Text("Escape, then l starts it: phones join with a code.", style="dim"))
             return
         self.query_one("#present-title", Static).update("Join the vote")
-        width = max(self.size.width - SIDE, 20)
-        qr.update("\n".join(qr_lines(live.join_url(), width, self.size.height)))
+        key = (live.join_url(), max(self.size.width - SIDE, 20), self.size.height)
+        if key != self._qr_key:  # drawn again only when the link or the terminal changes
+            self._qr_key = key
+            qr.update("\n".join(qr_lines(*key)))
         url.update(Text(live.base_url(), style="bold"))
         code.update(f"{live.code[:3]} {live.code[3:]}")
 
@@ -259,9 +261,6 @@ class PresentScreen(Screen[None]):
 
     def on_question_upvoted(self, _message: QuestionUpvoted) -> None:
         self._soon()
-
-    def on_participant_joined(self, _message: ParticipantJoined) -> None:
-        pass  # the join screen counts phones; the room sees only the code here
 
     def on_join_code_changed(self, _message: JoinCodeChanged) -> None:
         self.show()
