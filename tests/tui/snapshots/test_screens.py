@@ -169,7 +169,7 @@ class FakeServer:
     def addresses(self) -> list[Any]:
         from coworkshop.server.netinfo import Address
 
-        return [Address("192.168.1.20", "wlan0", "lan")]
+        return [Address("192.168.1.20", "wlan0", "wifi")]
 
     def base_url(self, ip: str | None = None) -> str:
         return "http://192.168.1.20:8765"
