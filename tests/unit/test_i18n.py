@@ -78,8 +78,10 @@ def test_the_compiled_catalogue_says_what_its_po_file_says(lang: str) -> None:
 def test_the_page_script_and_the_server_agree_on_every_message() -> None:
     script = (SERVER / "static" / "app.js").read_text(encoding="utf-8")
     page = (SERVER / "templates" / "page.html").read_text(encoding="utf-8")
+    server = (SERVER / "app.py").read_text(encoding="utf-8")
     calls = re.findall(r"\bt\(\"([a-z_]+)\"(?:,\s*\{([^}]*)\})?\)", script)
-    used = {key for key, _ in calls} | set(re.findall(r"texts\.([a-z_]+)", page))
+    used = ({key for key, _ in calls} | set(re.findall(r"texts\.([a-z_]+)", page))
+            | set(re.findall(r"_text\(request, \"([a-z_]+)\"\)", server)))
     assert used == set(page_i18n.PAGE), "the script, the page and server/i18n.py differ"
     for key, params in calls:
         given = set(re.findall(r"([a-z_]+)\s*:", params))

@@ -57,6 +57,21 @@ PAGE: dict[str, str] = {
     "next": N_("Next"),
     "language": N_("Language"),
     "needs_js": N_("This page needs JavaScript."),
+    "personal_code": N_("Personal code (optional)"),
+    "personal_code_hint": N_("If the facilitator gave you one: your phone is then linked to "
+                             "your name on their list, and your group is the one they "
+                             "registered"),
+    "pick_name": N_("Or pick your name (optional)"),
+    "pick_none": N_("My name is not here"),
+    "personal_code_unknown": N_("Unknown personal code: check the code the facilitator gave "
+                                "you, or leave it empty"),
+    "personal_code_bad": N_("The personal code must be text"),
+    "personal_code_or_name": N_("Give your personal code or pick your name, not both"),
+    "name_unknown": N_("That name is not on the list any more: pick another or leave it"),
+    "name_pick_off": N_("Picking a name is not allowed: ask the facilitator for your personal "
+                        "code"),
+    "already_matched": N_("Someone already joined with this name or code: ask the facilitator"),
+    "joined_named": N_("Joined as {name}"),
 }
 
 
