@@ -13,15 +13,13 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from coworkshop.core import canvas
+from coworkshop.core.canvas import Pathways
 from coworkshop.core.models import Card
 from coworkshop.tui.canvas.board import Board
 from coworkshop.tui.canvas.card_edit import CardFormSpec
-from coworkshop.tui.canvas.card_view import CardView
-from coworkshop.tui.canvas.pathway import PathwayScreen
-from coworkshop.tui.common.pick import PickScreen
+from coworkshop.tui.canvas.card_view import CardView, display_text, short_words
 
 NO_LINK = "-no-link-"
-PREFIX = {"change": "C", "how": "H", "what": "W"}
 
 
 def crosspoint_of(plan: dict[str, Any], key: str) -> dict[str, Any] | None:
@@ -90,13 +88,6 @@ class CanvasBoard(Board):
 
     # ------------------------------------------------------------ cards
 
-    def make_labels(self) -> dict[str, str]:
-        labels: dict[str, str] = {}
-        for column in canvas.COLUMNS:
-            for i, card in enumerate(self.column_cards(column), 1):
-                labels[card.id] = f"{PREFIX[column]}{i}"
-        return labels
-
     def current_column(self) -> str:
         return canvas.COLUMNS[self.col_index]
 
@@ -141,7 +132,7 @@ class CanvasBoard(Board):
                 views[column].append(
                     CardView(
                         card,
-                        self.labels[card.id],
+                        self.label(card),
                         link_label=link,
                         unlinked=unlinked,
                         broken=broken,
@@ -193,7 +184,8 @@ class CanvasBoard(Board):
     def parent_options(self, column: str) -> list[tuple[str, str]]:
         parent = canvas.PARENT[column]
         return [
-            (f"{self.labels[c.id]} · {c.text[:60]}", c.id) for c in self.column_cards(parent)
+            (f"{self.label(c)} · {short_words(c.text, 50)}", c.id)
+            for c in self.column_cards(parent)
         ]
 
     def form_extras(self, spec: CardFormSpec, column: str, card: Card | None) -> None:
@@ -210,6 +202,20 @@ class CanvasBoard(Board):
             if parents:
                 spec.link_id = parents[min(self.rows[parent], len(parents) - 1)].id
 
+    def link_choices(self, card: Card) -> list[tuple[str, Text | str]] | None:
+        if card.column not in canvas.PARENT:
+            return None
+        options: list[tuple[str, Text | str]] = [
+            (c.id, Text.assemble((self.label(c), "bold"), "  ", display_text(c.text)))
+            for c in self.column_cards(canvas.PARENT[card.column])
+        ]
+        options.append((NO_LINK, Text.assemble(("not linked", "italic"))))
+        return options
+
+    def pathways(self) -> Pathways:
+        with self.store.db() as db:
+            return canvas.pathways(db, self.activity.id)
+
     def action_link(self) -> None:
         card = self._need_card()
         if card is None:
@@ -221,35 +227,7 @@ class CanvasBoard(Board):
                 severity="warning",
             )
             return
-        parent = canvas.PARENT[card.column]
-        options: list[tuple[str, Text | str]] = [
-            (c.id, Text.assemble((self.labels[c.id], "bold"), "  ", c.text))
-            for c in self.column_cards(parent)
-        ]
-        options.append((NO_LINK, Text.assemble(("not linked", "italic"))))
-
-        async def chosen(target: str | None) -> None:
-            if target is None:
-                return
-            link = None if target == NO_LINK else target
-
-            async def linked(_: Card) -> None:
-                await self.reload(focus_card=card.id)
-                self.post_message(self.CardLinked(card))
-
-            self.write(lambda db: canvas.link_card(db, card.id, link), linked)
-
-        self.app.push_screen(
-            PickScreen(
-                f"Link {self.labels[card.id]} to the {canvas.COLUMN_TITLES[parent]} it serves",
-                options,
-                note=card.text,
-                highlight=card.link_id,
-            ),
-            chosen,
-        )
+        self.post_message(self.LinkRequested(self, card, card.column))
 
     def action_pathway(self) -> None:
-        with self.store.db() as db:
-            found = canvas.pathways(db, self.activity.id)
-        self.app.push_screen(PathwayScreen(self.activity.title, found, self.labels))
+        self.post_message(self.PathwayRequested(self, self.current_card(), self.current_column()))

@@ -2,13 +2,53 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
 if TYPE_CHECKING:
     from coworkshop.core.models import Card
+
+# Code points that join or restyle an emoji: the zero-width joiner, variation
+# selectors, skin tones, tag characters and the keycap mark. Terminals do not
+# agree on how wide the sequences they make are (tmux 3.3 draws 👩🏽‍🌾 four
+# cells wide, Rich counts two, a modern terminal draws one glyph of two), so a
+# card border drawn after one lands in the wrong place. Without them every
+# emoji is a plain wide character, two cells everywhere: 👩🏽‍🌾 shows as 👩🌾.
+_EMOJI_GLUE = re.compile("[\u200d\ufe0e\ufe0f\u20e3\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f]")
+
+
+def display_text(text: str) -> str:
+    """``text`` as the board draws it: emoji sequences taken apart (see
+    ``_EMOJI_GLUE``). What the person typed is stored untouched."""
+    return _EMOJI_GLUE.sub("", text)
+
+
+def short_words(text: str, width: int = 60) -> str:
+    """One line of at most ``width`` terminal cells, cut between words.
+
+    Counts cells, not characters (CJK and emoji take two), and ends with "…"
+    when something was left out. A single word wider than ``width`` is the
+    only thing ever cut inside a word.
+    """
+    line = " ".join(display_text(text).split())
+    if cell_len(line) <= width:
+        return line
+    out = ""
+    for word in line.split(" "):
+        candidate = f"{out} {word}" if out else word
+        if cell_len(candidate) > width - 1:
+            break
+        out = candidate
+    if not out:  # one long word: cut it at the cell that still fits
+        for ch in line:
+            if cell_len(out + ch) > width - 1:
+                break
+            out += ch
+    return out.rstrip(" ,;:.-") + "…"
 
 
 class CardView(Static):
@@ -63,10 +103,10 @@ class CardView(Static):
         super().__init__(classes="-compact" if compact else "")
         self.card_id = card.id
         self.label = label
-        body = Text(card.text)
+        body = Text(display_text(card.text))
         if card.stakeholders:
             body.append("\nwith: ", style="dim")
-            body.append(card.stakeholders, style="italic")
+            body.append(display_text(card.stakeholders), style="italic")
         tags = []
         if link_label:
             tags.append(f"→ {link_label}")

@@ -10,7 +10,6 @@ from textual.containers import Grid, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.widgets import Static
 
-from coworkshop.core import canvas
 from coworkshop.core.models import Card
 from coworkshop.tui.canvas.board import Board
 from coworkshop.tui.canvas.card_edit import CardFormSpec
@@ -78,15 +77,6 @@ class GridBoard(Board):
 
     # ------------------------------------------------------------ cards
 
-    def make_labels(self) -> dict[str, str]:
-        labels: dict[str, str] = {}
-        n = 0
-        for key in canvas.grid_cells(self.activity):
-            for card in self.column_cards(key):
-                n += 1
-                labels[card.id] = f"O{n}"
-        return labels
-
     def current_column(self) -> str:
         return self.cell_key(self.level, self.timeframe)
 
@@ -117,7 +107,7 @@ class GridBoard(Board):
                     views.append(
                         CardView(
                             card,
-                            self.labels[card.id],
+                            self.label(card),
                             comments=len(received),
                             open_comments=sum(1 for c in received if not c.resolved),
                             compact=True,

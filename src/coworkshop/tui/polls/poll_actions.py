@@ -81,7 +81,7 @@ class PollActions(_Base):
         for other in others:
             self.post_message(PollClosed(other.id))
         how = ("phones can answer now" if self.live.running
-               else "live voting is off: l starts it, e enters counts")
+               else "live voting is off: w starts it, e enters counts")
         note = f"Open: {poll.question.text} — {how}"
         if others:
             note += f" (closed {len(others)} other question{'s' if len(others) > 1 else ''})"

@@ -23,6 +23,8 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from coworkshop.core.errors import UserError
+from coworkshop.tui.canvas.actions import CanvasActions
+from coworkshop.tui.canvas.messages import CanvasChanged
 from coworkshop.tui.colors import breakout_color
 from coworkshop.tui.common.footer import KeysFooter
 from coworkshop.tui.polls.live import LiveVoting, PollActivityAdded, PollChanged
@@ -60,7 +62,7 @@ def _load(path: Path, session_id: str | None) -> tuple[Store, Session, list[Acti
     return store, session, acts
 
 
-class SessionScreen(MapActions, ChecklistActions, SessionActions, Screen[None]):
+class SessionScreen(CanvasActions, MapActions, ChecklistActions, SessionActions, Screen[None]):
     """One workshop: agenda on the left, the highlighted activity on the right."""
 
     #: Parsed when the first session opens: the home screen shows sooner.
@@ -73,7 +75,7 @@ class SessionScreen(MapActions, ChecklistActions, SessionActions, Screen[None]):
         "p opens the participants, t saves this session's plan as a new template, z hides the "
         "agenda to give the canvas the whole screen. ctrl+r writes the session's consensus "
         "report (HTML) next to its file; the palette offers Markdown, JSON and CSV too. "
-        "l starts live voting (phones join with a code or QR code) and shows the join screen; "
+        "w starts live voting (phones join with a code or QR code) and shows the join screen; "
         "it runs until you leave the session. "
         "In a stakeholder map or a checklist, ? lists its own keys and rules. "
         "Escape on the agenda goes back home."
@@ -91,7 +93,7 @@ class SessionScreen(MapActions, ChecklistActions, SessionActions, Screen[None]):
                 tooltip="Give the highlighted canvas to a breakout group.", show=False),
         Binding("p", "participants", "People", id="session.participants",
                 tooltip="Participants by stakeholder group."),
-        Binding("l", "live_voting", "Live", id="session.live",
+        Binding("w", "live_voting", "Live", id="session.live",
                 tooltip="Start live voting (phones join with a code or QR code); "
                         "show the join screen."),
         Binding("t", "save_template", "Save plan", id="session.template",
@@ -217,7 +219,7 @@ class SessionScreen(MapActions, ChecklistActions, SessionActions, Screen[None]):
             if self.live.codes_locked():
                 # someone is guessing the code: joining is paused until a new one
                 live = Text.assemble(
-                    ("⚠ CODE GUESSING: joining paused, press l then n for a new code  ",
+                    ("⚠ CODE GUESSING: joining paused, press w then n for a new code  ",
                      "bold black on yellow"), live)
             text = live + text
         set_text(self.query_one("#session-title", Static), text)
@@ -347,33 +349,10 @@ class SessionScreen(MapActions, ChecklistActions, SessionActions, Screen[None]):
         for view in self.query("#board, #activity-info"):
             view.focus()
 
-    def on_board_card_added(self) -> None:
-        self.mark_saved()
-
-    def on_board_card_edited(self) -> None:
-        self.mark_saved()
-
-    def on_board_card_revised(self) -> None:
-        self.mark_saved()
-
-    def on_board_card_deleted(self) -> None:
-        self.mark_saved()
-
-    def on_board_card_restored(self) -> None:
-        self.mark_saved()
-
-    def on_board_card_moved(self) -> None:
-        self.mark_saved()
-
-    def on_board_card_linked(self) -> None:
-        self.mark_saved()
-
-    def on_board_comment_added(self) -> None:
-        self.mark_saved()
-
+    @on(CanvasChanged)
     @on(MapChanged)
     @on(ChecklistChanged)
-    def _map_or_checklist_saved(self) -> None:
+    def _activity_saved(self) -> None:
         self.mark_saved()
 
     @on(PollChanged)
