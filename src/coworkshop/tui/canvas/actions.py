@@ -153,6 +153,7 @@ class CanvasActions:
     def on_board_revise_requested(self, message: Board.ReviseRequested) -> None:
         from coworkshop.core import canvas
         from coworkshop.tui.canvas.card_edit import CardFormScreen, CardFormSpec
+        from coworkshop.tui.canvas.card_view import display_text
 
         board, card = message.board, message.card
         if card is None:
@@ -162,7 +163,7 @@ class CanvasActions:
         feedback = [
             Text.assemble(
                 (f"{c.from_group or 'another group'}: ", "bold"),
-                c.text,
+                display_text(c.text),
                 (" (taken into account)" if c.resolved else "", "dim"),
             )
             for c in received

@@ -60,6 +60,9 @@ class Board(Widget, can_focus=True):
                 id="canvas.move-up", tooltip="Move the card up in its column.", show=False),
         Binding("right_square_bracket,shift+down", "move_card(1)", "Move down",
                 id="canvas.move-down", tooltip="Move the card down in its column.", show=False),
+        Binding("i", "toggle_banner", "Read all", id="canvas.banner", show=False,
+                tooltip="The cross-point (or the grid cell's prompt) in full, or one line "
+                        "each."),
         Binding("up", "cursor(0, -1)", "Up", id="canvas.up", show=False,
                 tooltip="Previous card."),
         Binding("down", "cursor(0, 1)", "Down", id="canvas.down", show=False,
@@ -187,6 +190,18 @@ class Board(Widget, can_focus=True):
 
     def form_extras(self, spec: CardFormSpec, column: str, card: Card | None) -> None:
         """Add the fields of this board's shape to the card form."""
+
+    # ------------------------------------------------------------ the banner
+    # On a short terminal the banner's lines are cut to one each; i shows
+    # them whole (wrapped), and the board's border says so.
+
+    def show_banner_hint(self) -> None:
+        full = self.query_one("#banner").has_class("-full")
+        self.border_subtitle = "i: one line each" if full else "i: read it all"
+
+    def action_toggle_banner(self) -> None:
+        self.query_one("#banner").toggle_class("-full")
+        self.show_banner_hint()
 
     # ------------------------------------------------------------ what the screen asks
 

@@ -35,8 +35,10 @@ class CanvasBoard(Board):
     HOW_TO = (
         "Work backwards from the cross-point: CHANGE (who must do what differently, at most "
         "two), HOW (what we do to bring it about; each HOW links to its CHANGE) and WHAT "
-        "(the tangible result; each WHAT links to its HOW). l re-links the highlighted card, "
-        "v shows the pathway change → how → what and flags what is not linked yet. "
+        "(the tangible result; each WHAT links to its HOW). A new HOW or WHAT asks which card "
+        "it links to (the highlighted one unless you choose another); l re-links the "
+        "highlighted card, v shows the pathway change → how → what and flags what is not "
+        "linked yet. i shows the cross-point's vision and need in full (or one line each). "
     ) + Board.HOW_TO
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -81,6 +83,7 @@ class CanvasBoard(Board):
                     yield VerticalScroll(classes="cards", id=f"cards-{column}", can_focus=False)
 
     async def on_mount(self) -> None:
+        self.show_banner_hint()
         try:
             await self.render_cards()
         except NoMatches:
@@ -196,11 +199,20 @@ class CanvasBoard(Board):
         if card is not None:
             spec.link_id = card.link_id if self.by_id(card.link_id) else None
         else:
-            # default: the card highlighted in the column this one serves
+            # default: the card highlighted in the column this one serves, said
+            # in the form so that nothing is linked without the room seeing it
             parent = canvas.PARENT[column]
+            title = canvas.COLUMN_TITLES[parent]
             parents = self.column_cards(parent)
             if parents:
-                spec.link_id = parents[min(self.rows[parent], len(parents) - 1)].id
+                chosen = parents[min(self.rows[parent], len(parents) - 1)]
+                spec.link_id = chosen.id
+                spec.prompt += (f"\nIt serves the {title} chosen under the text: "
+                                f"{self.label(chosen)}, the highlighted one, unless you pick "
+                                f"another (or none).")
+            else:
+                spec.prompt += (f"\nThere is no {title} card yet: this card stays unlinked "
+                                f"until you link it (l).")
 
     def link_choices(self, card: Card) -> list[tuple[str, Text | str]] | None:
         if card.column not in canvas.PARENT:

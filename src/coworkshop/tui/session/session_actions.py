@@ -242,7 +242,7 @@ class SessionActions(_Base):
 
         self.app.push_screen(NewQuestionScreen(self.store, self.session), done)
 
-    def _board_action(self, name: str) -> Callable[[], object]:
+    def _board_action(self, name: str, *args: object) -> Callable[[], object]:
         def run() -> object:
             board = self.board()
             if board is None:
@@ -253,7 +253,7 @@ class SessionActions(_Base):
                 self.notify("This canvas has no such view.", severity="warning")
                 return None
             board.focus()
-            return method()
+            return method(*args)
 
         return run
 
@@ -283,7 +283,7 @@ class SessionActions(_Base):
             ("activity: start", "Start the highlighted activity", self.action_start_activity),
             ("activity: finish", "Mark the highlighted activity as done",
              self.action_finish_activity),
-            ("activity: assign breakout group", "Give the canvas to a breakout group",
+            ("activity: assign breakout group", "Give the canvas to a breakout group (g)",
              self.action_assign_group),
             ("canvas: add card", "Add a card in the current column",
              self._board_action("add_card")),
@@ -292,12 +292,22 @@ class SessionActions(_Base):
              self._board_action("delete_card")),
             ("canvas: restore card", "Bring back a deleted card",
              self._board_action("restore_card")),
-            ("canvas: comment", "Record another group's feedback", self._board_action("comment")),
-            ("canvas: revise after feedback", "The owning group revises the card",
+            ("canvas: link card", "Link the highlighted HOW to its CHANGE, WHAT to its HOW (l)",
+             self._board_action("link")),
+            ("canvas: move card up", "Move the highlighted card up in its column ([)",
+             self._board_action("move_card", -1)),
+            ("canvas: move card down", "Move the highlighted card down in its column (])",
+             self._board_action("move_card", 1)),
+            ("canvas: comment from another group", "Record another group's feedback (c)",
+             self._board_action("comment")),
+            ("canvas: revise after feedback", "The owning group revises the card (r)",
              self._board_action("revise")),
-            ("canvas: card history", "Every version of the card", self._board_action("history")),
-            ("canvas: pathway view", "Change -> how -> what, unlinked cards flagged",
+            ("canvas: card history", "Every version of the card and its comments (h)",
+             self._board_action("history")),
+            ("canvas: pathway view", "Change -> how -> what, unlinked cards flagged (v)",
              self._board_action("pathway")),
+            ("canvas: read the cross-point in full", "Vision and need (or the grid cell's "
+             "question) wrapped, not cut (i)", self._board_action("toggle_banner")),
             ("participants: open", "Participants by stakeholder group", self.action_participants),
             ("participants: add", "Register a participant", self.action_add_participant),
             ("template: save plan", "Save this session's plan as a new template",
@@ -305,7 +315,7 @@ class SessionActions(_Base):
             *self._poll_entries(),
             *self._view_entries(),
             *self._export_entries(),
-            ("view: zoom activity", "Hide or show the agenda", self.action_zoom),
+            ("view: zoom activity", "Hide or show the agenda (z)", self.action_zoom),
             ("session: back to home", "Close this session (everything is saved)",
              self.action_home),
         ]
