@@ -262,3 +262,20 @@ async def test_l_links_on_the_canvas_and_w_starts_live_voting(
         assert app.screen is screen and not screen.live.running
         assert "w Live" in screen_text(app).splitlines()[-1]
         assert board is screen.board()
+
+
+async def test_the_palette_finds_the_canvas_actions_by_their_words(
+    sessions_dir, templates_dir, session_file
+):
+    add_cards(session_file, TOC, ("change", "Firms hire on them", None),
+              ("change", "Ministry keeps a register", None))
+    app = make_app(sessions_dir, templates_dir, session_file)
+    async with app.run_test(size=SIZE) as pilot:
+        board = await open_activity(pilot, TOC)
+        entries = {name: run for name, _help, run in app.palette_entries(app.screen)}
+        for word in ("link", "move", "history", "zoom", "group", "comment", "cross-point"):
+            assert any(word in name for name in entries), word
+        entries["canvas: move card down"]()
+        await settle(pilot)
+        assert column(app, board, "change").startswith(
+            "CHANGE 2/2 C2 Ministry keeps a register C1 Firms hire on them"), "C1 moved, kept C1"
