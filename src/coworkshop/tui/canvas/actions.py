@@ -62,26 +62,28 @@ class CanvasActions:
         from coworkshop.tui.canvas.card_edit import CardFormScreen, CardFormSpec
 
         board, column = message.board, message.column
+        with board.store.db() as db:
+            # a form that cannot be saved says so when it opens, not after typing
+            blocked = canvas.add_refusal(db, board.activity.id, column)
         spec = CardFormSpec(
             title=f"Add a {board.column_title(column)} card",
             text_label="Card text",
             placeholder="one idea per card",
             ok="Add",
+            blocked=blocked[:1].upper() + blocked[1:] + "." if blocked else "",
         )
         board.form_extras(spec, column, None)
-        added: Card | None = None
 
-        async def submit(form: CardForm) -> None:
-            nonlocal added
-            added = await self._canvas_app().commit(
+        async def submit(form: CardForm) -> Card:
+            return await self._canvas_app().commit(
                 board.store,
                 lambda db: canvas.add_card(db, board.activity.id, column, form.text,
                                            link_id=form.link_id,
                                            stakeholders=form.stakeholders or ""),
             )
 
-        async def done(result: object | None) -> None:
-            if result is not None and added is not None:
+        async def done(added: Card | None) -> None:
+            if added is not None:
                 await self._canvas_saved(board, "added", added.id)
 
         self._canvas_screen().app.push_screen(CardFormScreen(spec, submit), done)
@@ -106,10 +108,11 @@ class CanvasActions:
             if spec.links is not None and form.link_id != card.link_id:
                 canvas.link_card(db, card.id, form.link_id)
 
-        async def submit(form: CardForm) -> None:
+        async def submit(form: CardForm) -> CardForm:
             await self._canvas_app().commit(board.store, lambda db: change(db, form))
+            return form
 
-        async def done(result: object | None) -> None:
+        async def done(result: CardForm | None) -> None:
             if result is not None:
                 await self._canvas_saved(board, "edited", card.id)
 
@@ -135,17 +138,15 @@ class CanvasActions:
             groups=groups,
             ok="Add comment",
         )
-        added: Comment | None = None
 
-        async def submit(form: CardForm) -> None:
-            nonlocal added
-            added = await self._canvas_app().commit(
+        async def submit(form: CardForm) -> Comment:
+            return await self._canvas_app().commit(
                 board.store,
                 lambda db: canvas.add_comment(db, card.id, form.text, form.group or ""),
             )
 
-        async def done(result: object | None) -> None:
-            if result is not None and added is not None:
+        async def done(added: Comment | None) -> None:
+            if added is not None:
                 await self._canvas_saved(board, "commented", card.id)
 
         self._canvas_screen().app.push_screen(CardFormScreen(spec, submit), done)
@@ -187,10 +188,11 @@ class CanvasActions:
                 for comment in open_ones:
                     canvas.set_comment_resolved(db, comment.id, True)
 
-        async def submit(form: CardForm) -> None:
+        async def submit(form: CardForm) -> CardForm:
             await self._canvas_app().commit(board.store, lambda db: change(db, form))
+            return form
 
-        async def done(result: object | None) -> None:
+        async def done(result: CardForm | None) -> None:
             if result is not None:
                 await self._canvas_saved(board, "revised", card.id)
 
