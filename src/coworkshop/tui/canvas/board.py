@@ -21,7 +21,6 @@ from coworkshop.core import canvas
 from coworkshop.core.models import Activity, Card, Comment, Session
 from coworkshop.core.store import Store
 from coworkshop.tui.canvas.card_edit import CardFormSpec
-from coworkshop.tui.canvas.card_view import short_words
 
 if TYPE_CHECKING:
     from coworkshop.core.canvas import Pathways
@@ -211,14 +210,6 @@ class Board(Widget, can_focus=True):
     def group_for(self, card: Card | None) -> str:
         """The breakout group a card belongs to (else the canvas's)."""
         return (card.group_name if card else "") or self.activity.group_name
-
-    def card_line(self, card: Card) -> Text:
-        return Text.assemble(
-            (self.label(card), "bold"),
-            (f" {self.column_title(card.column)}", "dim"),
-            "  ",
-            short_words(card.text, 70),
-        )
 
     def link_choices(self, card: Card) -> list[tuple[str, Text | str]] | None:
         """The cards ``card`` may link to, for a picker (None: it links to none)."""
