@@ -16,6 +16,8 @@ from textual.screen import Screen
 from textual.worker import Worker
 
 from coworkshop.tui import writes
+from coworkshop.tui.common.confirm import ConfirmScreen
+from coworkshop.tui.common.form import TypedForm
 from coworkshop.tui.common.help import HelpScreen
 from coworkshop.tui.home.home import HomeScreen
 
@@ -45,22 +47,24 @@ class CoworkshopApp(App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (120, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "q",
-            "quit",
-            "Quit",
-            id="app.quit",
-            tooltip="Quit coworkshop. Everything is saved already; reopen the file to go on.",
-            # Priority so that q works in dialogs too; fields that take text
-            # still receive the letter (Textual skips it while they are focused).
-            priority=True,
-        ),
+        # Help first: the footer drops keys from the right when it is short of room.
         Binding(
             "question_mark",
             "help",
             "Help",
             id="app.help",
             tooltip="Show the keys of this screen and how to use it.",
+        ),
+        Binding(
+            "q",
+            "quit('q')",
+            "Quit",
+            id="app.quit",
+            tooltip="Quit coworkshop. Everything is saved already; reopen the file to go on.",
+            # Priority so that q works in lists and dialogs too; fields that take
+            # text receive the letter (Textual skips it while they are focused),
+            # and in a form q does nothing (check_action).
+            priority=True,
         ),
     ]
 
@@ -79,7 +83,7 @@ class CoworkshopApp(App[None]):
         self._writing: asyncio.Lock | None = None
 
     def get_default_screen(self) -> Screen[Any]:
-        return HomeScreen()
+        return HomeScreen(self.sessions_dir, self.templates_dir)
 
     def on_mount(self) -> None:
         if self.session_file is not None:
@@ -109,7 +113,8 @@ class CoworkshopApp(App[None]):
         # Imported here: the session screen needs SQLModel, the home screen does not.
         from coworkshop.tui.session.session import SessionScreen
 
-        self.push_screen(SessionScreen(path, session_id))
+        self.push_screen(SessionScreen(path, session_id, sessions_dir=self.sessions_dir,
+                                       templates_dir=self.templates_dir))
 
     def choose_session(self, path: Path, info: FileInfo) -> None:
         """Ask which of the file's sessions to open."""
@@ -171,6 +176,34 @@ class CoworkshopApp(App[None]):
                     await done
 
         return self.run_worker(run(), group="write", description="save a change")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "quit" and parameters == ("q",) and isinstance(
+            self.screen, TypedForm | ConfirmScreen
+        ):
+            return False  # a q in a form is never a quit (ctrl+q still is, and asks)
+        return True
+
+    async def action_quit(self, key: str = "") -> None:
+        """Quit; ask first when quitting would drop something (:meth:`quit_warnings`)."""
+        warnings = self.quit_warnings()
+        if not warnings:
+            self.exit()
+            return
+
+        def answered(quit_now: bool | None) -> None:
+            if quit_now:
+                self.exit()
+
+        self.push_screen(ConfirmScreen("Quit coworkshop?", "Quit", "Stay",
+                                       note="\n".join(warnings)), answered)
+
+    def quit_warnings(self) -> list[str]:
+        """What quitting now would drop or stop, one line each; none: quit at once."""
+        warnings: list[str] = []
+        if any(isinstance(s, TypedForm) and s.holds_text() for s in self.screen_stack):
+            warnings.append("A form holds text you typed; it is not saved yet.")
+        return warnings
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

@@ -41,6 +41,7 @@ class SessionActions(_Base):
     path: Path
     store: Store | None
     session: Session | None
+    templates_dir: Path
     live: LiveVoting | None
 
     if TYPE_CHECKING:
@@ -97,16 +98,16 @@ class SessionActions(_Base):
         with store.db() as db:
             groups = sessions.breakout_groups(db, self.session.id)
 
-        async def submit(values: dict[str, str]) -> None:
+        async def submit(values: dict[str, str]) -> str:
             await self.writer.commit(
                 store, lambda db: sessions.set_activity_group(db, act.id, values["group"])
             )
+            return values["group"].strip()
 
-        def done(values: dict[str, str] | None) -> None:
-            if values is not None:
+        def done(name: str | None) -> None:
+            if name is not None:
                 self.reload_activities()
                 self.mark_saved()
-                name = values["group"].strip()
                 self.notify(f"{act.title}: {name}" if name else f"{act.title}: no group")
 
         note = "Groups in use: " + ", ".join(groups) if groups else "e.g. Group A"
@@ -143,17 +144,17 @@ class SessionActions(_Base):
         if self.store is None or self.session is None:
             return
         store, session = self.store, self.session
-        folder = Path(cast("CoworkshopApp", self.app).templates_dir)
+        folder = Path(self.templates_dir)
 
-        def submit(values: dict[str, str]) -> None:
+        async def submit(values: dict[str, str]) -> Path:
             path = folder / f"{templates.template_name(values['name'])}.toml"
             with store.db() as db:
                 save_plan(db, session.id, path, title=values["title"].strip())
+            return path
 
-        def done(values: dict[str, str] | None) -> None:
-            if values is not None:
-                path = folder / f"{templates.template_name(values['name'])}.toml"
-                self.notify(f"Saved the plan as template {path.stem} ({path})")
+        def done(saved: Path | None) -> None:
+            if saved is not None:
+                self.notify(f"Saved the plan as template {saved.stem} ({saved})")
 
         self.app.push_screen(
             PromptScreen(
