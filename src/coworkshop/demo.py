@@ -107,9 +107,11 @@ def build_demo(path: Path, templates_dir: Path) -> Store:
     )
     store, session = sessions.create_session_file(path, tpath, details)
     try:
+        # the polls first, as the day ran: opening a question runs its
+        # activity, which would finish the canvas _fill leaves running
+        _vote(store, session)
         with store.unit() as db:
             _fill(db, session)
-        _vote(store, session)
     except Exception:
         store.close()
         raise
