@@ -80,6 +80,7 @@ class JoinScreen(Screen[None]):
         super().__init__()
         self.live = live
         self.joined = 0
+        self.matched = 0  # phones matched with a registered participant
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="join-body"):
@@ -131,13 +132,19 @@ class JoinScreen(Screen[None]):
         self.show_count()
 
     def count_joined(self) -> None:
-        from coworkshop.core import polls as voting
+        from coworkshop.core import matching
 
-        self.joined = voting.joined_count(self.live.store, self.live.session_id)
+        # the participants screen's counts: phones, and those matched with a
+        # registered person (one person, not two)
+        with self.live.store.db() as db:
+            counts = matching.head_counts(db, self.live.session_id)
+        self.joined, self.matched = counts.by_phone, counts.both
 
     def show_count(self) -> None:
-        text = Text.assemble((f"{self.joined}", "bold"), " joined · ",
-                             (f"{self.live.connected()}", "bold"), " connected now")
+        text = Text.assemble((f"{self.joined}", "bold"), " joined · ")
+        if self.matched:
+            text.append_text(Text.assemble((f"{self.matched}", "bold"), " matched · "))
+        text.append_text(Text.assemble((f"{self.live.connected()}", "bold"), " connected now"))
         self.query_one("#join-count", Static).update(text)
 
     def on_participant_joined(self, _message: ParticipantJoined) -> None:
