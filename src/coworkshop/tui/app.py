@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import logging
+import signal
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 
     from ..core.probe import FileInfo
     from ..core.store import Store
+    from .polls.live import LiveVoting
 
 log = logging.getLogger("coworkshop")
 T = TypeVar("T")
@@ -77,13 +80,55 @@ class CoworkshopApp(App[None]):
         self.session_file = Path(session_file) if session_file else None
         self.session_id = session_id
         self._writing: asyncio.Lock | None = None
+        #: Live voting belongs to the app, one per (file, session): it survives
+        #: the session screen and runs until stopped or the app quits.
+        self.live: dict[tuple[str, str], LiveVoting] = {}
 
     def get_default_screen(self) -> Screen[Any]:
         return HomeScreen()
 
     def on_mount(self) -> None:
+        # SIGTERM or a closed terminal ends the app as q does: live voting
+        # stops cleanly and the session file is folded back.
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                asyncio.get_running_loop().add_signal_handler(sig, self.exit)
         if self.session_file is not None:
             self.open_session(self.session_file, self.session_id)
+
+    async def on_unmount(self) -> None:
+        for live in self.live.values():
+            await live.stop()
+
+    def live_voting(self, store: Store, session_id: str) -> LiveVoting:
+        """The session's live voting (running or not), kept across screens; a
+        reopened session screen hands over its store for the facilitator's writes."""
+        from coworkshop.tui.polls.live import LiveVoting
+
+        key = (str(Path(store.path).resolve()), session_id)
+        live = self.live.get(key)
+        if live is None:
+            live = self.live[key] = LiveVoting(store, session_id, commit=self.commit)
+        else:
+            live.store = store
+        return live
+
+    def live_now(self) -> str:
+        """"code 123 456" for the live voting running now ("" if none)."""
+        codes = [live.code for live in self.live.values() if live.running]
+        return ", ".join(f"code {c[:3]} {c[3:]}" for c in codes)
+
+    async def action_quit(self) -> None:
+        """Quit; while live voting runs, ask first (q again, or y, quits)."""
+        from coworkshop.tui.polls.quit_live import QuitWhileLive
+
+        live = self.live_now()
+        if not live or isinstance(self.screen, QuitWhileLive):
+            self.exit()
+            return
+        phones = sum(v.connected() for v in self.live.values())
+        what = f"{live}, {phones} phone{'s' if phones != 1 else ''} connected"
+        self.push_screen(QuitWhileLive(what), lambda yes: self.exit() if yes else None)
 
     def open_session(self, path: Path, session_id: str | None = None) -> None:
         """Open the session screen on ``path``; a bad file becomes a notification.

@@ -1,19 +1,62 @@
-"""The footer of every screen: the keys, compact; the palette key when it fits."""
+"""The footer of every screen: the keys, compact; the palette key when it fits.
+
+While live voting runs it starts with a "● LIVE" badge and the join code, on
+every screen that does not show them already (the session screen has them in
+its bar, the join screen in large digits): the facilitator never forgets the
+room can still vote.
+"""
 
 from __future__ import annotations
 
 from textual import events
-from textual.widgets import Footer
+from textual.app import ComposeResult
+from textual.widgets import Footer, Static
 
 
 class KeysFooter(Footer):
     """A compact footer that leaves out the ctrl+p hint on narrow terminals,
     where it would cover the keys of the screen."""
 
+    DEFAULT_CSS = """
+    KeysFooter .live-badge {
+        width: auto;
+        padding: 0 1;
+        text-style: bold;
+        color: $text;
+        background: $error;
+    }
+    """
+
     WIDE = 110
 
     def __init__(self) -> None:
         super().__init__(compact=True, show_command_palette=False)
+        self._live = ""
+
+    def on_mount(self) -> None:
+        self._live = self._live_text()
+        self.set_interval(1, self._check_live)
 
     def on_resize(self, event: events.Resize) -> None:
         self.show_command_palette = event.size.width >= self.WIDE
+
+    def _live_text(self) -> str:
+        live_now = getattr(self.app, "live_now", None)
+        # a screen holding the live voting (``.live``) shows it itself
+        if live_now is None or getattr(self.screen, "live", None) is not None:
+            return ""
+        return str(live_now())
+
+    def _check_live(self) -> None:
+        text = self._live_text()
+        if text != self._live:
+            self._live = text
+            self.refresh(recompose=True)
+
+    def compose(self) -> ComposeResult:
+        badge = bool(self._live) and self._bindings_ready
+        if badge:
+            yield Static(f"● LIVE {self._live}", classes="live-badge")
+        yield from super().compose()  # sets the grid's columns: one per key
+        if badge:
+            self.styles.grid_size_columns = (self.styles.grid_size_columns or 0) + 1
