@@ -4,9 +4,13 @@ every screen, and quitting while it runs asks first."""
 
 from __future__ import annotations
 
+import os
+import signal
 from pathlib import Path
 from typing import Any
 
+import aiohttp
+import pytest
 from aiohttp import ClientSession, ClientTimeout
 from textual.pilot import Pilot
 
@@ -129,3 +133,21 @@ async def test_quitting_without_live_voting_does_not_ask(
         await wait_for(pilot, lambda: isinstance(app.screen, SessionScreen), what="the session")
         await pilot.press("q")
         await wait_for(pilot, lambda: not app.is_running, what="the app to quit")
+
+
+async def test_sigterm_stops_live_voting_and_folds_the_file_back(
+    sessions_dir: Path, templates_dir: Path, session_file: Path
+) -> None:
+    app = make_app(sessions_dir, templates_dir, session_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        live = await start_live(pilot)
+        url, code = live.base_url(), live.code
+        assert await join(url, code) == 200
+        assert side_files(session_file.parent)  # WAL mode while serving
+        os.kill(os.getpid(), signal.SIGTERM)
+        await wait_for(pilot, lambda: not app.is_running, what="the app to quit")
+    assert not live.running
+    assert side_files(session_file.parent) == []
+    async with ClientSession(url, timeout=ClientTimeout(total=2)) as phone:
+        with pytest.raises(aiohttp.ClientConnectionError):
+            await phone.get("/")

@@ -34,6 +34,10 @@ if TYPE_CHECKING:
 log = logging.getLogger("coworkshop")
 T = TypeVar("T")
 
+#: Signals that end the app as q does (live voting stops, the file is folded back).
+_QUIT_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP")
+                      if hasattr(signal, name))
+
 #: What a palette entry is: its text, a line of help, what it does.
 PaletteEntry = tuple[str, str, Callable[[], object]]
 
@@ -90,13 +94,16 @@ class CoworkshopApp(App[None]):
     def on_mount(self) -> None:
         # SIGTERM or a closed terminal ends the app as q does: live voting
         # stops cleanly and the session file is folded back.
-        for sig in (signal.SIGTERM, signal.SIGHUP):
+        for sig in _QUIT_SIGNALS:
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 asyncio.get_running_loop().add_signal_handler(sig, self.exit)
         if self.session_file is not None:
             self.open_session(self.session_file, self.session_id)
 
     async def on_unmount(self) -> None:
+        for sig in _QUIT_SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                asyncio.get_running_loop().remove_signal_handler(sig)
         for live in self.live.values():
             await live.stop()
 
