@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import Button
+
 from coworkshop.core import canvas, sessions
 from coworkshop.core.store import Store
 from coworkshop.tui.canvas.canvas_board import CanvasBoard
@@ -72,13 +74,21 @@ async def test_cards_links_and_the_two_change_limit(sessions_dir, templates_dir,
         await add(pilot, board, "Ministry lists them in a public register")
         assert "CHANGE 2/2" in flat(region_text(app, board.query_one("#col-change")))
 
-        # a third CHANGE is refused by the core, with its message
-        form = await add(pilot, board, "A third change")
-        assert app.screen is form, "the form stays open so the text is not lost"
-        assert any("already has 2 CHANGE cards" in n for n in notifications(app))
-        assert "already has 2 CHANGE cards" in flat(screen_text(app))
-        await pilot.press("escape")
+        # a third CHANGE: the form says it cannot be saved when it opens
+        board.action_add_card()
         await settle(pilot)
+        form = app.screen
+        assert isinstance(form, CardFormScreen)
+        assert "already has 2 CHANGE cards" in flat(screen_text(app))
+        assert form.query_one("#ok", Button).disabled
+        await submit_card(pilot, "A third change")
+        assert app.screen is form, "the form stays open so the text is not lost"
+        await pilot.press("escape")  # it holds text: asks first
+        await pilot.pause()
+        assert "Drop what you typed?" in screen_text(app)
+        await pilot.click("#yes")
+        await settle(pilot)
+        assert app.screen is not form
         changes = [c for c in stored_cards(session_file, TOC) if c.column == "change"]
         assert [c.text for c in changes] == [
             "Employers read micro-credentials like diplomas",

@@ -14,13 +14,13 @@ import pytest
 from aiohttp import ClientSession, ClientTimeout
 from textual.pilot import Pilot
 
+from coworkshop.tui.common.confirm import ConfirmScreen
 from coworkshop.tui.home.home import HomeScreen
 from coworkshop.tui.polls.live import LiveVoting
-from coworkshop.tui.polls.quit_live import QuitWhileLive
 from coworkshop.tui.polls.voting import JoinScreen
 from coworkshop.tui.session.session import SessionScreen
 
-from .helpers import make_app, screen_text, settle, wait_for
+from .helpers import flat, make_app, screen_text, settle, wait_for
 
 
 async def start_live(pilot: Pilot[Any]) -> LiveVoting:
@@ -110,16 +110,16 @@ async def test_quitting_while_live_asks_first(
         live = await start_live(pilot)
         await pilot.press("escape")
         await pilot.press("q")
-        await wait_for(pilot, lambda: isinstance(app.screen, QuitWhileLive), what="the question")
-        assert "Quit while live voting is on?" in screen_text(app)
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question")
+        assert "Live voting is on" in flat(screen_text(app))
         await pilot.press("escape")  # keep voting
         await settle(pilot)
         assert isinstance(app.screen, SessionScreen) and live.running
         assert await join(live.base_url(), live.code) == 200
 
         await pilot.press("q")
-        await wait_for(pilot, lambda: isinstance(app.screen, QuitWhileLive), what="the question")
-        await pilot.press("q")  # q again quits
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the question")
+        await pilot.press("tab", "enter")  # the Quit button
         await wait_for(pilot, lambda: not app.is_running, what="the app to quit")
     assert not live.running
     assert side_files(session_file.parent) == []

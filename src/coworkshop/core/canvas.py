@@ -90,6 +90,18 @@ def _check_change_limit(db: DBSession, act: Activity) -> None:
         )
 
 
+def add_refusal(db: DBSession, activity_id: str, column: str) -> str:
+    """Why :func:`add_card` would refuse any card in ``column`` now ("" if it
+    would not), so a form can say it when it opens rather than after typing."""
+    act = _activity(db, activity_id)
+    if column == "change":
+        try:
+            _check_change_limit(db, act)
+        except RuleError as exc:
+            return str(exc)
+    return ""
+
+
 def _check_link(db: DBSession, act: Activity, column: str, link_id: str | None) -> None:
     if link_id is None:
         return

@@ -18,6 +18,8 @@ from textual.screen import Screen
 from textual.worker import Worker
 
 from coworkshop.tui import writes
+from coworkshop.tui.common.confirm import ConfirmScreen
+from coworkshop.tui.common.form import TypedForm
 from coworkshop.tui.common.help import HelpScreen
 from coworkshop.tui.home.home import HomeScreen
 
@@ -52,22 +54,24 @@ class CoworkshopApp(App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (120, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "q",
-            "quit",
-            "Quit",
-            id="app.quit",
-            tooltip="Quit coworkshop. Everything is saved already; reopen the file to go on.",
-            # Priority so that q works in dialogs too; fields that take text
-            # still receive the letter (Textual skips it while they are focused).
-            priority=True,
-        ),
+        # Help first: the footer drops keys from the right when it is short of room.
         Binding(
             "question_mark",
             "help",
             "Help",
             id="app.help",
             tooltip="Show the keys of this screen and how to use it.",
+        ),
+        Binding(
+            "q",
+            "quit('q')",
+            "Quit",
+            id="app.quit",
+            tooltip="Quit coworkshop. Everything is saved already; reopen the file to go on.",
+            # Priority so that q works in lists and dialogs too; fields that take
+            # text receive the letter (Textual skips it while they are focused),
+            # and in a form q does nothing (check_action).
+            priority=True,
         ),
     ]
 
@@ -89,7 +93,7 @@ class CoworkshopApp(App[None]):
         self.live: dict[tuple[str, str], LiveVoting] = {}
 
     def get_default_screen(self) -> Screen[Any]:
-        return HomeScreen()
+        return HomeScreen(self.sessions_dir, self.templates_dir)
 
     def on_mount(self) -> None:
         # SIGTERM or a closed terminal ends the app as q does: live voting
@@ -125,18 +129,6 @@ class CoworkshopApp(App[None]):
         codes = [live.code for live in self.live.values() if live.running]
         return ", ".join(f"code {c[:3]} {c[3:]}" for c in codes)
 
-    async def action_quit(self) -> None:
-        """Quit; while live voting runs, ask first (q again, or y, quits)."""
-        from coworkshop.tui.polls.quit_live import QuitWhileLive
-
-        live = self.live_now()
-        if not live or isinstance(self.screen, QuitWhileLive):
-            self.exit()
-            return
-        phones = sum(v.connected() for v in self.live.values())
-        what = f"{live}, {phones} phone{'s' if phones != 1 else ''} connected"
-        self.push_screen(QuitWhileLive(what), lambda yes: self.exit() if yes else None)
-
     def open_session(self, path: Path, session_id: str | None = None) -> None:
         """Open the session screen on ``path``; a bad file becomes a notification.
 
@@ -161,7 +153,8 @@ class CoworkshopApp(App[None]):
         # Imported here: the session screen needs SQLModel, the home screen does not.
         from coworkshop.tui.session.session import SessionScreen
 
-        self.push_screen(SessionScreen(path, session_id))
+        self.push_screen(SessionScreen(path, session_id, sessions_dir=self.sessions_dir,
+                                       templates_dir=self.templates_dir))
 
     def choose_session(self, path: Path, info: FileInfo) -> None:
         """Ask which of the file's sessions to open."""
@@ -223,6 +216,40 @@ class CoworkshopApp(App[None]):
                     await done
 
         return self.run_worker(run(), group="write", description="save a change")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "quit" and parameters == ("q",) and isinstance(
+            self.screen, TypedForm | ConfirmScreen
+        ):
+            return False  # a q in a form is never a quit (ctrl+q still is, and asks)
+        return True
+
+    async def action_quit(self, key: str = "") -> None:
+        """Quit; ask first when quitting would drop something (:meth:`quit_warnings`)."""
+        warnings = self.quit_warnings()
+        if not warnings:
+            self.exit()
+            return
+
+        def answered(quit_now: bool | None) -> None:
+            if quit_now:
+                self.exit()
+
+        self.push_screen(ConfirmScreen("Quit coworkshop?", "Quit", "Stay",
+                                       note="\n".join(warnings)), answered)
+
+    def quit_warnings(self) -> list[str]:
+        """What quitting now would drop or stop, one line each; none: quit at once."""
+        warnings: list[str] = []
+        if any(isinstance(s, TypedForm) and s.holds_text() for s in self.screen_stack):
+            warnings.append("A form holds text you typed; it is not saved yet.")
+        live = self.live_now()
+        if live:
+            phones = sum(v.connected() for v in self.live.values())
+            warnings.append(f"Live voting is on ({live}, {phones} phone"
+                            f"{'s' if phones != 1 else ''} connected): quitting stops it and "
+                            "phones can no longer answer. Everything received is saved.")
+        return warnings
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

@@ -231,17 +231,19 @@ class Board(Widget, can_focus=True):
 
     def action_add_card(self) -> None:
         column = self.current_column()
-        added: list[Card] = []
+        with self.store.db() as db:
+            blocked = canvas.add_refusal(db, self.activity.id, column)
         spec = CardFormSpec(
             title=f"Add a {self.column_title(column)} card",
             text_label="Card text",
             placeholder="one idea per card",
             ok="Add",
+            blocked=blocked[:1].upper() + blocked[1:] + "." if blocked else "",
         )
         self.form_extras(spec, column, None)
 
-        async def submit(form: CardForm) -> None:
-            card = await self.commit(
+        async def submit(form: CardForm) -> Card:
+            return await self.commit(
                 lambda db: canvas.add_card(
                     db,
                     self.activity.id,
@@ -251,12 +253,11 @@ class Board(Widget, can_focus=True):
                     stakeholders=form.stakeholders or "",
                 )
             )
-            added.append(card)
 
-        async def done(result: CardForm | None) -> None:
-            if result is not None and added:
-                await self.reload(focus_card=added[0].id)
-                self.post_message(self.CardAdded(added[0]))
+        async def done(added: Card | None) -> None:
+            if added is not None:
+                await self.reload(focus_card=added.id)
+                self.post_message(self.CardAdded(added))
 
         self.app.push_screen(CardFormScreen(spec, submit), done)
 
@@ -277,8 +278,9 @@ class Board(Widget, can_focus=True):
             if spec.links is not None and form.link_id != card.link_id:
                 canvas.link_card(db, card.id, form.link_id)
 
-        async def submit(form: CardForm) -> None:
+        async def submit(form: CardForm) -> CardForm:
             await self.commit(lambda db: change(db, form))
+            return form
 
         async def done(result: CardForm | None) -> None:
             if result is not None:
@@ -350,7 +352,6 @@ class Board(Widget, can_focus=True):
         groups = self.breakout_groups()
         owner = self._group_for(card)
         others = [g for g in groups if g != owner]
-        added: list[Comment] = []
         spec = CardFormSpec(
             title=f"Comment on {self.labels.get(card.id, '')}: feedback from another group",
             prompt=card.text,
@@ -362,17 +363,15 @@ class Board(Widget, can_focus=True):
             ok="Add comment",
         )
 
-        async def submit(form: CardForm) -> None:
-            added.append(
-                await self.commit(
-                    lambda db: canvas.add_comment(db, card.id, form.text, form.group or "")
-                )
+        async def submit(form: CardForm) -> Comment:
+            return await self.commit(
+                lambda db: canvas.add_comment(db, card.id, form.text, form.group or "")
             )
 
-        async def done(result: CardForm | None) -> None:
-            if result is not None and added:
+        async def done(added: Comment | None) -> None:
+            if added is not None:
                 await self.reload(focus_card=card.id)
-                self.post_message(self.CommentAdded(added[0]))
+                self.post_message(self.CommentAdded(added))
 
         self.app.push_screen(CardFormScreen(spec, submit), done)
 
@@ -409,8 +408,9 @@ class Board(Widget, can_focus=True):
                 for comment in open_ones:
                     canvas.set_comment_resolved(db, comment.id, True)
 
-        async def submit(form: CardForm) -> None:
+        async def submit(form: CardForm) -> CardForm:
             await self.commit(lambda db: change(db, form))
+            return form
 
         async def done(result: CardForm | None) -> None:
             if result is not None:

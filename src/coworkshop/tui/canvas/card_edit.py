@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from rich.text import Text
 from textual import on
@@ -14,8 +14,11 @@ from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
+from coworkshop.core import rules
 from coworkshop.tui.canvas.card_text import CardText
-from coworkshop.tui.common.form import FormScreen
+from coworkshop.tui.common.form import FormScreen, LimitCounter
+
+S = TypeVar("S")
 
 
 @dataclass
@@ -48,11 +51,15 @@ class CardFormSpec:
     feedback: list[Text] = field(default_factory=list)
     resolve_label: str = ""  # "": no "feedback taken into account" checkbox
     ok: str = "Save"
+    limit: int = rules.MAX_CARD_TEXT  # the core's limit, counted under the text
+    blocked: str = ""  # why this card cannot be saved, said when the form opens
 
 
-class CardFormScreen(FormScreen[CardForm]):
-    """``on_submit`` applies the form through the core; a refusal is shown in
-    the form (and as a notification) and nothing typed is lost."""
+class CardFormScreen(FormScreen[CardForm, S], Generic[S]):
+    """``on_submit`` applies the form through the core and returns what it
+    saved (the form closes with it); a refusal is shown in the form and nothing
+    typed is lost. A form that cannot be saved (``spec.blocked``) says so when
+    it opens, with its save button disabled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="card-form.cancel",
@@ -61,7 +68,7 @@ class CardFormScreen(FormScreen[CardForm]):
     ]
 
     def __init__(
-        self, spec: CardFormSpec, on_submit: Callable[[CardForm], Awaitable[None] | None]
+        self, spec: CardFormSpec, on_submit: Callable[[CardForm], Awaitable[S]]
     ) -> None:
         super().__init__(on_submit)
         self.spec = spec
@@ -80,16 +87,19 @@ class CardFormScreen(FormScreen[CardForm]):
                             yield Static(line, classes="feedback-line")
                 yield Label(spec.text_label, classes="field-label text-label")
                 yield CardText(spec.text, id="card-text", placeholder=spec.placeholder)
+                yield LimitCounter("card-text", spec.limit, len(spec.text))
                 with Grid(classes="form-grid"):
                     if spec.links is not None:
-                        yield Label("Linked to", classes="field-label")
+                        yield Label("Link to", classes="field-label")
                         value: Any = spec.link_id if spec.link_id else Select.NULL
-                        yield Select(spec.links, value=value, prompt="not linked yet",
+                        yield Select(spec.links, value=value, prompt="no card (unlinked)",
                                      id="card-link", compact=True)
                     if spec.stakeholders is not None:
                         yield Label("Stakeholders", classes="field-label")
-                        yield Input(spec.stakeholders, placeholder="who carries this objective",
-                                    id="card-stakeholders", compact=True)
+                        yield Input(spec.stakeholders,
+                                    placeholder="the people who carry this objective",
+                                    id="card-stakeholders", compact=True,
+                                    max_length=rules.MAX_CARD_TEXT)
                     if spec.group_label:
                         yield Label(spec.group_label, classes="field-label")
                         suggester = (
@@ -98,14 +108,17 @@ class CardFormScreen(FormScreen[CardForm]):
                             else None
                         )
                         yield Input(spec.group, placeholder="e.g. Group B", id="card-group",
-                                    suggester=suggester, compact=True)
+                                    suggester=suggester, compact=True,
+                                    max_length=rules.MAX_GROUP_NAME)
                     if spec.resolve_label:
                         yield Label("Feedback", classes="field-label")
                         yield Checkbox(spec.resolve_label, value=True, id="card-resolve",
                                        compact=True)
-            yield Static(id="form-error", classes="form-error")
+            yield LimitCounter("form", rules.MAX_FIELD, always=False)
+            yield Static(spec.blocked, id="form-error", classes="form-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button(spec.ok, variant="primary", id="ok", compact=True)
+                yield Button(spec.ok, variant="primary", id="ok", compact=True,
+                             disabled=bool(spec.blocked))
                 yield Button("Cancel", id="cancel", compact=True)
             yield Static("enter saves · tab next field · esc cancels", classes="dialog-hint")
 
@@ -131,4 +144,6 @@ class CardFormScreen(FormScreen[CardForm]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#ok")
     def action_submit(self) -> None:
+        if self.spec.blocked:  # said in the form since it opened
+            return
         self.save(self._collect())

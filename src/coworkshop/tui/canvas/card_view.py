@@ -76,8 +76,8 @@ class CardView(Static):
         if comments:
             word = "comment" if comments == 1 else "comments"
             tag = f"{comments} {word}"
-            if open_comments:
-                tag += " •"
+            if open_comments:  # feedback not yet taken into account
+                tag += f", {open_comments} open" if open_comments < comments else ", open"
             tags.append(tag)
         if compact:
             head = Text.assemble((f"{label} ", "bold"))

@@ -115,8 +115,8 @@ class ChecklistView(Widget, can_focus=True):
             if s.item.is_question:
                 qn += 1
                 numbers.append(f"{qn}.")
-            else:
-                numbers.append("•")
+            else:  # a step to take, not a question: no number, no unexplained mark
+                numbers.append("")
         for k in rows:
             s = self.states[k]
             sel = k == self.cursor

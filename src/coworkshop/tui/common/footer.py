@@ -1,4 +1,4 @@
-"""The footer of every screen: the keys, compact; the palette key when it fits.
+"""The footer of every screen: the keys, compact; help first; the palette key when it fits.
 
 While live voting runs it starts with a "● LIVE" badge and the join code, on
 every screen that does not show them already (the session screen has them in
@@ -11,11 +11,17 @@ from __future__ import annotations
 from textual import events
 from textual.app import ComposeResult
 from textual.widgets import Footer, Static
+from textual.widgets._footer import FooterKey
 
 
 class KeysFooter(Footer):
-    """A compact footer that leaves out the ctrl+p hint on narrow terminals,
-    where it would cover the keys of the screen."""
+    """A compact footer that shows ``? Help`` first and leaves out the ctrl+p
+    hint on narrow terminals, where it would cover the keys of the screen.
+
+    Textual lists the focused widget's keys first and the app's last, and a
+    narrow terminal cuts the footer on the right: help came last and was the
+    first key lost at 80 columns.
+    """
 
     DEFAULT_CSS = """
     KeysFooter .live-badge {
@@ -28,6 +34,7 @@ class KeysFooter(Footer):
     """
 
     WIDE = 110
+    FIRST = "question_mark"
 
     def __init__(self) -> None:
         super().__init__(compact=True, show_command_palette=False)
@@ -36,6 +43,7 @@ class KeysFooter(Footer):
     def on_mount(self) -> None:
         self._live = self._live_text()
         self.set_interval(1, self._check_live)
+
 
     def on_resize(self, event: events.Resize) -> None:
         self.show_command_palette = event.size.width >= self.WIDE
@@ -54,9 +62,10 @@ class KeysFooter(Footer):
             self.refresh(recompose=True)
 
     def compose(self) -> ComposeResult:
-        badge = bool(self._live) and self._bindings_ready
-        if badge:
-            yield Static(f"● LIVE {self._live}", classes="live-badge")
-        yield from super().compose()  # sets the grid's columns: one per key
-        if badge:
+        widgets = list(super().compose())  # sets the grid's columns: one per key
+        first = [w for w in widgets if isinstance(w, FooterKey) and w.key == self.FIRST]
+        if self._live and widgets:
             self.styles.grid_size_columns = (self.styles.grid_size_columns or 0) + 1
+            yield Static(f"● LIVE {self._live}", classes="live-badge")
+        yield from first
+        yield from (w for w in widgets if w not in first)

@@ -14,7 +14,8 @@ from textual.widgets import Static
 
 GENERAL = (
     "Everything is saved the moment you do it: there is no save key. "
-    "Quit with q (or ctrl+q) at any time and reopen the file to go on. "
+    "Quit with q (or ctrl+q) and reopen the file to go on; in a form q is just a letter, "
+    "and ctrl+q or escape ask before dropping text you typed. "
     "ctrl+p opens the command palette: type what you want to do."
 )
 
@@ -42,12 +43,15 @@ class HelpScreen(ModalScreen[None]):
 
     def _key_table(self, screen: Screen[object]) -> Table:
         """One row per action: all its keys, what it does, the tooltip."""
-        groups: dict[tuple[int, str], list[Binding]] = {}
+        groups: dict[tuple[int, str, str], list[Binding]] = {}
         for active in screen.active_bindings.values():
             binding = active.binding
             if binding.system or not binding.description:
                 continue
-            groups.setdefault((id(active.node), binding.action), []).append(binding)
+            # q is "quit('q')" (q does nothing in a form) and ctrl+q is "quit":
+            # one row, as for any keys of one action that say the same
+            action = binding.action.split("(")[0]
+            groups.setdefault((id(active.node), action, binding.description), []).append(binding)
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()

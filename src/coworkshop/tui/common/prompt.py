@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, Generic, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -13,7 +13,10 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Static
 
-from coworkshop.tui.common.form import FormScreen
+from coworkshop.core import rules
+from coworkshop.tui.common.form import FormScreen, LimitCounter
+
+S = TypeVar("S")
 
 
 @dataclass
@@ -23,10 +26,12 @@ class Field:
     value: str = ""
     placeholder: str = ""
     suggestions: list[str] = field(default_factory=list)
+    limit: int = rules.MAX_FIELD  # the core's limit, shown near it while typing
 
 
-class PromptScreen(FormScreen[dict[str, str]]):
-    """Asks for a few values; ``on_submit`` applies them and may refuse.
+class PromptScreen(FormScreen[dict[str, str], S], Generic[S]):
+    """Asks for a few values; ``on_submit`` applies them, returns what it
+    saved (the form closes with it) and may refuse.
 
     A refusal (a :class:`UserError`) is shown beside the fields and the form
     stays open, so nothing typed is lost.
@@ -40,7 +45,7 @@ class PromptScreen(FormScreen[dict[str, str]]):
         self,
         title: str,
         fields: list[Field],
-        on_submit: Callable[[dict[str, str]], Awaitable[None] | None],
+        on_submit: Callable[[dict[str, str]], Awaitable[S]],
         note: str = "",
         ok: str = "OK",
     ) -> None:
@@ -64,7 +69,8 @@ class PromptScreen(FormScreen[dict[str, str]]):
                         else None
                     )
                     yield Input(value=f.value, placeholder=f.placeholder, id=f"field-{f.key}",
-                                suggester=suggester, compact=True)
+                                suggester=suggester, compact=True, max_length=f.limit)
+            yield LimitCounter("form", rules.MAX_FIELD, always=False)
             yield Static(id="form-error", classes="form-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.ok, variant="primary", id="ok", compact=True)

@@ -12,11 +12,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar, Static
 
 from ...core.errors import UserError
 from ...core.probe import SESSION_SUFFIX
+from ..common.form import TypedForm
 
 if TYPE_CHECKING:
     from ...core.merge import MergeReport
@@ -84,7 +84,7 @@ def summary_text(report: MergeReport) -> Text:
     return text
 
 
-class MergeScreen(ModalScreen[Path | None]):
+class MergeScreen(TypedForm[Path | None]):
     """Returns the merged file's path, or None when cancelled."""
 
     HELP_TITLE = "Merge session files"
@@ -210,4 +210,8 @@ class MergeScreen(ModalScreen[Path | None]):
             self.notify("The merge is finishing; it writes nothing until it is complete.")
             return
         # Closing after a merge still returns the file: the home screen lists it.
-        self.dismiss(None)
+        # A name typed for the merged file is not dropped without asking.
+        if self.report is None:
+            self.leave(None)
+        else:
+            self.dismiss(None)

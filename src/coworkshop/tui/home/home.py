@@ -98,8 +98,10 @@ class HomeScreen(Screen[None]):
         ),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, sessions_dir: Path, templates_dir: Path) -> None:
         super().__init__()
+        self.sessions_dir = Path(sessions_dir)
+        self.templates_dir = Path(templates_dir)
         self.session_rows: list[SessionRow] = []
         self.template_entries: list[TemplateEntry] = []
         self.marked: set[Path] = set()
@@ -125,18 +127,17 @@ class HomeScreen(Screen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        app = self.cw_app
         title = Text.assemble(
             ("coworkshop", "bold"),
             "  ",
             ("sessions: ", "dim"),
-            str(app.sessions_dir),
+            str(self.sessions_dir),
             "  ",
             ("templates: ", "dim"),
-            str(app.templates_dir),
+            str(self.templates_dir),
         )
         self.query_one("#home-title", Static).update(title)
-        if len(list_session_files(app.sessions_dir)) <= FIRST_PAINT_FILES:
+        if len(list_session_files(self.sessions_dir)) <= FIRST_PAINT_FILES:
             # a few milliseconds: the first frame shows the lists (a worker's
             # answer would come a frame later, benchmarks/startup.py)
             self._show_lists(*self._read_lists())
@@ -164,14 +165,13 @@ class HomeScreen(Screen[None]):
     def _read_lists(self) -> tuple[list[SessionRow], list[TemplateEntry]]:
         from coworkshop.core.catalog import list_templates
 
-        app = self.cw_app
         rows: list[SessionRow] = []
-        for path in list_session_files(app.sessions_dir):
+        for path in list_session_files(self.sessions_dir):
             try:
                 rows.append(SessionRow(path, read_info(path)))
             except SessionFileError as exc:
                 rows.append(SessionRow(path, None, _short_error(path, str(exc))))
-        return rows, list_templates(app.templates_dir)
+        return rows, list_templates(self.templates_dir)
 
     def _show_lists(self, rows: list[SessionRow], entries: list[TemplateEntry]) -> None:
         self.session_rows = rows
@@ -204,7 +204,7 @@ class HomeScreen(Screen[None]):
         if entries:
             thint.update("enter or n: new session from it")
         else:
-            thint.update(f"No templates (*.toml) in {self.cw_app.templates_dir}.")
+            thint.update(f"No templates (*.toml) in {self.templates_dir}.")
 
     def _show_marks_hint(self) -> None:
         hint = self.query_one("#sessions-hint", Static)
@@ -305,7 +305,7 @@ class HomeScreen(Screen[None]):
         usable = [e for e in self.template_entries if not e.error]
         if not usable:
             self.notify(
-                f"No usable template in {self.cw_app.templates_dir}; add a .toml template first.",
+                f"No usable template in {self.templates_dir}; add a .toml template first.",
                 severity="error",
             )
             return
@@ -315,7 +315,7 @@ class HomeScreen(Screen[None]):
                             severity="error", timeout=10)
                 return
         self.app.push_screen(
-            NewSessionScreen(usable, self.cw_app.sessions_dir, template),
+            NewSessionScreen(usable, self.sessions_dir, template),
             self._session_created,
         )
 
@@ -332,7 +332,7 @@ class HomeScreen(Screen[None]):
     def build_demo(self) -> None:
         from coworkshop.demo import build_demo
 
-        folder = self.cw_app.sessions_dir
+        folder = self.sessions_dir
         path = folder / "demo.cws"
         n = 2
         while path.exists():
@@ -340,7 +340,7 @@ class HomeScreen(Screen[None]):
             n += 1
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            store: Store = build_demo(path, self.cw_app.templates_dir)
+            store: Store = build_demo(path, self.templates_dir)
         except UserError as exc:
             self.app.call_from_thread(
                 self.notify, f"Cannot build the demo: {exc}", severity="error", timeout=10
@@ -384,7 +384,7 @@ class HomeScreen(Screen[None]):
             self.notify("Mark the session files to merge with space, then press m.",
                         title="Nothing marked")
             return
-        self.app.push_screen(MergeScreen(files, self.cw_app.sessions_dir), self._merged)
+        self.app.push_screen(MergeScreen(files, self.sessions_dir), self._merged)
 
     def _merged(self, path: Path | None) -> None:
         self.refresh_lists()

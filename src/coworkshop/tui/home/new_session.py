@@ -10,11 +10,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
+from coworkshop.core import rules
 from coworkshop.core.errors import UserError
+from coworkshop.tui.common.form import LimitCounter, TypedForm
 
 if TYPE_CHECKING:
     from coworkshop.core.catalog import TemplateEntry
@@ -30,7 +31,7 @@ FIELDS = [
 ]
 
 
-class NewSessionScreen(ModalScreen[Path | None]):
+class NewSessionScreen(TypedForm[Path | None]):
     """Returns the path of the created session file, or None when cancelled."""
 
     HELP_TITLE = "New session"
@@ -78,7 +79,9 @@ class NewSessionScreen(ModalScreen[Path | None]):
                         value = date.today().isoformat()
                     elif key == "language":
                         value = self._entry(self.initial).language
-                    yield Input(value=value, placeholder=placeholder, id=key, compact=True)
+                    yield Input(value=value, placeholder=placeholder, id=key, compact=True,
+                                max_length=rules.MAX_FIELD)
+            yield LimitCounter("form", rules.MAX_FIELD, always=False)
             yield Static(id="form-error", classes="form-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Create", variant="primary", id="create", compact=True)
@@ -111,7 +114,7 @@ class NewSessionScreen(ModalScreen[Path | None]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.leave(None)
 
     def show_error(self, message: str) -> None:
         self.query_one("#form-error", Static).update(message)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import ClassVar
+from typing import ClassVar, Generic, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,8 +12,11 @@ from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Select, Static
 
+from coworkshop.core import rules
 from coworkshop.core.errors import UserError
-from coworkshop.tui.common.form import FormScreen
+from coworkshop.tui.common.form import FormScreen, LimitCounter
+
+S = TypeVar("S")
 
 TEXT_FIELDS = [
     ("name", "Name (optional)", "leave empty if they prefer"),
@@ -23,8 +26,9 @@ TEXT_FIELDS = [
 ]
 
 
-class ParticipantFormScreen(FormScreen[dict[str, str]]):
-    """``on_submit`` saves through the core; a refusal stays in the form."""
+class ParticipantFormScreen(FormScreen[dict[str, str], S], Generic[S]):
+    """``on_submit`` saves through the core and returns what it saved (the
+    form closes with it); a refusal stays in the form."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="participant-form.cancel",
@@ -38,7 +42,7 @@ class ParticipantFormScreen(FormScreen[dict[str, str]]):
         title: str,
         groups: list[tuple[str, str]],
         values: dict[str, str],
-        on_submit: Callable[[dict[str, str]], Awaitable[None] | None],
+        on_submit: Callable[[dict[str, str]], Awaitable[S]],
         breakout_groups: list[str] | None = None,
     ) -> None:
         super().__init__(on_submit)
@@ -67,7 +71,8 @@ class ParticipantFormScreen(FormScreen[dict[str, str]]):
                     if key == "breakout_group" and self.breakout_groups:
                         suggester = SuggestFromList(self.breakout_groups, case_sensitive=False)
                     yield Input(self.values.get(key, ""), placeholder=placeholder, id=key,
-                                suggester=suggester, compact=True)
+                                suggester=suggester, compact=True, max_length=rules.MAX_FIELD)
+            yield LimitCounter("form", rules.MAX_FIELD, always=False)
             yield Static(id="form-error", classes="form-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", variant="primary", id="ok", compact=True)

@@ -156,18 +156,14 @@ class ParticipantsScreen(Screen[None]):
         self.dismiss()
 
     def action_add(self) -> None:
-        added: list[Participant] = []
-
-        async def submit(values: dict[str, str]) -> None:
-            added.append(
-                await self.writer.commit(
-                    self.store, lambda db: sessions.add_participant(db, self.session, **values)
-                )
+        async def submit(values: dict[str, str]) -> Participant:
+            return await self.writer.commit(
+                self.store, lambda db: sessions.add_participant(db, self.session, **values)
             )
 
-        def done(values: dict[str, str] | None) -> None:
-            if values is not None and added:
-                self.reload(focus=added[0].id)
+        def done(added: Participant | None) -> None:
+            if added is not None:
+                self.reload(focus=added.id)
                 self.notify("Participant added.")
 
         last = self.people[-1] if self.people else None
@@ -193,15 +189,17 @@ class ParticipantsScreen(Screen[None]):
             self.notify("Nobody to edit. Press a to add a participant.", severity="warning")
             return
 
-        async def submit(values: dict[str, str]) -> None:
+        async def submit(values: dict[str, str]) -> dict[str, str]:
             await self.writer.commit(
                 self.store,
                 lambda db: sessions.update_participant(db, self.session, person.id, **values),
             )
+            return values
 
         def done(values: dict[str, str] | None) -> None:
             if values is not None:
                 self.reload(focus=person.id)
+                self.notify(f"Saved {values['name'].strip() or 'the participant'}.")
 
         self.app.push_screen(
             ParticipantFormScreen(
@@ -225,8 +223,13 @@ class ParticipantsScreen(Screen[None]):
         if person is None:
             return
 
+        # the list keeps its place: the next person (the previous one at the end)
+        ids = [p.id for p in self.people]
+        at = ids.index(person.id)
+        after = next(iter(ids[at + 1:] + ids[:at][::-1]), None)
+
         def deleted(_: Participant) -> None:
-            self.reload()
+            self.reload(focus=after)
             who = person.name or "The participant"
             self.notify(f"{who} deleted — press u to restore.")
 

@@ -14,11 +14,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from coworkshop.core import polls as voting
+from coworkshop.core import rules
 from coworkshop.core.errors import UserError
+from coworkshop.tui.common.form import TypedForm
 from coworkshop.tui.polls.poll_text import TYPE_NAMES
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ def lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-class NewQuestionScreen(ModalScreen["voting.PollInfo | None"]):
+class NewQuestionScreen(TypedForm["voting.PollInfo | None"]):
     """Adds a question to ``activity``, or (without one) a new poll activity."""
 
     HELP_TITLE = "New question"
@@ -90,7 +91,7 @@ class NewQuestionScreen(ModalScreen["voting.PollInfo | None"]):
                     if self.activity is None:
                         yield Label("Poll title", classes="field-label")
                         yield Input(placeholder="shown in the agenda", id="poll-title",
-                                    compact=True)
+                                    compact=True, max_length=rules.MAX_FIELD)
                     yield Label("Type", classes="field-label")
                     yield Select([(name, key) for key, name in TYPE_NAMES.items()],
                                  value=self.question_type, allow_blank=False, id="q-type",
@@ -199,4 +200,4 @@ class NewQuestionScreen(ModalScreen["voting.PollInfo | None"]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.leave(None)

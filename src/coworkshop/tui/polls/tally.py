@@ -14,12 +14,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from coworkshop.core import polls as voting
 from coworkshop.core import sessions
 from coworkshop.core.errors import UserError
+from coworkshop.tui.common.form import TypedForm
 
 if TYPE_CHECKING:
     from sqlmodel import Session as DBSession
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 SOURCES = [("Show of hands", "hands"), ("Paper ballots", "paper")]
 
 
-class TallyScreen(ModalScreen[bool]):
+class TallyScreen(TypedForm[bool]):
     """Returns True when counts were saved."""
 
     HELP_TITLE = "Counts by hand"
@@ -178,4 +178,4 @@ class TallyScreen(ModalScreen[bool]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(self.wrote > 0)  # True: counts were saved earlier
+        self.leave(self.wrote > 0)  # True: counts were saved earlier

@@ -60,6 +60,11 @@ def _load(path: Path, session_id: str | None) -> tuple[Store, Session, list[Acti
     return store, session, acts
 
 
+class NotAvailable(Static, can_focus=True):
+    """A step of a kind this version lacks: text only. It takes the focus (so
+    that a narrow terminal shows it instead of the agenda) and no keys."""
+
+
 class SessionScreen(MapActions, ChecklistActions, SessionActions, Screen[None]):
     """One workshop: agenda on the left, the highlighted activity on the right."""
 
@@ -105,9 +110,12 @@ class SessionScreen(MapActions, ChecklistActions, SessionActions, Screen[None]):
                 show=False),
     ]
 
-    def __init__(self, path: Path, session_id: str | None = None) -> None:
+    def __init__(self, path: Path, session_id: str | None = None, *,
+                 sessions_dir: Path, templates_dir: Path) -> None:
         super().__init__()
         self.path = Path(path)
+        self.sessions_dir = Path(sessions_dir)  # where carry looks for earlier sessions
+        self.templates_dir = Path(templates_dir)  # where the plan is saved as a template
         self.session_id = session_id
         self.store: Store | None = None
         self.session: Session | None = None
@@ -276,9 +284,18 @@ class SessionScreen(MapActions, ChecklistActions, SessionActions, Screen[None]):
             from coworkshop.tui.stakeholders.map_view import MapView
 
             return MapView(self.store, self.session, act, id="activity-info")
-        from coworkshop.tui.checklist.checklist_view import ChecklistView
+        if act.kind == "checklist":
+            from coworkshop.tui.checklist.checklist_view import ChecklistView
 
-        return ChecklistView(self.store, self.session, act, id="activity-info")
+            return ChecklistView(self.store, self.session, act, id="activity-info")
+        # A kind this version does not know (a file from a newer coworkshop):
+        # plain text, no keys, nothing that looks like it works.
+        return NotAvailable(
+            f"{act.title}\n\nThis step is a {act.kind!r} activity, which this version of "
+            "coworkshop does not provide: there is nothing to do here. Its data stays in "
+            "the file untouched; a newer coworkshop shows it.",
+            id="activity-info", classes="not-available", markup=False,
+        )
 
     async def show_activity(self, act: Activity) -> None:
         # The opening worker and the agenda's messages may both ask at once.

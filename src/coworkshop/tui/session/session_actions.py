@@ -40,6 +40,7 @@ class SessionActions(_Base):
     path: Path
     store: Store | None
     session: Session | None
+    templates_dir: Path
     live: LiveVoting | None
 
     if TYPE_CHECKING:
@@ -92,16 +93,16 @@ class SessionActions(_Base):
         with store.db() as db:
             groups = sessions.breakout_groups(db, self.session.id)
 
-        async def submit(values: dict[str, str]) -> None:
+        async def submit(values: dict[str, str]) -> str:
             await self.writer.commit(
                 store, lambda db: sessions.set_activity_group(db, act.id, values["group"])
             )
+            return values["group"].strip()
 
-        def done(values: dict[str, str] | None) -> None:
-            if values is not None:
+        def done(name: str | None) -> None:
+            if name is not None:
                 self.reload_activities()
                 self.mark_saved()
-                name = values["group"].strip()
                 self.notify(f"{act.title}: {name}" if name else f"{act.title}: no group")
 
         note = "Groups in use: " + ", ".join(groups) if groups else "e.g. Group A"
@@ -138,10 +139,9 @@ class SessionActions(_Base):
         if self.store is None or self.session is None:
             return
         store, session = self.store, self.session
-        folder = cast("CoworkshopApp", self.app).templates_dir
-        saved: list[Path] = []
+        folder = self.templates_dir
 
-        def submit(values: dict[str, str]) -> None:
+        async def submit(values: dict[str, str]) -> Path:
             name = slug(values["name"]) if values["name"].strip() else ""
             if not name:
                 raise UserError("name: a template needs a name")
@@ -157,11 +157,11 @@ class SessionActions(_Base):
                 path.write_text(text, encoding="utf-8")
             except OSError as exc:
                 raise UserError(f"{path}: cannot be written ({exc.strerror})") from exc
-            saved.append(path)
+            return path
 
-        def done(values: dict[str, str] | None) -> None:
-            if values is not None and saved:
-                self.notify(f"Saved the plan as template {saved[0].stem} ({saved[0]})")
+        def done(saved: Path | None) -> None:
+            if saved is not None:
+                self.notify(f"Saved the plan as template {saved.stem} ({saved})")
 
         self.app.push_screen(
             PromptScreen(

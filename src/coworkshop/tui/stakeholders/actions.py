@@ -44,6 +44,7 @@ class MapActions:
 
     store: Store | None
     session: Session | None
+    sessions_dir: Path
 
     def _me(self) -> Screen[Any]:
         return cast("Screen[Any]", self)
@@ -94,18 +95,16 @@ class MapActions:
 
         view, store, session = message.view, self.store, self.session
         assert store is not None and session is not None
-        added: list[str] = []
-
-        async def submit(values: dict[str, str]) -> None:
+        async def submit(values: dict[str, str]) -> str:
             s = await self._app().commit(store, lambda db: sh.add_stakeholder(
                 db, session, values["name"], values["stakeholder_group"],
                 values["organisation"], values["notes"], values.get("participant_id") or None))
-            added.append(s.id)
+            return s.id
 
-        def done(values: dict[str, str] | None) -> None:
-            if values is None or not added:
+        def done(added: str | None) -> None:
+            if added is None:
                 return
-            self._map_saved(view, StakeholderAdded(added[0]), select=added[0])
+            self._map_saved(view, StakeholderAdded(added), select=added)
             data = view.data
             if data is not None and len(data.entries) > data.max_actors:
                 self._me().notify(f"{len(data.entries)} stakeholders: the method advises to start "
@@ -123,12 +122,13 @@ class MapActions:
         if e is None or store is None or session is None:
             return
 
-        async def submit(values: dict[str, str]) -> None:
+        async def submit(values: dict[str, str]) -> dict[str, str]:
             fields: dict[str, Any] = dict(values)
             if "participant_id" in fields:
                 fields["participant_id"] = fields["participant_id"] or None
             await self._app().commit(
                 store, lambda db: sh.update_stakeholder(db, session, e.id, **fields))
+            return values
 
         def done(values: dict[str, str] | None) -> None:
             if values is not None:
@@ -197,17 +197,15 @@ class MapActions:
             return
         with store.db() as db:
             before: dict[str, int | None] = dict(sh.last_answers(db, view.activity.id, e.id))
-        result: list[sh.Score] = []
+        async def submit(answers: dict[str, int | None]) -> sh.Score:
+            return await self._app().commit(store, lambda db: sh.submit_questionnaire(
+                db, session, view.activity, e.id, answers))
 
-        async def submit(answers: dict[str, int | None]) -> None:
-            result.append(await self._app().commit(store, lambda db: sh.submit_questionnaire(
-                db, session, view.activity, e.id, answers)))
-
-        def done(answers: dict[str, int | None] | None) -> None:
-            if answers is None or not result:
+        def done(score: sh.Score | None) -> None:
+            if score is None:
                 return
             self._map_saved(view, QuestionnaireFilled(e.id))
-            self._me().notify(f"{e.name}: {result[0].summary()}")
+            self._me().notify(f"{e.name}: {score.summary()}")
 
         form = QuestionnaireForm(f"Questions about {e.name}", qs, before, submit)
         self._me().app.push_screen(form, done)
@@ -219,17 +217,15 @@ class MapActions:
 
         view, store = message.view, self.store
         assert store is not None
-        made: list[int] = []
-
-        async def submit(values: dict[str, str]) -> None:
+        async def submit(values: dict[str, str]) -> int:
             r = await self._app().commit(store, lambda db: sh.new_round(
                 db, view.activity, values["date"].strip(), values["note"]))
-            made.append(r.number)
+            return r.number
 
-        def done(values: dict[str, str] | None) -> None:
-            if values is not None and made:
+        def done(made: int | None) -> None:
+            if made is not None:
                 self._map_saved(view, RoundStarted())
-                self._me().notify(f"Round {made[0]} started from the last places: move whoever "
+                self._me().notify(f"Round {made} started from the last places: move whoever "
                             "changed.", timeout=3)
 
         self._me().app.push_screen(PromptScreen(
@@ -277,7 +273,8 @@ class MapActions:
         def chosen(source: str | Path) -> None:
             self._app().write(store, lambda db: change(db, source), carried)
 
-        choose_source(self._me().app, store.path, "Carry stakeholders into this map",
+        choose_source(self._me().app, store.path, self.sessions_dir,
+                      "Carry stakeholders into this map",
                       len(sh.template_register(view.activity)), chosen)
 
 
@@ -286,6 +283,7 @@ class ChecklistActions:
 
     store: Store | None
     session: Session | None
+    sessions_dir: Path
 
     def _me(self) -> Screen[Any]:
         return cast("Screen[Any]", self)
@@ -332,10 +330,11 @@ class ChecklistActions:
         assert store is not None
         key = s.item.key
 
-        async def submit(values: dict[str, str]) -> None:
+        async def submit(values: dict[str, str]) -> dict[str, str]:
             await self._app().commit(store, lambda db: cl.set_entry(
                 db, view.activity, key, note=values["note"], owner=values["owner"],
                 due=values["due"]))
+            return values
 
         def done(values: dict[str, str] | None) -> None:
             if values is not None:
@@ -343,8 +342,8 @@ class ChecklistActions:
 
         self._me().app.push_screen(PromptScreen(
             s.item.text,
-            [Field("note", "Note", s.note, "what is done, what is missing"),
-             Field("owner", "Owner", s.owner, "who takes it forward"),
+            [Field("note", "Note", s.note, "what is done, what is missing", limit=cl.MAX_NOTE),
+             Field("owner", "Owner", s.owner, "who takes it forward", limit=cl.MAX_OWNER),
              Field("due", "Due date", s.due, "YYYY-MM-DD")],
             submit, ok="Save"), done)
 
@@ -363,5 +362,5 @@ class ChecklistActions:
             self._app().write(store, lambda db: carry.carry_into(
                 db, session, carry.read_previous(Path(source))).text(), carried)
 
-        choose_source(self._me().app, store.path, "Carry the checklist from a previous session",
-                      0, chosen)
+        choose_source(self._me().app, store.path, self.sessions_dir,
+                      "Carry the checklist from a previous session", 0, chosen)

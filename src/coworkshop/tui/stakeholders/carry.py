@@ -18,12 +18,9 @@ TEMPLATE = "template"
 OTHER = "other"
 
 
-def session_files(app: App[object], current: Path) -> list[Path]:
+def session_files(sessions_dir: Path, current: Path) -> list[Path]:
     """Session files in the sessions folder and beside the current one, newest first."""
-    folders = {current.parent}
-    sessions_dir = getattr(app, "sessions_dir", None)
-    if sessions_dir is not None:
-        folders.add(Path(sessions_dir))
+    folders = {current.parent, Path(sessions_dir)}
     found: dict[Path, None] = {}
     for folder in folders:
         if folder.is_dir():
@@ -33,14 +30,14 @@ def session_files(app: App[object], current: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
 
 
-def choose_source(app: App[object], current: Path, title: str, template_count: int,
-                  chosen: Callable[[str | Path], None]) -> None:
+def choose_source(app: App[object], current: Path, sessions_dir: Path, title: str,
+                  template_count: int, chosen: Callable[[str | Path], None]) -> None:
     """Ask where to carry from; ``chosen`` gets "template" or a file's path."""
     options: list[tuple[str, Text | str]] = []
     if template_count:
         options.append((TEMPLATE, Text.assemble(
             ("The template's starting register", "bold"), f"  ({template_count} entries)")))
-    files = session_files(app, current)
+    files = session_files(sessions_dir, current)
     for n, path in enumerate(files[:20]):
         options.append((f"file:{n}", Text.assemble(("Previous session  ", "dim"), path.name)))
     options.append((OTHER, Text("Another session file… (type its path)", style="italic")))
@@ -56,18 +53,21 @@ def choose_source(app: App[object], current: Path, title: str, template_count: i
             ask_path()
 
     def ask_path() -> None:
-        def submit(values: dict[str, str]) -> None:
+        async def submit(values: dict[str, str]) -> Path:
             if not values["path"].strip():
                 raise UserError("path: type the path of a session file (.cws)")
-            if not Path(values["path"].strip()).expanduser().is_file():
+            path = Path(values["path"].strip()).expanduser()
+            if not path.is_file():
                 raise UserError(f"{values['path'].strip()}: no such session file")
+            return path
 
-        def done(values: dict[str, str] | None) -> None:
-            if values is not None:
-                chosen(Path(values["path"].strip()).expanduser())
+        def done(path: Path | None) -> None:
+            if path is not None:
+                chosen(path)
 
         app.push_screen(PromptScreen("Carry from a previous session file",
-                                     [Field("path", "Session file", "", "path/to/earlier.cws")],
+                                     [Field("path", "Session file", "", "path/to/earlier.cws",
+                                            limit=4096)],
                                      submit), done)
 
     app.push_screen(PickScreen(title, options, note=(

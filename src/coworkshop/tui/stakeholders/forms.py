@@ -3,14 +3,14 @@
 Both are :class:`FormScreen`s: their ``on_submit`` saves through the app's
 writer (in a thread, see ..writes) and may refuse (a :class:`UserError`, or a
 file another program keeps locked): the refusal shows in the form, which stays
-open with what was typed, and nothing is saved. They close, returning their
-values, only once the change is committed.
+open with what was typed, and nothing is saved. They close, returning what
+``on_submit`` saved, only once the change is committed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import ClassVar
+from typing import ClassVar, Generic, TypeVar
 
 from rich.text import Text
 from textual import on
@@ -19,12 +19,17 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
-from coworkshop.tui.common.form import FormScreen
+from coworkshop.tui.common.form import FormScreen, LimitCounter
 
 from ...core import stakeholders as sh
 from ...core.errors import UserError
+from ...core.stakeholders.rules import MAX_NAME, MAX_NOTES
 from .render import window
 
+S = TypeVar("S")
+
+#: The core's limits, counted near them while typing.
+LIMITS = {"name": MAX_NAME, "organisation": MAX_NAME, "notes": MAX_NOTES}
 TEXT_FIELDS = [
     ("name", "Name *", "e.g. Ministry of Education"),
     ("organisation", "Organisation", "optional"),
@@ -32,7 +37,7 @@ TEXT_FIELDS = [
 ]
 
 
-class StakeholderForm(FormScreen[dict[str, str]]):
+class StakeholderForm(FormScreen[dict[str, str], S], Generic[S]):
     """Name (required), stakeholder group, organisation, notes, participant."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -44,7 +49,7 @@ class StakeholderForm(FormScreen[dict[str, str]]):
 
     def __init__(self, title: str, groups: list[tuple[str, str]],
                  participants: list[tuple[str, str]], values: dict[str, str],
-                 on_submit: Callable[[dict[str, str]], Awaitable[None] | None]) -> None:
+                 on_submit: Callable[[dict[str, str]], Awaitable[S]]) -> None:
         super().__init__(on_submit)
         self.title_text = title
         self.groups = groups
@@ -60,7 +65,7 @@ class StakeholderForm(FormScreen[dict[str, str]]):
                 label, key, placeholder = TEXT_FIELDS[0][1], "name", TEXT_FIELDS[0][2]
                 yield Label(label, classes="field-label")
                 yield Input(self.values.get(key, ""), placeholder=placeholder, id=key,
-                            compact=True)
+                            compact=True, max_length=LIMITS[key])
                 yield Label("Stakeholder group", classes="field-label")
                 yield Select(self.groups, value=group if group in dict(
                     (k, v) for v, k in self.groups) else Select.NULL,
@@ -68,13 +73,14 @@ class StakeholderForm(FormScreen[dict[str, str]]):
                 for key, label, placeholder in TEXT_FIELDS[1:]:
                     yield Label(label, classes="field-label")
                     yield Input(self.values.get(key, ""), placeholder=placeholder, id=key,
-                                compact=True)
+                                compact=True, max_length=LIMITS[key])
                 if self.participants:
                     yield Label("Participant", classes="field-label")
                     yield Select(self.participants,
                                  value=pid if pid in {k for _l, k in self.participants}
                                  else Select.NULL,
                                  prompt="not in the room", id="participant_id", compact=True)
+            yield LimitCounter("form", MAX_NAME, always=False)
             yield Static(id="form-error", classes="form-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", variant="primary", id="ok", compact=True)
@@ -102,7 +108,7 @@ class StakeholderForm(FormScreen[dict[str, str]]):
 PART_NAMES = {"influence": "Influence", "support": "Support", "knowledge": "Knowledge"}
 
 
-class QuestionnaireForm(FormScreen[dict[str, int | None]]):
+class QuestionnaireForm(FormScreen[dict[str, int | None], S], Generic[S]):
     """The yes/no questions (y, n) and the knowledge questions (1-4), one
     stakeholder at a time; the result shows as the answers come in."""
 
@@ -140,13 +146,18 @@ class QuestionnaireForm(FormScreen[dict[str, int | None]]):
 
     def __init__(self, title: str, questions: list[sh.MapQuestion],
                  answers: dict[str, int | None],
-                 on_submit: Callable[[dict[str, int | None]], Awaitable[None] | None],
+                 on_submit: Callable[[dict[str, int | None]], Awaitable[S]],
                  ) -> None:
         super().__init__(on_submit)
         self.title_text = title
         self.questions = questions
         self.answers: dict[str, int | None] = {q.key: answers.get(q.key) for q in questions}
+        self.opened_with = dict(self.answers)
         self.cursor = 0
+
+    def holds_text(self) -> bool:
+        # answers given with keys, not typed in fields: escape asks all the same
+        return self.answers != self.opened_with
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog questionnaire-dialog"):

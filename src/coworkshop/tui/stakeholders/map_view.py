@@ -215,10 +215,18 @@ class MapView(Widget, can_focus=True):
         for g in data.groups:
             legend.append("■", style=group_color(str(g.get("color", ""))))
             legend.append(f"{str(g.get('label', g.get('key', ''))).split()[0].rstrip(',')} ")
-        shapes = (("L", "M", "H") if self.text_symbols else ("▲", "■", "●"))
-        legend.append(f"· {shapes[0]} low {shapes[1]} medium {shapes[2]} high understanding",
-                      style="dim")
-        legend.truncate(max(20, self.size.width - 2), overflow="ellipsis")
+        lo, mid, hi, unrated = (("L", "M", "H", "?") if self.text_symbols
+                                else ("▲", "■", "●", render.UNKNOWN))
+        room = max(20, self.size.width - 2)
+        # every mark on the map is explained, the not-yet-rated one too: the
+        # longest wording that fits beside the groups (the foot has 3 lines)
+        for wording in (f"understanding: {lo} low {mid} medium {hi} high {unrated} not rated yet",
+                        f"understanding {lo}low {mid}mid {hi}high {unrated}unrated",
+                        f"{lo}low {mid}mid {hi}high {unrated}unrated"):
+            if legend.cell_len + 2 + len(wording) <= room:
+                break
+        legend.append(f"· {wording}", style="dim")
+        legend.truncate(room, overflow="ellipsis")
         if text.plain:
             text.append("\n")
         return text + legend
