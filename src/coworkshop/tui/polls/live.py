@@ -282,7 +282,9 @@ class LiveVoting:
 
     @property
     def code(self) -> str:
-        return self._code if self.server is not None else ""
+        if self.server is None:
+            return ""
+        return self._code or self.server.code
 
     def addresses(self) -> list[Address]:
         return self.server.addresses() if self.server is not None else []
