@@ -85,6 +85,7 @@ def test_sessions_marks_a_file_whose_changes_are_in_a_side_file(sessions_dir: Pa
             db.commit()
         listing = run("sessions")
         assert "open and quit it, or send both files" in listing.output
+        assert "running.cws *" in listing.output and "[yellow]" not in listing.output
         assert json.loads(run("sessions", "--json").output)[0]["pending_side_file"] is True
     finally:
         store.close()

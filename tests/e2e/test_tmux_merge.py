@@ -91,5 +91,7 @@ def test_merge_in_the_app_then_an_updated_copy_on_the_command_line(tmp_path: Pat
                          "--json", cwd=tmp_path))
     [source] = out["sources"]
     assert source["added"]["participants"] == 2 and source["added"]["sessions"] == 0
-    assert sum(source["added"].values()) == 2 and out["totals"]["conflicts"] == 0
+    # and nothing else but their two personal codes
+    assert source["added"]["other"] == 2 and sum(source["added"].values()) == 4
+    assert out["totals"]["conflicts"] == 0
     assert out["sessions_in_output"] == 3

@@ -72,9 +72,8 @@ def test_lan_candidates_always_end_with_loopback() -> None:
     found = netinfo.candidates()
     assert found[-1].ip == "127.0.0.1" and found[-1].kind == "loopback"
     assert len({a.ip for a in found}) == len(found)
-    assert netinfo._kind("192.168.1.4", "wlan0") == "lan"
-    assert netinfo._kind("172.17.0.1", "docker0") == "virtual"
-    assert netinfo._kind("169.254.3.3", "eth0") == "link-local"
+    assert netinfo.classify("wlan0", "linux") == "wifi"
+    assert netinfo.classify("docker0", "linux") == "virtual"
 
 
 def test_serve_refuses_a_missing_file_and_an_unknown_poll(tmp_path: Path) -> None:

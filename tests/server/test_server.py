@@ -267,7 +267,8 @@ async def test_no_facilitator_action_is_reachable_from_a_phone(env: Env) -> None
     paths = sorted({r.resource.canonical for r in env.client.app.router.routes()  # type: ignore[union-attr]
                     if r.resource is not None})
     assert paths == sorted(["/", "/j/{code}", "/static/app.js", "/static/app.css", "/healthz",
-                            "/favicon.ico", "/api/join", "/api/state", "/api/events",
+                            "/favicon.ico", "/api/join", "/api/names", "/api/state",
+                            "/api/events",
                             "/api/polls/{poll_id}/ballot", "/api/polls/{poll_id}/qa",
                             "/api/qa/{item_id}/upvote"])
 

@@ -91,7 +91,7 @@ def serve_cmd(
             listening = server.listening()
             for addr in server.addresses():
                 if addr.ip in listening or not server.auto:
-                    out.print(f"  {server.join_url(addr.ip)}   ({addr.label})")
+                    out.print(f"  {server.join_url(addr.ip)}   ({addr.where})")
             for line in qr_text_lines(server.join_url()):
                 out.print(line, highlight=False, markup=False)
             out.print("Press Ctrl+C to stop.", style="dim")

@@ -212,21 +212,24 @@ def sessions_cmd(
         out.print(f"No session files (*.cws) in {folder}. Create one with: coworkshop new")
         return
     notes: list[str] = []  # one line each under the listing: a cell would fold them
-    rows: list[tuple[str, ...]] = []  # file, session, title, date, place, template, people, acts
+    # file (markup: escaped name and the pending mark), session, title, date, place, template,
+    # people, activities
+    rows: list[tuple[str, ...]] = []
     for f, info, error in infos:
         if info is None:
-            rows.append((f.name, "", "[red]cannot be opened (see below)[/]", "", "", "", "", ""))
+            rows.append((escape(f.name), "", "[red]cannot be opened (see below)[/]", "", "", "", "",
+                         ""))
             notes.append(f"[red]{escape(error)}[/]")
             continue
         mark = " [yellow]*[/]" if info.pending_side_file else ""
         if info.pending_side_file:
             notes.append(f"[yellow]{escape(str(f))}: {SIDE_FILE_NOTICE}[/]")
         if not info.sessions:
-            rows.append((f.name + mark, "", "[dim]holds no session[/]", "", "", "", "", ""))
+            rows.append((escape(f.name) + mark, "", "[dim]holds no session[/]", "", "", "", "", ""))
         short = short_ids([s.id for s in info.sessions])
         for s in info.sessions:
             where = ", ".join(escape(x) for x in (s.place, s.country) if x)
-            rows.append((f.name + mark, short[s.id], escape(s.title), s.date, where,
+            rows.append((escape(f.name) + mark, short[s.id], escape(s.title), s.date, where,
                          escape(s.template_name), str(s.participants), str(s.activities)))
     if out.width >= 120:
         table = Table(title=f"Sessions in {folder}", title_justify="left")
@@ -243,7 +246,7 @@ def sessions_cmd(
         for file, sid, title, date, where, template, people, acts in rows:
             facts = "  ".join(x for x in (date, where) if x)
             counts = f"{people} people, {acts} activities" if people else ""
-            out.print(f"[bold]{escape(file)}[/]  " + "  ".join(
+            out.print(f"[bold]{file}[/]  " + "  ".join(
                 x for x in (f"[dim]{sid}[/]" if sid else "", facts, counts) if x), soft_wrap=True)
             out.print(f"  {title}" + (f"  [dim]({template})[/]" if template else ""))
     for note in notes:

@@ -429,3 +429,50 @@ class MergeConflict(Record, table=True):
     version: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     version_updated_at: str = ""
     source_file: str = ""  # the file whose version this is ("" when not known)
+
+
+# ---- phones matched with registered participants (issue 9: head counts)
+# A phone that joins is a participant of its own (with a device); the people
+# the facilitator registers are others. A match says that a phone and a
+# registered person are the same human: nothing is rewritten (ballots keep the
+# participant they were cast by) and ending a match keeps its row.
+
+
+class PersonalCode(Record, table=True):
+    """The short code a registered participant types on their phone when joining."""
+
+    __tablename__ = "personal_code"
+    __table_args__ = (
+        Index(
+            "ux_personal_code_live",
+            "session_id",
+            "code",
+            unique=True,
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+    )
+
+    participant_id: str = Field(index=True)
+    code: str
+
+
+_MATCHED = "unmatched_at IS NULL AND deleted_at IS NULL"
+
+
+class PhoneMatch(Record, table=True):
+    """A phone (the participant its device joined as) matched with a registered
+    participant. Unmatching sets ``unmatched_at``; the row stays."""
+
+    __tablename__ = "phone_match"
+    __table_args__ = (
+        Index("ux_phone_match_registered", "registered_id", unique=True,
+              sqlite_where=text(_MATCHED), postgresql_where=text(_MATCHED)),
+        Index("ux_phone_match_phone", "phone_participant_id", unique=True,
+              sqlite_where=text(_MATCHED), postgresql_where=text(_MATCHED)),
+    )
+
+    registered_id: str = Field(index=True)  # registered by the facilitator
+    phone_participant_id: str = Field(index=True)  # made when the phone joined
+    how: str = "facilitator"  # facilitator | code | name (picked on the phone)
+    unmatched_at: datetime | None = None

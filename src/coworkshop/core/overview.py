@@ -11,7 +11,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .probe import check_file, describe_error, ro_connect
+from .probe import check_file, describe_error, people_only, ro_connect
 
 
 @dataclass
@@ -68,6 +68,7 @@ def _sessions(con: sqlite3.Connection) -> list[SessionLine]:
         con.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='source'").fetchone()
     )
     lines = []
+    people = people_only(con)  # a phone matched with a registered person is counted once
     rows = con.execute(
         "SELECT id, title, date, place, country, sector, plan FROM session "
         "WHERE deleted_at IS NULL ORDER BY date, country, place, title"
@@ -83,8 +84,9 @@ def _sessions(con: sqlite3.Connection) -> list[SessionLine]:
         }
         counts = dict(
             con.execute(
-                "SELECT stakeholder_group, count(*) FROM participant "
-                "WHERE session_id = ? AND deleted_at IS NULL GROUP BY stakeholder_group",
+                "SELECT stakeholder_group, count(*) FROM participant p "
+                "WHERE session_id = ? AND deleted_at IS NULL" + people
+                + " GROUP BY stakeholder_group",
                 (sid,),
             ).fetchall()
         )

@@ -200,10 +200,24 @@ def _check(path: Path, *, full: bool, timeout: float,
     return version, meta
 
 
+#: A participant row that is a phone matched with a registered participant: the
+#: same human as that participant's row, not counted again (``core/matching.py``).
+#: For plain SQL over a ``participant`` aliased ``p``.
+MATCHED_PHONE = ("EXISTS (SELECT 1 FROM phone_match m WHERE m.phone_participant_id = p.id "
+                 "AND m.unmatched_at IS NULL AND m.deleted_at IS NULL)")
+
+
+def people_only(con: sqlite3.Connection, schema: str = "main") -> str:
+    """`` AND NOT <matched phone>`` when the file can hold matches, else ""."""
+    found = con.execute(f"SELECT 1 FROM {schema}.sqlite_master "
+                        "WHERE type = 'table' AND name = 'phone_match'").fetchone()
+    return f" AND NOT {MATCHED_PHONE}" if found else ""
+
+
 _SUMMARIES = """
     SELECT s.id, s.title, s.date, s.place, s.country, s.template_name,
       (SELECT count(*) FROM participant p
-         WHERE p.session_id = s.id AND p.deleted_at IS NULL),
+         WHERE p.session_id = s.id AND p.deleted_at IS NULL{people}),
       (SELECT count(*) FROM activity a
          WHERE a.session_id = s.id AND a.deleted_at IS NULL)
     FROM session s WHERE s.deleted_at IS NULL ORDER BY s.date, s.title
@@ -236,7 +250,8 @@ def _check_now(path: Path, *, full: bool, timeout: float,
             meta = {str(k): str(v) for k, v in con.execute("SELECT key, value FROM meta")}
             if summaries is not None:
                 try:
-                    summaries += con.execute(_SUMMARIES).fetchall()
+                    summaries += con.execute(
+                        _SUMMARIES.format(people=people_only(con))).fetchall()
                 except sqlite3.Error as exc:  # said after the checks below, if they pass
                     failed = exc
         finally:

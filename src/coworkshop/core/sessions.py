@@ -16,7 +16,7 @@ from typing import Any
 from sqlmodel import Session as DBSession
 from sqlmodel import col, select
 
-from . import rules, templates
+from . import matching, rules, templates
 from .errors import RuleError, UserError
 from .models import Activity, Participant, Poll, Session, utcnow
 from .polls.polls import freeze
@@ -345,6 +345,7 @@ def add_participant(
     )
     p = Participant.model_validate({"session_id": session.id, **fields})
     db.add(p)
+    matching.give_code(db, p)  # to hand out: their phone joins as them with it
     return p
 
 
@@ -370,6 +371,10 @@ def delete_participant(db: DBSession, participant_id: str, restore: bool = False
         raise RuleError("that participant is not deleted")
     p.deleted_at = None if restore else utcnow()
     db.add(p)
+    if not restore and matching.is_matched(db, p.session_id, p.id):
+        # a deleted person has no phone: the match ends (kept, marked ended);
+        # restoring them does not bring it back (m matches again)
+        matching.unmatch(db, p.session_id, p.id)
     return p
 
 

@@ -185,6 +185,13 @@ class Store:
                         "INSERT INTO meta (key, value) VALUES ('file_id', ?)",
                         (models.new_id(),),
                     )
+                # Tables added within schema 2 (phone matches, personal codes)
+                # are missing from files made before them: made here, empty.
+                have = {name for (name,) in con.exec_driver_sql(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'")}
+                missing = [t for t in SQLModel.metadata.sorted_tables if t.name not in have]
+                if missing:
+                    SQLModel.metadata.create_all(con, tables=missing)
         except Exception as exc:
             engine.dispose()
             fold_in(path)

@@ -30,6 +30,11 @@ _TABLES: dict[str, tuple[str, ...] | None] = {
         "id", "session_id", "created_at", "updated_at", "deleted_at", "stakeholder_group",
         "country",
     ),
+    # a phone matched with a registered participant is one person (no names here)
+    "phone_match": (
+        "id", "session_id", "created_at", "updated_at", "deleted_at", "phone_participant_id",
+        "unmatched_at",
+    ),
     "poll": None,
     "ballot": (
         "id", "session_id", "created_at", "updated_at", "deleted_at", "poll_id", "activity_id",

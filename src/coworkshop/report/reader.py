@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.errors import UserError
+from ..core.probe import MATCHED_PHONE
 from .hub import Hub, open_files
 
 __all__ = ["Hub", "open_files", "Reader", "PHONE", "TALLY"]
@@ -234,9 +235,12 @@ class Reader:
         self.ids = [s.id for s in self.sessions]
         self._in = ", ".join("?" * len(self.ids))
         if hub.has("participant"):
+            # a phone matched with a registered participant is that person
+            people = f" AND NOT {MATCHED_PHONE}" if hub.has("phone_match") else ""
             for sid, group, n in hub.rows(
-                f"SELECT session_id, stakeholder_group, count(*) FROM participant "
-                f"WHERE deleted_at IS NULL AND session_id IN ({self._in}) GROUP BY 1, 2",
+                f"SELECT session_id, stakeholder_group, count(*) FROM participant p "
+                f"WHERE deleted_at IS NULL AND session_id IN ({self._in}){people} "
+                "GROUP BY 1, 2",
                 self.ids,
             ):
                 s = next(x for x in self.sessions if x.id == sid)

@@ -24,6 +24,7 @@ from aiohttp import web
 from aiohttp.web_protocol import RequestPayloadError
 from sqlalchemy.exc import OperationalError
 
+from ..core import matching
 from ..core import polls as voting
 from ..core.errors import RuleError, UserError
 from . import i18n
@@ -236,9 +237,9 @@ async def no_icon(_request: web.Request) -> web.Response:
 # ---------------------------------------------------------------- join
 
 
-async def join(request: web.Request) -> web.Response:
+async def _join_code(request: web.Request) -> dict[str, Any]:
+    """The request's body once its join code is right (wrong codes are counted)."""
     room = request.app[ROOM]
-    assert room.session is not None
     who = _client(request)
     # Checked before the code: while an address (or the room) is held back,
     # the right code is refused too, so guessing cannot go faster than this.
@@ -256,23 +257,80 @@ async def join(request: web.Request) -> web.Response:
         if wait:
             raise Refused(429, "too many wrong codes: wait a minute", wait)
         raise Refused(403, "wrong join code: check the code on the screen")
+    return data
+
+
+def _text(request: web.Request, key: str) -> str:
+    room = request.app[ROOM]
+    return i18n.texts(room.session.language if room.session else "en")[key]
+
+
+async def _join_as(request: web.Request, code: Any, pick: Any) -> voting.Joined:
+    """Join as a registered participant; every refusal a 4xx in the page's language."""
+    room = request.app[ROOM]
+    if not isinstance(code, str) or not isinstance(pick, str):
+        raise Refused(400, _text(request, "personal_code_bad"))
+    if code.strip() and pick:
+        raise Refused(400, _text(request, "personal_code_or_name"))
+    try:
+        return await room.join_as(code.strip(), pick)
+    except matching.UnknownCode as exc:
+        if code.strip():
+            # a personal code guessed is a code guessed: the same per-address limit
+            wait = room.code_buckets.take(_client(request))
+            if wait:
+                raise Refused(429, "too many wrong codes: wait a minute", wait) from exc
+            raise Refused(403, _text(request, "personal_code_unknown")) from exc
+        raise Refused(404, _text(request, "name_unknown")) from exc
+    except matching.PickNotAllowed as exc:
+        raise Refused(403, _text(request, "name_pick_off")) from exc
+    except matching.AlreadyMatched as exc:
+        raise Refused(409, _text(request, "already_matched")) from exc
+
+
+async def join(request: web.Request) -> web.Response:
+    room = request.app[ROOM]
+    assert room.session is not None
+    who = _client(request)
+    data = await _join_code(request)
     wait = room.join_buckets.take(who)
     if wait:
         raise Refused(429, "too many joins from this device: wait a moment", wait)
     group, name = data.get("group", ""), data.get("name", "")
-    if not isinstance(group, str) or not isinstance(name, str) or not group:
-        raise Refused(400, "choose your stakeholder group")
+    code, pick = data.get("personal_code", ""), data.get("participant", "")
+    if not isinstance(name, str):
+        raise Refused(400, "name: must be text")
+    matched = bool(code or pick)
     # No user agent is stored: the workshop does not need it (README, "What a
     # session file holds about a person").
-    joined = await room.join(group, name)  # shares a commit with joins arriving together
+    if matched:
+        # the registered participant's group, whatever the phone chose
+        joined = await _join_as(request, code, pick)
+    else:
+        if not isinstance(group, str) or not group:
+            raise Refused(400, "choose your stakeholder group")
+        joined = await room.join(group, name)  # shares a commit with joins arriving together
     room.remember(voting.hash_token(joined.token), joined.voter)
     room.emit(RoomEvent("joined", participant_id=joined.voter.participant_id,
                         stakeholder_group=joined.voter.stakeholder_group))
     response = web.json_response({"token": joined.token, "group": joined.voter.stakeholder_group,
-                                  "name": joined.name})
+                                  "name": joined.name, "matched": matched})
     response.set_cookie(COOKIE, joined.token, httponly=True, samesite="Strict",
                         max_age=7 * 24 * 3600, path="/")
     return response
+
+
+async def names(request: web.Request) -> web.Response:
+    """The registered names a phone may pick when joining: only with the right
+    join code, and an empty list unless the facilitator allows picking."""
+    room = request.app[ROOM]
+    await _join_code(request)
+    wait = room.address_buckets.take(_client(request))
+    if wait:
+        raise Refused(429, "too many requests: wait a moment", wait)
+    return web.json_response({"names": await room.names()},
+                             dumps=lambda o: json.dumps(o, ensure_ascii=False),
+                             headers={"Cache-Control": "no-store"})
 
 
 # ---------------------------------------------------------------- state
@@ -386,6 +444,7 @@ def create_app(room: Room) -> web.Application:
     app.router.add_get("/healthz", health)
     app.router.add_get("/favicon.ico", no_icon)
     app.router.add_post("/api/join", join)
+    app.router.add_post("/api/names", names)
     app.router.add_get("/api/state", state)
     app.router.add_get("/api/events", events)
     app.router.add_post("/api/polls/{poll_id}/ballot", ballot)

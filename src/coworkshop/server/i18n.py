@@ -51,6 +51,19 @@ EN: dict[str, str] = {
     "statement_of": "{n} of {total}",
     "previous": "Back",
     "next": "Next",
+    "personal_code": "Personal code (optional)",
+    "personal_code_hint": "If the facilitator gave you one: your phone is then linked to your "
+                          "name on their list, and your group is the one they registered",
+    "pick_name": "Or pick your name (optional)",
+    "pick_none": "My name is not here",
+    "personal_code_unknown": "Unknown personal code: check the code the facilitator gave you, "
+                             "or leave it empty",
+    "personal_code_bad": "The personal code must be text",
+    "personal_code_or_name": "Give your personal code or pick your name, not both",
+    "name_unknown": "That name is not on the list any more: pick another or leave it",
+    "name_pick_off": "Picking a name is not allowed: ask the facilitator for your personal code",
+    "already_matched": "Someone already joined with this name or code: ask the facilitator",
+    "joined_named": "Joined as {name}",
 }
 
 ES: dict[str, str] = {
@@ -98,6 +111,19 @@ ES: dict[str, str] = {
     "statement_of": "{n} de {total}",
     "previous": "Atrás",
     "next": "Siguiente",
+    "personal_code": "Código personal (opcional)",
+    "personal_code_hint": "Si el facilitador te dio uno: tu móvil queda vinculado a tu nombre "
+                          "en su lista, y tu grupo es el que él registró",
+    "pick_name": "O elige tu nombre (opcional)",
+    "pick_none": "Mi nombre no está",
+    "personal_code_unknown": "Código personal desconocido: revisa el código que te dio el "
+                             "facilitador o déjalo vacío",
+    "personal_code_bad": "El código personal debe ser texto",
+    "personal_code_or_name": "Escribe tu código personal o elige tu nombre, no ambos",
+    "name_unknown": "Ese nombre ya no está en la lista: elige otro o déjalo",
+    "name_pick_off": "No se puede elegir un nombre: pide tu código personal al facilitador",
+    "already_matched": "Alguien ya entró con este nombre o código: avisa al facilitador",
+    "joined_named": "Participas como {name}",
 }
 
 IT: dict[str, str] = {
@@ -145,6 +171,21 @@ IT: dict[str, str] = {
     "statement_of": "{n} di {total}",
     "previous": "Indietro",
     "next": "Avanti",
+    "personal_code": "Codice personale (facoltativo)",
+    "personal_code_hint": "Se il facilitatore te ne ha dato uno: il tuo telefono viene "
+                          "collegato al tuo nome nel suo elenco, e il tuo gruppo è quello "
+                          "che ha registrato",
+    "pick_name": "Oppure scegli il tuo nome (facoltativo)",
+    "pick_none": "Il mio nome non c'è",
+    "personal_code_unknown": "Codice personale sconosciuto: controlla il codice che ti ha dato "
+                             "il facilitatore, o lascialo vuoto",
+    "personal_code_bad": "Il codice personale deve essere testo",
+    "personal_code_or_name": "Inserisci il codice personale o scegli il tuo nome, non entrambi",
+    "name_unknown": "Quel nome non è più nell'elenco: scegline un altro o lascialo",
+    "name_pick_off": "Non è possibile scegliere un nome: chiedi al facilitatore il tuo "
+                     "codice personale",
+    "already_matched": "Qualcuno è già entrato con questo nome o codice: avvisa il facilitatore",
+    "joined_named": "Partecipi come {name}",
 }
 
 LANGUAGES: dict[str, dict[str, str]] = {"en": EN, "es": ES, "it": IT}

@@ -1,65 +1,153 @@
-"""The laptop's addresses that phones in the room could reach.
+"""The laptop's addresses that phones in the room could reach, named by network.
 
-Only local interfaces are read: no packet leaves the machine (no "connect a
-UDP socket to a public address" trick). On Linux each interface is asked for
-its IPv4 address with the ``SIOCGIFADDR`` ioctl; elsewhere, or if that fails,
-the host name is resolved. ``127.0.0.1`` is always listed, last.
+The interfaces and their IPv4 addresses come from psutil, which reads them
+the same way on Linux, macOS and Windows; no packet leaves the machine (no
+"connect a UDP socket to a public address" trick). Each address is named by
+the kind of network its interface is on (Wi-Fi, Ethernet, VPN, virtual) so the
+facilitator can pick the room's network: "Wi-Fi (wlp2s0) 192.168.1.23".
+
+Interfaces that are down, and link-local addresses (169.254.x.x: no DHCP
+answered), are left out. ``127.0.0.1`` is always listed, last: with no network
+at all the app still serves this laptop's own browser.
+
+IPv6 is left out: phones type or scan an IPv4 address on a room's Wi-Fi, and
+a link-local IPv6 address cannot be written in a URL a phone opens.
 """
 
 from __future__ import annotations
 
+import functools
 import ipaddress
+import re
 import socket
-import struct
+import subprocess
 import sys
 from dataclasses import dataclass
+from typing import Any
 
-SIOCGIFADDR = 0x8915  # Linux: get an interface's IPv4 address
-# Interfaces phones cannot reach: containers, VMs, VPN tunnels.
-_VIRTUAL = ("docker", "br-", "veth", "virbr", "vmnet", "vboxnet", "tun", "tap", "wg", "zt")
+#: What each kind is called on screen, and its place in the list (the room's
+#: network is most likely the Wi-Fi phones are on, then a cable to the room's
+#: switch; a VPN or a virtual machine's bridge almost never).
+KINDS = {
+    "wifi": "Wi-Fi",
+    "ethernet": "Ethernet",
+    "other": "Network",
+    "vpn": "VPN",
+    "virtual": "Virtual",
+    "chosen": "Chosen",
+    "loopback": "This laptop only",
+}
+_RANK = {kind: i for i, kind in enumerate(KINDS)}
 
 
 @dataclass(frozen=True)
 class Address:
     ip: str
-    interface: str  # "" when found through the host name
-    kind: str  # lan | link-local | virtual | other | loopback
+    interface: str  # "" when found through the host name or given by the user
+    kind: str  # a key of KINDS
+
+    @property
+    def where(self) -> str:
+        """The network, by kind and interface: "Wi-Fi (wlp2s0)"."""
+        name = KINDS.get(self.kind, self.kind)
+        # Windows names interfaces "Wi-Fi" or "Ethernet 2": no need to say it twice
+        if self.interface and self.interface.lower() != name.lower():
+            return f"{name} ({self.interface})"
+        return name
 
     @property
     def label(self) -> str:
-        where = f" ({self.interface})" if self.interface else ""
-        return f"{self.ip}{where} - {self.kind}"
+        """What the facilitator picks from: "Wi-Fi (wlp2s0) 192.168.1.23"."""
+        return f"{self.where} {self.ip}"
 
 
-def _kind(ip: str, interface: str) -> str:
-    addr = ipaddress.IPv4Address(ip)
-    if addr.is_loopback:
-        return "loopback"
-    if addr.is_link_local:
-        return "link-local"
-    if interface.startswith(_VIRTUAL):
-        return "virtual"
-    if addr.is_private:
-        return "lan"
+# Interface names, by operating system. The first pattern that matches wins,
+# so the specific ones ("vEthernet", a TAP adapter) come before the broad ones.
+_VPN_NAMES = r"tun|tap|wg|ppp|utun|ipsec|tailscale|zt|nordlynx|proton|mullvad|gpd|cscotun"
+_VIRTUAL_NAMES = (r"docker|br-|veth|virbr|vmnet|vboxnet|lxcbr|lxdbr|cni|flannel|podman|"
+                  r"kube|bridge|vmenet|awdl|llw|anpi|ap\d|gif|stf|vnic")
+_LINUX = [
+    ("vpn", _VPN_NAMES),
+    ("virtual", _VIRTUAL_NAMES),
+    ("wifi", r"wl|wifi|ath|ra\d"),  # wlan0, wlp2s0, wlx00c0ca...
+    ("ethernet", r"en|eth|em\d|p\d+p\d"),  # enp3s0, eno1, eth0, em1
+]
+_MACOS = [
+    ("vpn", _VPN_NAMES),
+    ("virtual", _VIRTUAL_NAMES),
+    # en0 is the Wi-Fi of every MacBook without a built-in Ethernet port; the
+    # hardware ports (networksetup) say for sure when they can be read.
+    ("wifi", r"en0$"),
+    ("ethernet", r"en\d"),
+]
+_WINDOWS = [
+    ("virtual", r"vethernet|virtualbox|vmware|hyper-v|loopback pseudo|bluetooth|npcap|"
+                r"docker|wsl"),
+    ("vpn", r".*(vpn|tap-|tap |wireguard|wintun|tailscale|nordlynx|zerotier|forticlient|"
+            r"cisco anyconnect|globalprotect)"),
+    ("wifi", r"wi-?fi|wlan|wireless"),
+    ("ethernet", r"ethernet|local area connection|lan\b"),
+]
+
+
+def _os_name(platform: str) -> str:
+    if platform.startswith("win"):
+        return "windows"
+    if platform == "darwin":
+        return "macos"
+    return "linux"
+
+
+def classify(interface: str, platform: str = sys.platform,
+             ports: dict[str, str] | None = None) -> str:
+    """The kind of network an interface is on, from its name (a key of :data:`KINDS`).
+
+    ``ports``: on macOS, the hardware port of each device ("en0": "Wi-Fi"), when known.
+    """
+    os_name = _os_name(platform)
+    name = interface.lower()
+    if os_name == "macos" and ports and interface in ports:
+        port = ports[interface].lower()
+        if "wi-fi" in port or "airport" in port:
+            return "wifi"
+        if "ethernet" in port or "lan" in port or "thunderbolt ethernet" in port:
+            return "ethernet"
+        if "bridge" in port:
+            return "virtual"
+    rules = {"windows": _WINDOWS, "macos": _MACOS, "linux": _LINUX}[os_name]
+    for kind, pattern in rules:
+        if re.match(pattern, name):
+            return kind
     return "other"
 
 
-_RANK = {"lan": 0, "other": 1, "link-local": 2, "virtual": 3, "loopback": 4}
+@functools.cache
+def macos_ports() -> dict[str, str]:
+    """macOS: each device's hardware port ("en0": "Wi-Fi"), from ``networksetup``;
+    empty if it cannot be read (the names alone are used then).
+
+    Read once: the join screen asks for the addresses at every redraw of its
+    keys, and a port plugged in later is still named well by its name alone."""
+    try:
+        out = subprocess.run(["networksetup", "-listallhardwareports"], capture_output=True,
+                             text=True, timeout=2, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    return {device: port for port, device in
+            re.findall(r"Hardware Port: (.+)\nDevice: (\S+)", out)}
 
 
-def _linux_interfaces() -> list[tuple[str, str]]:
-    import fcntl
+def _interfaces() -> list[tuple[str, str]]:
+    """(ip, interface) of every IPv4 address on an interface that is up."""
+    import psutil
 
+    stats: dict[str, Any] = psutil.net_if_stats()
     found = []
-    for _index, name in socket.if_nameindex():
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-            try:
-                packed = fcntl.ioctl(
-                    s.fileno(), SIOCGIFADDR, struct.pack("256s", name.encode()[:15])
-                )
-            except OSError:  # no IPv4 address on this interface
-                continue
-        found.append((socket.inet_ntoa(packed[20:24]), name))
+    for name, addrs in psutil.net_if_addrs().items():
+        stat = stats.get(name)
+        if stat is not None and not stat.isup:
+            continue
+        found += [(a.address, name) for a in addrs if a.family == socket.AF_INET]
     return found
 
 
@@ -72,21 +160,34 @@ def _resolved() -> list[tuple[str, str]]:
 
 
 def candidates() -> list[Address]:
-    """Addresses to offer the facilitator, the most likely LAN address first."""
-    pairs: list[tuple[str, str]] = []
-    if sys.platform.startswith("linux"):
-        try:
-            pairs = _linux_interfaces()
-        except (OSError, ImportError):
-            pairs = []
+    """Addresses to offer the facilitator, the likeliest room network first
+    (Wi-Fi, Ethernet, other, VPN, virtual), ``127.0.0.1`` last."""
+    try:
+        pairs = _interfaces()
+    except Exception:  # psutil refused (a sandbox): fall back on the host name
+        pairs = []
     if not [ip for ip, _ in pairs if not ip.startswith("127.")]:
         pairs += _resolved()
+    ports = macos_ports() if sys.platform == "darwin" else None
     seen: dict[str, Address] = {}
     for ip, name in pairs:
-        if ip not in seen and not ip.startswith("0."):
-            seen[ip] = Address(ip, name, _kind(ip, name))
-    seen.setdefault("127.0.0.1", Address("127.0.0.1", "lo", "loopback"))
-    return sorted(seen.values(), key=lambda a: (_RANK[a.kind], ipaddress.IPv4Address(a.ip)))
+        try:
+            addr = ipaddress.IPv4Address(ip)
+        except ValueError:
+            continue
+        if addr.is_link_local or addr.is_unspecified or addr.is_multicast or ip in seen:
+            continue
+        kind = "loopback" if addr.is_loopback else classify(name, sys.platform, ports)
+        seen[ip] = Address(ip, name, kind)
+    seen = {ip: a for ip, a in seen.items() if a.kind != "loopback"}
+    seen["127.0.0.1"] = Address("127.0.0.1", "", "loopback")
+    return sorted(seen.values(), key=lambda a: (
+        _RANK.get(a.kind, len(_RANK)),
+        # a private address (the room's DHCP) before a public one on the same kind
+        not ipaddress.IPv4Address(a.ip).is_private,
+        a.interface.lower(),
+        ipaddress.IPv4Address(a.ip),
+    ))
 
 
 def best() -> Address:

@@ -32,6 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from ..core import matching
 from ..core import polls as voting
 from ..core.models import Session
 from ..core.store import Store
@@ -295,6 +296,26 @@ class Room:
         self._joins.append(((group, name), future))
         self._joins_waiting.set()
         return await future
+
+    async def join_as(self, code: str, pick: str) -> voting.Joined:
+        """A phone joins as a registered participant (personal code or picked
+        name): one transaction in the database thread; raises its refusal."""
+        if self.stopping:
+            raise voting.UserError("the server is stopping")
+        session = self.session
+        assert session is not None
+        return await self.run(
+            lambda: voting.join_as(self.store, session, code=code, pick=pick))
+
+    async def names(self) -> list[dict[str, str]]:
+        """The registered names a phone may pick ([] unless the facilitator allows it)."""
+        def read() -> list[dict[str, str]]:
+            with self.store.db() as db:
+                if not matching.name_pick_allowed(db, self.session_id):
+                    return []
+                return [{"id": p.id, "name": p.name}
+                        for p in matching.pickable(db, self.session_id)]
+        return await self.run(read)
 
     async def _join_writer(self) -> None:
         batch: list[tuple[tuple[str, str], asyncio.Future[voting.Joined]]] = []

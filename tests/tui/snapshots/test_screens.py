@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import random
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
@@ -74,6 +75,10 @@ def workshop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
             monkeypatch.setattr(mod, "datetime", FrozenDateTime)
         if hasattr(mod, "date"):
             monkeypatch.setattr(mod, "date", FrozenDate)
+    # personal codes are drawn at random: the same ones in every run
+    from coworkshop.core import matching
+
+    monkeypatch.setattr(matching, "secrets", random.Random(9))
     path = Path("sessions") / "demo.cws"
     build_demo(path, Path("templates")).close()
     yield path
@@ -164,7 +169,7 @@ class FakeServer:
     def addresses(self) -> list[Any]:
         from coworkshop.server.netinfo import Address
 
-        return [Address("192.168.1.20", "wlan0", "lan")]
+        return [Address("192.168.1.20", "wlan0", "wifi")]
 
     def base_url(self, ip: str | None = None) -> str:
         return "http://192.168.1.20:8765"

@@ -17,7 +17,7 @@ STRIP: dict[str, dict[str, str]] = {
     "stakeholder": {"name": ""},
     "checklistentry": {"owner": ""},
 }
-STRIP_TABLES = ("device",)
+STRIP_TABLES = ("device", "personal_code")
 STRIP_EVERYWHERE = {"device_id": ""}
 
 

@@ -10,9 +10,11 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session as DBSession
 from sqlmodel import col, func, select
 
-from .. import rules, sessions, sql
+from .. import matching, rules, sessions, sql
 from ..errors import UserError
 from ..models import Device, Participant, Session, id_stream, utcnow
 from ..store import Store
@@ -106,6 +108,45 @@ def join_many(
             sql.insert_records(cur, Participant, people)
             sql.insert_records(cur, Device, devices)
     return results
+
+
+def join_as(store: Store, session: Session, *, code: str = "", pick: str = "") -> Joined:
+    """A phone joins as a registered participant, named by their personal
+    ``code`` or picked from the list (``pick``: their id, when the facilitator
+    allows it): its participant and device are made and matched with them, in
+    one transaction. The phone takes the registered participant's group; its
+    own participant stays unnamed (the name is the registered one's, returned
+    in :attr:`Joined.name`), so an unmatched phone is not left named.
+
+    Raises :class:`.matching.UnknownCode`, :class:`.matching.PickNotAllowed`
+    or :class:`.matching.AlreadyMatched`; nothing is written then.
+    """
+    if not isinstance(code, str) or not isinstance(pick, str):
+        raise UserError("personal code: must be text")
+    if len(code) > 40:
+        raise matching.UnknownCode("unknown personal code")
+    try:
+        with store.unit() as db:
+            joined = _join_as(db, session, code, pick)
+    except IntegrityError as exc:  # the facilitator matched them at the same moment
+        raise matching.AlreadyMatched("already matched with a phone") from exc
+    return joined
+
+
+def _join_as(db: DBSession, session: Session, code: str, pick: str) -> Joined:
+    """(One unit of work) the core of :func:`join_as`."""
+    person = matching.claim(db, session.id, code=code, pick=pick)
+    fields = _checked(session, person.stakeholder_group, "")
+    token = secrets.token_urlsafe(24)
+    phone = Participant(session_id=session.id, name=fields["name"],
+                        stakeholder_group=fields["stakeholder_group"])
+    db.add(phone)
+    device = Device(session_id=session.id, token_hash=hash_token(token),
+                    participant_id=phone.id, stakeholder_group=phone.stakeholder_group)
+    db.add(device)
+    db.flush()
+    matching.match(db, session.id, person.id, phone.id, how="code" if code else "name")
+    return Joined(token, Voter(phone.id, phone.stakeholder_group, device.id), person.name)
 
 
 def voter_for_token(store: Store, session_id: str, token: str) -> Voter | None:

@@ -6,7 +6,7 @@
   var T = JSON.parse(document.body.getAttribute("data-texts") || "{}");
   function t(key, n) {
     var s = T[key] || key;
-    return n === undefined ? s : s.replace("{n}", n).replace("{group}", n);
+    return n === undefined ? s : s.replace("{n}", n).replace("{group}", n).replace("{name}", n);
   }
   function $(id) { return document.getElementById(id); }
   function el(tag, cls, text) {
@@ -21,7 +21,7 @@
   var room = null;
   var me = { mine: {}, upvoted: [], group: "" };
   var cards = {};
-  var es = null, failures = 0, pollTimer = null, started = false;
+  var es = null, failures = 0, pollTimer = null, started = false, joinedName = "";
 
   function api(method, path, body, busyTries) {
     var opts = { method: method, credentials: "same-origin", cache: "no-store", headers: {} };
@@ -74,14 +74,53 @@
     $("who").hidden = true;
     $("conn").hidden = true;
     $("join").hidden = false;
+    namesFor = null;  /* the list may have changed since */
+    loadNames();
   }
+
+  /* The registered names a phone may pick (only when the facilitator allows
+     it): asked for once the join code is complete; the list is empty otherwise. */
+  var namesFor = null;
+  function loadNames() {
+    var code = $("code").value.replace(/\s+/g, "");
+    if (!/^[0-9]{6}$/.test(code) || code === namesFor) return;
+    namesFor = code;
+    api("POST", "/api/names", { code: code }).then(function (res) {
+      var names = res.status === 200 ? (res.data.names || []) : [];
+      var box = $("pick-names");
+      box.textContent = "";
+      if (names.length) {
+        var none = el("label", "choice");
+        var r0 = el("input");
+        r0.type = "radio"; r0.name = "participant"; r0.value = ""; r0.checked = true;
+        none.appendChild(r0);
+        none.appendChild(el("span", null, t("pick_none")));
+        box.appendChild(none);
+      }
+      names.forEach(function (n) {
+        var label = el("label", "choice");
+        var r = el("input");
+        r.type = "radio"; r.name = "participant"; r.value = n.id;
+        label.appendChild(r);
+        label.appendChild(el("span", null, n.name));
+        box.appendChild(label);
+      });
+      $("pick").hidden = !names.length;
+    }, function () { namesFor = null; });
+  }
+  $("code").addEventListener("input", loadNames);
+  loadNames();
 
   $("join-form").addEventListener("submit", function (ev) {
     ev.preventDefault();
     var err = $("join-error");
     var picked = document.querySelector("input[name=group]:checked");
+    var personal = $("personal-code").value.replace(/\s+/g, "");
+    var chosen = document.querySelector("input[name=participant]:checked");
+    var participant = chosen ? chosen.value : "";
     err.textContent = "";
-    if (!picked) {
+    /* with a personal code or a picked name the group is the registered one */
+    if (!picked && !personal && !participant) {
       err.textContent = t("choose_group");
       var first = document.querySelector("input[name=group]");
       if (first) first.focus();
@@ -90,11 +129,16 @@
     var button = $("join-button");
     button.disabled = true;
     button.textContent = t("joining");
-    api("POST", "/api/join", {
-      code: $("code").value.replace(/\s+/g, ""), group: picked.value, name: $("name").value
-    }).then(function (res) {
+    var body = {
+      code: $("code").value.replace(/\s+/g, ""), group: picked ? picked.value : "",
+      name: $("name").value
+    };
+    if (personal) body.personal_code = personal;
+    if (participant) body.participant = participant;
+    api("POST", "/api/join", body).then(function (res) {
       if (res.status === 200) {
         if (window.history && history.replaceState) history.replaceState(null, "", "/");
+        joinedName = res.data.matched ? res.data.name : "";
         start();
       } else {
         err.textContent = res.status === 429 ? t("slow_down") : (res.data.error || t("error"));
@@ -170,7 +214,8 @@
     me = state.me;
     var group = "";
     (room.groups || []).forEach(function (g) { if (g.key === me.group) group = g.label; });
-    $("who").textContent = t("joined_as", group || me.group);
+    $("who").textContent = joinedName ? t("joined_named", joinedName) + " · " + (group || me.group)
+                                      : t("joined_as", group || me.group);
     $("who").hidden = !me.group;
     render();
   }

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from coworkshop.tui.session.session import SessionScreen
 
 PaletteEntry = tuple[str, str, Callable[[], object]]
-#: Columns the address, code and counts need beside the QR code.
+#: Columns the address, code and counts need beside the QR code; toasts are
+#: narrower (session.tcss), so they never cover the QR code.
 SIDE = 36
 
 
@@ -61,7 +62,8 @@ class JoinScreen(Screen[None]):
         "address and type the code, then choose their stakeholder group. If the laptop has "
         "several addresses, choose the one of the room's network (a). If the session bar warns "
         "that someone is guessing the code, n gives the room a new code (phones that joined "
-        "stay joined). Escape returns to the "
+        "stay joined). F5 (or P) presents: the code and QR code full screen, then each question "
+        "as it opens. Escape returns to the "
         "session while voting goes on; x stops live voting (everything received is saved)."
     )
 
@@ -74,12 +76,16 @@ class JoinScreen(Screen[None]):
                 tooltip="Give the room a new join code (after someone tried to guess it)."),
         Binding("x", "stop_voting", "Stop voting", id="join.stop",
                 tooltip="Stop live voting: phones can no longer reach the laptop."),
+        Binding("f5,P", "present", "Present", id="join.present",
+                tooltip="Present mode for the projector: this code and QR code full screen, "
+                        "then each question as it opens."),
     ]
 
     def __init__(self, live: LiveVoting) -> None:
         super().__init__()
         self.live = live
         self.joined = 0
+        self.matched = 0  # phones matched with a registered participant
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="join-body"):
@@ -131,13 +137,19 @@ class JoinScreen(Screen[None]):
         self.show_count()
 
     def count_joined(self) -> None:
-        from coworkshop.core import polls as voting
+        from coworkshop.core import matching
 
-        self.joined = voting.joined_count(self.live.store, self.live.session_id)
+        # the participants screen's counts: phones, and those matched with a
+        # registered person (one person, not two)
+        with self.live.store.db() as db:
+            counts = matching.head_counts(db, self.live.session_id)
+        self.joined, self.matched = counts.by_phone, counts.both
 
     def show_count(self) -> None:
-        text = Text.assemble((f"{self.joined}", "bold"), " joined · ",
-                             (f"{self.live.connected()}", "bold"), " connected now")
+        text = Text.assemble((f"{self.joined}", "bold"), " joined · ")
+        if self.matched:
+            text.append_text(Text.assemble((f"{self.matched}", "bold"), " matched · "))
+        text.append_text(Text.assemble((f"{self.live.connected()}", "bold"), " connected now"))
         self.query_one("#join-count", Static).update(text)
 
     def on_participant_joined(self, _message: ParticipantJoined) -> None:
@@ -177,6 +189,20 @@ class JoinScreen(Screen[None]):
 
     def action_choose_address(self) -> None:
         self.query_one("#join-addresses", OptionList).focus()
+
+    def action_present(self) -> None:
+        from coworkshop.tui.polls.present import PresentScreen
+
+        self.app.push_screen(PresentScreen(self.live))
+
+    def palette_entries(self) -> list[PaletteEntry]:
+        return [
+            ("present: full screen for the projector",
+             "Present mode: the join code and QR code, then each question and its results",
+             self.action_present),
+            ("poll: new join code", "The old code stops working", self.action_new_code),
+            ("poll: stop live voting", "Stop the participants' server", self.action_stop_voting),
+        ]
 
     @work(exclusive=True, group="live-voting")
     async def action_stop_voting(self) -> None:
@@ -220,4 +246,7 @@ def poll_palette_entries(screen: SessionScreen) -> list[PaletteEntry]:
         ("poll: start live voting", "Phones join with a code or QR code; show the join screen",
          screen.action_live_voting),
         ("poll: stop live voting", "Stop the participants' server", screen.action_stop_voting),
+        ("present: full screen for the projector",
+         "Present mode: the join code and QR code, or the open question and its results",
+         screen.action_present),
     ]

@@ -80,6 +80,8 @@ class SessionScreen(MapActions, ChecklistActions, SessionActions, Screen[None]):
         "report (HTML) next to its file; the palette offers Markdown, JSON and CSV too. "
         "l starts live voting (phones join with a code or QR code) and shows the join screen; "
         "it runs until you leave the session. "
+        "F5 (or P) presents on the projector: the join code, or the open question and its "
+        "results, full screen with nothing else. "
         "In a stakeholder map or a checklist, ? lists its own keys and rules. "
         "Escape on the agenda goes back home."
     )
@@ -99,6 +101,10 @@ class SessionScreen(MapActions, ChecklistActions, SessionActions, Screen[None]):
         Binding("l", "live_voting", "Live", id="session.live",
                 tooltip="Start live voting (phones join with a code or QR code); "
                         "show the join screen."),
+        Binding("f5,P", "present", "Present", id="session.present",
+                tooltip="Full screen for the projector: join code, or the open question.",
+                # the footer is full here (? must stay); the join screen's footer shows it
+                show=False),
         Binding("t", "save_template", "Save plan", id="session.template",
                 tooltip="Save this session's plan (agenda, prompts, questions) as a template.",
                 show=False),
@@ -405,7 +411,7 @@ class SessionScreen(MapActions, ChecklistActions, SessionActions, Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("start_activity", "finish_activity", "assign_group", "participants",
-                      "save_template", "zoom", "live_voting") and self.session is None:
+                      "save_template", "zoom", "live_voting", "present") and self.session is None:
             return None  # still loading: shown greyed out
         return True
 

@@ -205,6 +205,19 @@ class SessionActions(_Base):
         else:
             self.start_live_voting()
 
+    def action_present(self) -> None:
+        """Present mode: the join code or the open question, full screen for the projector."""
+        from coworkshop.tui.polls.poll_view import PollView
+        from coworkshop.tui.polls.present import PresentScreen
+
+        if self.live is None:
+            return
+        # the question highlighted on the poll, if it is closed: its results
+        # for the room (an open question shows in any case)
+        views = self.query(PollView)
+        current = views.first().current if views else None
+        self.app.push_screen(PresentScreen(self.live, current.id if current else ""))
+
     @work(exclusive=True, group="live-voting")
     async def start_live_voting(self) -> None:
         from coworkshop.tui.polls.voting import JoinScreen
