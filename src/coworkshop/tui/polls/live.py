@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-import sys
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -45,22 +44,6 @@ if TYPE_CHECKING:
 
 #: The port the app asks for first; the server tries the next ones if taken.
 DEFAULT_PORT = 8765
-#: Python's GIL switch interval while a server runs in the app (default 5 ms).
-#: The server's thread releases the GIL at every socket and SQLite call; while
-#: Textual's thread computes, taking it back waited up to the interval each
-#: time, and a phone's answer paid that many times over (p99 up to 250 ms
-#: against 40 ms for ``coworkshop serve``, results shown, benchmarks/RESULTS.md).
-SWITCH_INTERVAL = 0.001
-_serving: list[float] = []  # the interval before each running server started
-
-
-def _fast_switch(on: bool) -> None:
-    """Shorten the GIL's switch interval while any server runs; restore it after."""
-    if on:
-        _serving.append(sys.getswitchinterval())
-        sys.setswitchinterval(min(SWITCH_INTERVAL, _serving[-1]))
-    elif _serving:
-        sys.setswitchinterval(_serving.pop())
 
 
 class RoomMessage(Message, bubble=False):
@@ -230,7 +213,6 @@ class LiveVoting:
         # phones connected (benchmarks/RESULTS.md). Objects made later are
         # collected as before.
         gc.freeze()
-        _fast_switch(True)
         self._post(LiveVotingStarted())
 
     def _open_server_store(self) -> Store:
@@ -274,7 +256,6 @@ class LiveVoting:
                 if thread is not None:
                     await thread.run(server.stop())
             finally:
-                _fast_switch(False)
                 await self._close(thread, store)
                 self._post(LiveVotingStopped())
         if self._saving:
