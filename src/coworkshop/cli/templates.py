@@ -27,15 +27,12 @@ def template_save_cmd(
 ) -> None:
     """Save the plan of a session (agenda, prompts, questions; no results) as a template."""
     from ..core import templates
-    from ..core.sessions import slug, template_of_session
+    from ..core.sessions import save_plan
     from ..core.store import Store
 
-    if output.is_dir():
-        raise _fail(f"{output}: is a folder, not a template file")
-    if output.suffix != ".toml":
-        raise _fail(f"{output}: a template file name ends in .toml")
-    if output.exists() and not force:
+    if output.exists() and not output.is_dir() and not force:
         raise _fail(f"{output}: already exists (use --force to overwrite)")
+    templates.check_target(output, overwrite=force)  # refused before reading the session
     if output.parent.exists():
         pathchecks.new_file(output, overwrite=True)
     else:
@@ -44,16 +41,9 @@ def template_save_cmd(
     try:
         session = store.session(session_ref)
         with store.db() as db:
-            tpl = template_of_session(db, session.id, name or slug(output.stem), title)
+            save_plan(db, session.id, output, name=name, title=title, overwrite=force)
     finally:
         store.close()
-    text = templates.dump(tpl)
-    templates.parse_text(text, str(output))  # what we write must load back
-    pathchecks.writable_folder(output.parent, create=True)
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise _fail(f"{output}: cannot be written ({exc.strerror})") from exc
     typer.echo(str(output))
 
 

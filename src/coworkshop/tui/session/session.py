@@ -25,6 +25,7 @@ from textual.widgets import Static
 from coworkshop.core.errors import UserError
 from coworkshop.tui.colors import breakout_color
 from coworkshop.tui.common.footer import KeysFooter
+from coworkshop.tui.polls.host import PollHost
 from coworkshop.tui.polls.live import LiveVoting, PollActivityAdded, PollChanged
 from coworkshop.tui.quiet import set_text
 from coworkshop.tui.session.session_actions import SessionActions
@@ -65,7 +66,7 @@ class NotAvailable(Static, can_focus=True):
     that a narrow terminal shows it instead of the agenda) and no keys."""
 
 
-class SessionScreen(MapActions, ChecklistActions, SessionActions, Screen[None]):
+class SessionScreen(PollHost, MapActions, ChecklistActions, SessionActions, Screen[None]):
     """One workshop: agenda on the left, the highlighted activity on the right."""
 
     #: Parsed when the first session opens: the home screen shows sooner.

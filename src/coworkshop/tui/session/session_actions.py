@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from coworkshop.core.models import Activity, Session
+    from coworkshop.core.sessions import StatusChange
     from coworkshop.core.store import Store
     from coworkshop.tui.app import CoworkshopApp
     from coworkshop.tui.canvas.board import Board
@@ -48,6 +49,7 @@ class SessionActions(_Base):
         def board(self) -> Board | None: ...
         def reload_activities(self) -> None: ...
         def mark_saved(self) -> None: ...
+        def questions_closed(self, change: StatusChange) -> None: ...
         def update_title(self) -> None: ...
         def action_home(self) -> None: ...
 
@@ -63,13 +65,16 @@ class SessionActions(_Base):
         if act is None or self.store is None:
             return
 
-        def saved(_: object) -> None:
+        def saved(change: sessions.StatusChange) -> None:
+            from coworkshop.tui.polls.host import closed_note
+
             self.reload_activities()
             self.mark_saved()
-            self.notify(note)
+            self.notify(note + closed_note(change))
+            self.questions_closed(change)
 
         self.writer.write(
-            self.store, lambda db: sessions.set_activity_status(db, act.id, status), saved
+            self.store, lambda db: sessions.change_activity_status(db, act.id, status), saved
         )
 
     def action_start_activity(self) -> None:
@@ -134,29 +139,17 @@ class SessionActions(_Base):
 
     def action_save_template(self) -> None:
         from coworkshop.core import templates
-        from coworkshop.core.sessions import slug, template_of_session
+        from coworkshop.core.sessions import save_plan
 
         if self.store is None or self.session is None:
             return
         store, session = self.store, self.session
-        folder = self.templates_dir
+        folder = Path(self.templates_dir)
 
         async def submit(values: dict[str, str]) -> Path:
-            name = slug(values["name"]) if values["name"].strip() else ""
-            if not name:
-                raise UserError("name: a template needs a name")
-            path = Path(folder) / f"{name}.toml"
-            if path.exists():
-                raise UserError(f"{path}: already exists; choose another name")
+            path = folder / f"{templates.template_name(values['name'])}.toml"
             with store.db() as db:
-                tpl = template_of_session(db, session.id, name, values["title"].strip())
-            text = templates.dump(tpl)
-            templates.parse_text(text, str(path))  # what we write must load back
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(text, encoding="utf-8")
-            except OSError as exc:
-                raise UserError(f"{path}: cannot be written ({exc.strerror})") from exc
+                save_plan(db, session.id, path, title=values["title"].strip())
             return path
 
         def done(saved: Path | None) -> None:
@@ -167,7 +160,7 @@ class SessionActions(_Base):
             PromptScreen(
                 "Save this session's plan as a template",
                 [
-                    Field("name", "Template name (file name)", slug(session.title),
+                    Field("name", "Template name (file name)", templates.slug(session.title),
                           "lowercase-with-dashes"),
                     Field("title", "Title", f"{session.title} (plan)", "shown on the home screen"),
                 ],
