@@ -176,7 +176,8 @@ class SessionScreen(CanvasActions, PollHost, MapActions, ChecklistActions, Sessi
                 f"the original is kept as {store.backup.name}",
                 timeout=10,
             )
-        self.live = LiveVoting(store, session.id, commit=self.writer.commit)
+        # the app's: live voting goes on when this screen closes
+        self.live = self.writer.live_voting(store, session.id)
         from coworkshop.tui.session.agenda_list import AgendaList
 
         body = self.query_one("#session-body")
@@ -195,8 +196,8 @@ class SessionScreen(CanvasActions, PollHost, MapActions, ChecklistActions, Sessi
             await self.show_activity(start)
 
     async def on_unmount(self) -> None:
-        if self.live is not None:  # phones' connections end with the session
-            await self.live.stop()
+        # live voting goes on (the app stops it when it quits); its server has
+        # its own store, so the file is folded back when the last one closes
         if self.store is not None:
             self.store.close()
             self.store = None
