@@ -30,6 +30,7 @@ import platform
 import random
 import re
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -451,6 +452,9 @@ async def run(args: argparse.Namespace, start: Any = start_serve) -> dict[str, A
     }
 
 
+PAIR_KEYS = ("ack_ms_p95", "ack_ms_p99", "joins_s", "join_ms_p99", "lost", "errors")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--phones", type=int, default=300)
@@ -462,6 +466,8 @@ def main() -> None:
     parser.add_argument("--change", type=float, default=0.2,
                         help="share of phones that change their answer")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--pairs", type=int, default=1,
+                        help="with --server both: serve/bare pairs, alternating (medians)")
     parser.add_argument("--server", choices=["serve", "bare", "both"], default="serve",
                         help="bare: benchmarks/bare_server.py, the floor (stores nothing); "
                              "both: serve then bare in one run, with the ratios")
@@ -472,15 +478,25 @@ def main() -> None:
         if (result["lost"] and args.server == "serve") or result["errors"]:
             raise SystemExit(1)
         return
-    serve = asyncio.run(run(args, start_serve))
-    bare = asyncio.run(run(args, start_bare))
+    serves, bares = [], []
+    for _ in range(args.pairs):  # alternating, so the machine's load hits both alike
+        serves.append(asyncio.run(run(args, start_serve)))
+        bares.append(asyncio.run(run(args, start_bare)))
+        print("serve", json.dumps({k: serves[-1][k] for k in PAIR_KEYS}),
+              "bare", json.dumps({k: bares[-1][k] for k in PAIR_KEYS}),
+              file=sys.stderr, flush=True)
     keys = ("ack_ms_p50", "ack_ms_p95", "ack_ms_p99", "joins_s", "join_ms_p99")
-    print(json.dumps({k: {"serve": serve[k], "bare": bare[k],
-                          "ratio": round(serve[k] / bare[k], 2) if bare[k] else None}
-                      for k in keys} | {"lost": serve["lost"], "errors": serve["errors"]
-                                        + bare["errors"], "phones": args.phones,
-                                        "think_s": args.think}, indent=2))
-
+    out: dict[str, Any] = {}
+    for k in keys:
+        s = statistics.median(r[k] for r in serves)
+        b = statistics.median(r[k] for r in bares)
+        out[k] = {"serve": s, "bare": b, "ratio": round(s / b, 2) if b else None,
+                  "pair_ratios": [round(r[k] / q[k], 2) if q[k] else None
+                                  for r, q in zip(serves, bares, strict=True)]}
+    print(json.dumps(out | {"lost": sum(r["lost"] for r in serves),
+                            "errors": sum(r["errors"] for r in serves + bares),
+                            "phones": args.phones, "think_s": args.think,
+                            "pairs": args.pairs}, indent=2))
 
 if __name__ == "__main__":
     main()

@@ -107,9 +107,11 @@ def build_demo(path: Path, templates_dir: Path) -> Store:
     )
     store, session = sessions.create_session_file(path, tpath, details)
     try:
+        # the polls first, as the day ran: opening a question runs its
+        # activity, which would finish the canvas _fill leaves running
+        _vote(store, session)
         with store.unit() as db:
             _fill(db, session)
-        _vote(store, session)
     except Exception:
         store.close()
         raise
@@ -147,23 +149,30 @@ def _vote(store: Store, session: Session) -> None:
     rng = random.Random(2025)
     groups = [group for group, *_ in PARTICIPANTS]
     voters = [voting.Voter(f"anon-{rng.getrandbits(128):032x}", g) for g in groups]
+    # one activity at a time, as in the room: opening the relevance poll runs
+    # its activity, which finishes the welcome and closes its questions
+    welcome, relevance = refs[:2], refs[2:]
     with store.unit() as db:
-        for ref in refs:
+        for ref in welcome:
             voting.open_poll(db, by_ref[ref].id)
     opened = {p.ref: p for p in voting.polls(store, session.id)}
     for i, voter in enumerate(voters):
         voting.cast_ballot(store, opened["welcome/stage"], voter, STAGES[i % len(STAGES)])
         if i < len(WORDS):
             voting.cast_ballot(store, opened["welcome/first-word"], voter, WORDS[i])
+    with store.unit() as db:
+        voting.set_tally(db, opened["welcome/stage"], 1, 2, source="hands")
+        for ref in welcome:
+            voting.close_question(db, opened[ref].id)
+        for ref in relevance:
+            voting.open_poll(db, by_ref[ref].id)
+    opened = {p.ref: p for p in voting.polls(store, session.id)}
+    for i, voter in enumerate(voters):
         ratings = {str(s): int(row[i]) for s, row in enumerate(RELEVANCE) if i < len(row)}
         voting.cast_ballot(store, opened["relevance/cp-relevance"], voter, ratings)
     with store.unit() as db:
-        voting.set_tally(db, opened["welcome/stage"], 1, 2, source="hands")
-        for ref in refs:
-            voting.close_poll(db, opened[ref].id)
-            voting.set_results_visible(db, opened[ref].id, True)
-        relevance = opened["relevance/cp-relevance"].activity_id
-        sessions.set_activity_status(db, relevance, "done")
+        # finishing the activity closes its question and shows the results
+        sessions.set_activity_status(db, opened["relevance/cp-relevance"].activity_id, "done")
 
 
 def _fill(db: DBSession, session: Session) -> None:

@@ -128,7 +128,7 @@ async def test_a_read_only_file_opens_for_reading_and_refuses_changes(
         await settle(pilot)
         assert isinstance(app.screen, SessionScreen)
         assert any("read-only: changes are not possible" in n for n in notifications(app)[1:])
-        await pilot.press("l")  # live voting cannot take ballots either
+        await pilot.press("w")  # live voting cannot take ballots either
         await settle(pilot)
         assert any("phones cannot vote" in n for n in notifications(app))
         assert app.screen.live is not None and not app.screen.live.running

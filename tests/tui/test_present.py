@@ -32,7 +32,7 @@ async def start_live_voting(pilot: Pilot[Any]) -> LiveVoting:
     assert isinstance(screen, SessionScreen) and screen.live is not None
     live = screen.live
     live.host, live.port = "127.0.0.1", 0
-    await pilot.press("l")
+    await pilot.press("w")
     await wait_for(pilot, lambda: isinstance(app.screen, JoinScreen), what="the join screen")
     return live
 
@@ -184,7 +184,7 @@ async def test_present_without_live_voting_says_how_to_start_it(
         await settle(pilot)
         assert isinstance(app.screen, PresentScreen)
         text = screen_text(app)
-        assert "Live voting is off" in text and "l starts it" in text
+        assert "Live voting is off" in text and "w starts it" in text
         assert "█" not in text and "Agenda" not in text  # no QR code, nothing else
         await pilot.press("escape")
         await settle(pilot)

@@ -171,7 +171,7 @@ async def test_live_voting_from_phones(
         live = screen.live
         live.host, live.port = "127.0.0.1", 0
 
-        await pilot.press("l")
+        await pilot.press("w")
         await wait_for(pilot, lambda: isinstance(app.screen, JoinScreen), what="join screen")
         url = live.base_url()
         assert url.startswith("http://127.0.0.1:")
@@ -409,7 +409,7 @@ async def test_quitting_with_phones_connected_is_quick(
         assert isinstance(screen, SessionScreen) and screen.live is not None
         live = screen.live
         live.host, live.port = "127.0.0.1", 0
-        await pilot.press("l")
+        await pilot.press("w")
         await wait_for(pilot, lambda: live.running and isinstance(app.screen, JoinScreen),
                        what="live voting")
         phones = ClientSession(live.base_url(), timeout=ClientTimeout(total=10))
@@ -486,7 +486,7 @@ async def test_code_guessing_warns_on_the_session_bar_and_n_gives_a_new_code(
         assert isinstance(screen, SessionScreen) and screen.live is not None
         live = screen.live
         live.host, live.port = "127.0.0.1", 0
-        await pilot.press("l")
+        await pilot.press("w")
         await wait_for(pilot, lambda: live.running and isinstance(app.screen, JoinScreen),
                        what="live voting")
         old = live.code
@@ -500,7 +500,7 @@ async def test_code_guessing_warns_on_the_session_bar_and_n_gives_a_new_code(
         async with ClientSession(live.base_url(), timeout=ClientTimeout(total=10)) as phone:
             paused = await phone.post("/api/join", json={"code": old, "group": "policy"})
             assert paused.status == 429
-            await pilot.press("l")
+            await pilot.press("w")
             await wait_for(pilot, lambda: isinstance(app.screen, JoinScreen), what="join screen")
             await pilot.press("n")
             await settle(pilot)

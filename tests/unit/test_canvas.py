@@ -183,3 +183,36 @@ def test_updated_at_follows_every_change_by_itself(board) -> None:  # type: igno
         db.exec(update(Card).where(col(Card.id) == card.id).values(text="bulk"))
     again = commit(store, canvas.cards, act.id, deleted=True)[0]
     assert again.text == "bulk" and again.updated_at > deleted.updated_at
+
+
+def test_labels_stay_with_their_cards(board) -> None:  # type: ignore[no-untyped-def]
+    store, act = board
+    c1 = commit(store, canvas.add_card, act.id, "change", "firms hire on them")
+    h1 = commit(store, canvas.add_card, act.id, "how", "pilot", link_id=c1.id)
+    w1, w2, w3 = (commit(store, canvas.add_card, act.id, "what", t, link_id=h1.id)
+                  for t in ("guide", "register", "badge"))
+
+    def label(card: canvas.Card) -> str:
+        return commit(store, canvas.labels, act.id)[card.id]
+
+    assert [label(c) for c in (c1, h1, w1, w2, w3)] == ["C1", "H1", "W1", "W2", "W3"]
+    commit(store, canvas.delete_card, w2.id)
+    assert label(w3) == "W3", "deleting W2 does not renumber W3"
+    w4 = commit(store, canvas.add_card, act.id, "what", "a fourth result")
+    assert label(w4) == "W4", "a new card never takes a deleted card's label"
+    commit(store, canvas.restore_card, w2.id)
+    assert label(w2) == "W2", "a restored card gets its own label back"
+    commit(store, canvas.move_card, w3.id, -1)
+    commit(store, canvas.move_card, w3.id, -1)
+    assert [c.text for c in commit(store, canvas.cards, act.id) if c.column == "what"][0] == "badge"
+    assert label(w3) == "W3", "moving a card does not renumber its column"
+
+
+def test_grid_objectives_are_numbered_across_the_grid() -> None:
+    store, session = make_session()
+    act = activity(store, session, "grid")
+    cells = canvas.grid_cells(act)
+    first = commit(store, canvas.add_card, act.id, cells[-1], "last cell first")
+    second = commit(store, canvas.add_card, act.id, cells[0], "first cell second")
+    labels = commit(store, canvas.labels, act.id)
+    assert (labels[first.id], labels[second.id]) == ("O1", "O2")

@@ -157,3 +157,17 @@ def test_a_translation_of_nothing_is_named_by_file_line_and_field() -> None:
         templates.parse_text(text, "m.toml")
     assert str(err.value).startswith(f"m.toml:{line}: field translations.fi.groups.industri:")
     assert "education, industry, intermediary, policy" in str(err.value)
+
+
+def test_a_poll_titled_in_cyrillic_gets_an_ascii_key() -> None:
+    from coworkshop.core import polls as voting
+
+    from .helpers import commit, make_session
+
+    store, session = make_session()
+    poll = commit(store, voting.add_poll_activity, session.id, "Заключителен кръг",
+                  {"type": "wordcloud", "text": "Една дума за днес?"})
+    assert poll.activity_key == "poll-2" and poll.activity_title == "Заключителен кръг"
+    latin = commit(store, voting.add_poll_activity, session.id, "Ronda final",
+                   {"type": "open", "text": "¿Qué falta?"})
+    assert latin.activity_key == "poll-ronda-final"

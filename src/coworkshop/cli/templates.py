@@ -28,15 +28,13 @@ def template_save_cmd(
 ) -> None:
     """Save the plan of a session (agenda, prompts, questions; no results) as a template."""
     from ..core import templates
-    from ..core.sessions import slug, template_of_session
+    from ..core.sessions import save_plan
     from ..core.store import Store
 
-    if output.is_dir():
-        raise _fail(fmt("{path}: is a folder, not a template file", path=output))
-    if output.suffix != ".toml":
-        raise _fail(fmt("{path}: a template file name ends in .toml", path=output))
-    if output.exists() and not force:
-        raise _fail(fmt("{path}: already exists (use --force to overwrite)", path=output))
+    if output.exists() and not output.is_dir() and not force:
+        raise _fail(fmt("{path}: already exists (use --force to overwrite)",
+                         path=output))
+    templates.check_target(output, overwrite=force)  # refused before reading the session
     if output.parent.exists():
         pathchecks.new_file(output, overwrite=True)
     else:
@@ -45,17 +43,9 @@ def template_save_cmd(
     try:
         session = store.session(session_ref)
         with store.db() as db:
-            tpl = template_of_session(db, session.id, name or slug(output.stem), title)
+            save_plan(db, session.id, output, name=name, title=title, overwrite=force)
     finally:
         store.close()
-    text = templates.dump(tpl)
-    templates.parse_text(text, str(output))  # what we write must load back
-    pathchecks.writable_folder(output.parent, create=True)
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise _fail(fmt("{path}: cannot be written ({reason})", path=output,
-                         reason=exc.strerror)) from exc
     typer.echo(str(output))
 
 

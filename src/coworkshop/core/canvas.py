@@ -25,6 +25,8 @@ from .templates import activity_config
 
 COLUMNS = ("change", "how", "what")
 COLUMN_TITLES = {"change": "CHANGE", "how": "HOW", "what": "WHAT"}
+LABEL_PREFIX = {"change": "C", "how": "H", "what": "W"}
+GRID_PREFIX = "O"  # an objective of the CREDEX grid
 PARENT = {"how": "change", "what": "how"}
 DEFAULT_PROMPTS = {
     "change": "Who must do what differently for this vision to come true?",
@@ -129,6 +131,29 @@ def cards(db: DBSession, activity_id: str, deleted: bool = False) -> list[Card]:
         Card.activity_id == activity_id, col(Card.deleted_at).is_not(None)
     )
     return list(db.exec(stmt.order_by(col(Card.deleted_at).desc())))
+
+
+def labels(db: DBSession, activity_id: str) -> dict[str, str]:
+    """Every card's label on a canvas, by card id: C1, H2, W3 (O1, O2 on a grid).
+
+    A label is the card's rank in its column (the whole grid counts as one)
+    in the order the cards were created, deleted cards included. So a label
+    never changes: deleting W2 leaves W3 as W3, a restored card gets its own
+    label back, moving a card does not renumber the column, and a new card
+    never takes a label an earlier card had ("link W3 to H1" stays true).
+    Derived rather than stored: no column to migrate, and the cards of two
+    copies of one canvas brought together by a merge still get one label each.
+    """
+    act = _activity(db, activity_id)
+    grid = is_grid(act)
+    stmt = select(Card.id, Card.column).where(Card.activity_id == activity_id)
+    counts: dict[str, int] = {}
+    out: dict[str, str] = {}
+    for card_id, column in db.exec(stmt.order_by(col(Card.created_at), col(Card.id))):
+        prefix = GRID_PREFIX if grid else LABEL_PREFIX.get(column, column[:1].upper() or "?")
+        counts[prefix] = counts.get(prefix, 0) + 1
+        out[card_id] = f"{prefix}{counts[prefix]}"
+    return out
 
 
 def add_card(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from sqlmodel import col, select
 from . import matching, rules, templates
 from .errors import RuleError, UserError
 from .models import Activity, Participant, Poll, Session, utcnow
-from .polls.polls import freeze
+from .polls.polls import PollInfo, close_question, freeze, open_polls
 from .polls.scales import resolve_scale
 from .probe import SESSION_SUFFIX
 from .store import Store
@@ -219,6 +219,28 @@ def template_of_session(
     return templates.validate(data, source=f"session {session.title!r}")
 
 
+def save_plan(
+    db: DBSession,
+    session_id: str,
+    path: Path,
+    *,
+    name: str = "",
+    title: str = "",
+    overwrite: bool = False,
+) -> templates.Template:
+    """Save the plan of a session as a template file at ``path`` (see
+    :func:`template_of_session`); its name is ``name``, or the file's name.
+
+    The one way the CLI and the app save a plan: the file is refused (one
+    :class:`UserError` naming it) if it is not a new ``.toml`` file (unless
+    ``overwrite``) or if what would be written does not load back.
+    """
+    templates.check_target(path, overwrite=overwrite)
+    tpl = template_of_session(db, session_id, templates.template_name(name or path.stem), title)
+    templates.save(tpl, path, overwrite=overwrite)
+    return tpl
+
+
 # ---------------------------------------------------------------- agenda
 
 
@@ -232,15 +254,32 @@ def activities(db: DBSession, session_id: str) -> list[Activity]:
     return list(db.exec(stmt))
 
 
-def set_activity_status(db: DBSession, activity_id: str, status: str) -> Activity:
-    """Move an activity to pending, running or done. Starting one records the
-    time its timebox counts down from; only one activity runs at a time."""
+@dataclass
+class StatusChange:
+    """What moving an activity changed, for the facilitator's notice."""
+
+    activity: Activity
+    #: other activities finished because this one started (one runs at a time)
+    finished: list[Activity] = field(default_factory=list)
+    #: questions closed because their activity finished, results shown
+    closed: list[PollInfo] = field(default_factory=list)
+
+
+def change_activity_status(db: DBSession, activity_id: str, status: str) -> StatusChange:
+    """Move an activity to pending, running or done, in the caller's unit of work.
+
+    Starting one records the time its timebox counts down from; only one
+    activity runs at a time, so the one running before is finished. A finished
+    activity takes no more answers: its open questions are closed and their
+    results shown (as closing a question by hand does).
+    """
     if status not in ACTIVITY_STATUSES:
         raise UserError("status must be one of {join}", join=', '.join(ACTIVITY_STATUSES))
     act = db.get(Activity, activity_id)
     if act is None:
         raise UserError("no such activity")
     now = utcnow()
+    change = StatusChange(act)
     if status == "running":
         others = db.exec(
             select(Activity).where(
@@ -253,6 +292,7 @@ def set_activity_status(db: DBSession, activity_id: str, status: str) -> Activit
             other.status = "done"
             other.finished_at = now
             db.add(other)
+            change.finished.append(other)
         if act.status != "running":
             act.started_at = now
             act.finished_at = None
@@ -263,7 +303,18 @@ def set_activity_status(db: DBSession, activity_id: str, status: str) -> Activit
         act.finished_at = None
     act.status = status
     db.add(act)
-    return act
+    done = {a.id for a in change.finished} | ({act.id} if status == "done" else set())
+    if done:
+        change.closed = [
+            close_question(db, p.id) for p in open_polls(db, act.session_id)
+            if p.activity_id in done
+        ]
+    return change
+
+
+def set_activity_status(db: DBSession, activity_id: str, status: str) -> Activity:
+    """:func:`change_activity_status`, for callers that need only the activity."""
+    return change_activity_status(db, activity_id, status).activity
 
 
 def remaining_seconds(act: Activity, now: datetime | None = None) -> int | None:

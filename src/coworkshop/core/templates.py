@@ -79,20 +79,49 @@ class StakeholderGroup(Strict):
     description: str = ""
 
 
+def slug(text: str, limit: int = 50) -> str:
+    """Lowercase ASCII letters and digits of ``text``, words joined by dashes, at
+    most ``limit`` characters ("" when nothing is left): the one way keys and
+    file names are made from what people type."""
+    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")[:limit].strip("-")
+
+
+def unique_key(base: str, taken: set[str]) -> str:
+    """``base``, or ``base-2``, ``base-3``... whichever is not in ``taken``."""
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}-{n}", n + 1
+    return key
+
+
 def derive_key(label: str, taken: set[str], prefix: str = "k") -> str:
     """A key for a label that came without one: a slug of it, unique among ``taken``.
 
     Derived once, when a template is read, and stored with everything made from
     it, so a later change of wording does not change the key.
     """
-    ascii_ = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
-    base = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")[:50].strip("-")
-    if not base:
-        base = f"{prefix}{len(taken) + 1}"
-    key, n = base, 2
-    while key in taken:
-        key, n = f"{base}-{n}", n + 1
-    return key
+    return unique_key(slug(label) or f"{prefix}{len(taken) + 1}", taken)
+
+
+#: Question keys stay short: people read and type them (``ACTIVITY/QUESTION``).
+QUESTION_KEY_LENGTH = 30
+
+
+def question_key(text: str, taken: set[str]) -> str:
+    """The key of a new question, from its text, unique among ``taken`` (the
+    keys of the other questions of its activity): "Where do you stand?" is
+    ``where-do-you-stand``, then ``where-do-you-stand-2``."""
+    return unique_key(slug(text, QUESTION_KEY_LENGTH) or "question", taken)
+
+
+def template_name(text: str) -> str:
+    """A template's name (and file name) from what was typed: "Kick-start Sofia"
+    is ``kick-start-sofia``. Raises :class:`TemplateError` when nothing is left."""
+    name = slug(text)
+    if not name:
+        raise TemplateError("name: a template needs a name with letters or digits")
+    return name
 
 
 def _keyed(items: Any, text_field: str, prefix: str) -> Any:
@@ -521,6 +550,35 @@ def dump(template: Template) -> str:
     data.pop("template", None)
     data = {"template": template.template.model_dump(mode="json"), **data}
     return tomlkit.dumps(_drop_empty(data))
+
+
+def check_target(path: Path, *, overwrite: bool = False) -> Path:
+    """``path`` may receive a template: a ``.toml`` file name, not a folder, and
+    new unless ``overwrite``. Raises :class:`TemplateError` naming the path."""
+    if path.is_dir():
+        raise TemplateError(f"{path}: is a folder, not a template file")
+    if path.suffix != ".toml":
+        raise TemplateError(f"{path}: a template file name ends in .toml")
+    if path.exists() and not overwrite:
+        raise TemplateError(f"{path}: already exists; choose another name")
+    return path
+
+
+def save(template: Template, path: Path, *, overwrite: bool = False) -> Path:
+    """Write ``template`` to ``path`` (made with its folder if need be).
+
+    What is written is read back first: a file that would not load is never
+    written. Refusals are one :class:`TemplateError` naming the path.
+    """
+    check_target(path, overwrite=overwrite)
+    text = dump(template)
+    parse_text(text, str(path))  # what we write must load back
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise TemplateError(f"{path}: cannot be written ({exc.strerror})") from exc
+    return path
 
 
 def _drop_empty(value: Any) -> Any:

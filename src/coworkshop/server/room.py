@@ -170,6 +170,7 @@ class Room:
         self._tasks: list[asyncio.Task[None]] = []
         self._fingerprint: tuple[Any, ...] = ()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._watch_con: sqlite3.Connection | None = None
 
     # ------------------------------------------------------------ join code
 
@@ -192,9 +193,10 @@ class Room:
             return self.limits.lockout_seconds
         return wait
 
-    def new_code(self) -> str:
-        """A new join code: the old one stops working and any lockout ends."""
-        self.code = voting.new_join_code()
+    def new_code(self, code: str = "") -> str:
+        """A new join code (``code``, or a random one): the old one stops
+        working and any lockout ends."""
+        self.code = code or voting.new_join_code()
         self.codes_locked_until = 0.0
         self.room_code_bucket.clear()
         self.code_buckets.clear()
@@ -409,8 +411,23 @@ class Room:
             # Closed in the database thread, after the query it may still be
             # running for us: closing it here, while that thread uses it, can
             # crash the interpreter (seen as a segfault when a room stops).
-            with contextlib.suppress(RuntimeError):  # the thread is gone: the GC closes it
-                self._db.submit(con.close)
+            # If the room is stopping, shutting the thread down may cancel this
+            # job; close() then closes the connection once the thread is done.
+            self._watch_con = con
+            with contextlib.suppress(RuntimeError):  # the thread is gone: close() does it
+                self._db.submit(self._close_watch)
+
+    def _close_watch(self) -> None:
+        con, self._watch_con = self._watch_con, None
+        if con is not None:
+            con.close()
+
+    def close(self) -> None:
+        """(blocking, after :meth:`stop`) Wait for the database thread to finish
+        its job under way and close the room's own connection, so the file can
+        be folded back at once."""
+        self._db.shutdown(wait=True)
+        self._close_watch()
 
     def _watch_connection(self) -> sqlite3.Connection:
         return sqlite3.connect(str(self.store.path), check_same_thread=False, timeout=5)

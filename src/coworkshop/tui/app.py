@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import logging
+import signal
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -29,9 +31,14 @@ if TYPE_CHECKING:
 
     from ..core.probe import FileInfo
     from ..core.store import Store
+    from .polls.live import LiveVoting
 
 log = logging.getLogger("coworkshop")
 T = TypeVar("T")
+
+#: Signals that end the app as q does (live voting stops, the file is folded back).
+_QUIT_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP")
+                      if hasattr(signal, name))
 
 #: What a palette entry is: its text, a line of help, what it does.
 PaletteEntry = tuple[str, str, Callable[[], object]]
@@ -81,13 +88,46 @@ class CoworkshopApp(App[None]):
         self.session_file = Path(session_file) if session_file else None
         self.session_id = session_id
         self._writing: asyncio.Lock | None = None
+        #: Live voting belongs to the app, one per (file, session): it survives
+        #: the session screen and runs until stopped or the app quits.
+        self.live: dict[tuple[str, str], LiveVoting] = {}
 
     def get_default_screen(self) -> Screen[Any]:
         return HomeScreen(self.sessions_dir, self.templates_dir)
 
     def on_mount(self) -> None:
+        # SIGTERM or a closed terminal ends the app as q does: live voting
+        # stops cleanly and the session file is folded back.
+        for sig in _QUIT_SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                asyncio.get_running_loop().add_signal_handler(sig, self.exit)
         if self.session_file is not None:
             self.open_session(self.session_file, self.session_id)
+
+    async def on_unmount(self) -> None:
+        for sig in _QUIT_SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                asyncio.get_running_loop().remove_signal_handler(sig)
+        for live in self.live.values():
+            await live.stop()
+
+    def live_voting(self, store: Store, session_id: str) -> LiveVoting:
+        """The session's live voting (running or not), kept across screens; a
+        reopened session screen hands over its store for the facilitator's writes."""
+        from coworkshop.tui.polls.live import LiveVoting
+
+        key = (str(Path(store.path).resolve()), session_id)
+        live = self.live.get(key)
+        if live is None:
+            live = self.live[key] = LiveVoting(store, session_id, commit=self.commit)
+        else:
+            live.store = store
+        return live
+
+    def live_now(self) -> str:
+        """"code 123 456" for the live voting running now ("" if none)."""
+        codes = [live.code for live in self.live.values() if live.running]
+        return ", ".join(f"code {c[:3]} {c[3:]}" for c in codes)
 
     def open_session(self, path: Path, session_id: str | None = None) -> None:
         """Open the session screen on ``path``; a bad file becomes a notification.
@@ -203,6 +243,12 @@ class CoworkshopApp(App[None]):
         warnings: list[str] = []
         if any(isinstance(s, TypedForm) and s.holds_text() for s in self.screen_stack):
             warnings.append("A form holds text you typed; it is not saved yet.")
+        live = self.live_now()
+        if live:
+            phones = sum(v.connected() for v in self.live.values())
+            warnings.append(f"Live voting is on ({live}, {phones} phone"
+                            f"{'s' if phones != 1 else ''} connected): quitting stops it and "
+                            "phones can no longer answer. Everything received is saved.")
         return warnings
 
     def action_help(self) -> None:

@@ -246,12 +246,19 @@ def open_poll(db: DBSession, poll_id: str, close_others: bool = False) -> PollIn
     With ``close_others`` every other open poll of the session is closed first,
     for a facilitator who moves through the questions one by one: the closes and
     the open are one change (the caller commits once).
+
+    The room answers the activity being run: a poll's activity moves to running
+    when it opens (finishing the one running before it, whose open questions
+    close, see :func:`~coworkshop.core.sessions.change_activity_status`).
     """
     current = _get(db, poll_id)
     if close_others:
         for other in _polls(db, current.session_id):
             if other.is_open and other.id != poll_id:
                 close_poll(db, other.id)
+    act = db.get(Activity, current.activity_id)
+    if act is not None and act.status != "running":
+        sessions.change_activity_status(db, act.id, "running")
     if current.is_open:
         return current
     poll = db.get(Poll, poll_id)
@@ -268,6 +275,15 @@ def close_poll(db: DBSession, poll_id: str) -> PollInfo:
     if not current.is_open:
         raise RuleError("poll {ref} is not open", ref=current.ref)
     return _set_state(db, poll_id, state="closed", closed_at=utcnow())
+
+
+def close_question(db: DBSession, poll_id: str) -> PollInfo:
+    """The facilitator's close: close the poll and show its results to the room
+    (a Q&A keeps its own moderation), in the caller's transaction."""
+    closed = close_poll(db, poll_id)
+    if closed.type != "qa" and not closed.results_visible:
+        closed = set_results_visible(db, poll_id, True)
+    return closed
 
 
 def set_results_visible(db: DBSession, poll_id: str, visible: bool) -> PollInfo:
@@ -333,15 +349,21 @@ def add_question(db: DBSession, activity_id: str, data: Mapping[str, Any]) -> Po
     """Append a new question to a poll activity and return its (draft) poll.
 
     ``data`` has the fields of a template question (key, type, text, options,
-    scale, statements, statements_from, max_choices, max_length). A standard
+    scale, statements, statements_from, max_choices, max_length); without a
+    key, one is made from the text, unique within the activity
+    (:func:`~coworkshop.core.templates.question_key`). A standard
     scale (:data:`STANDARD_SCALES`) is copied into the session's plan. The
     poll is made, its definition frozen, in the caller's transaction (the
     caller commits).
     """
-    q = _question(data)
     act = db.get(Activity, activity_id)
     if act is None or act.deleted_at is not None:
         raise UserError("no such activity")
+    data = dict(data)
+    if not data.get("key"):  # read here, in the unit of work: no other form took it
+        taken = {str(x.get("key")) for x in act.config.get("questions", [])}
+        data["key"] = templates.question_key(str(data.get("text", "")), taken)
+    q = _question(data)
     poll = _add_question(db, act, q)
     db.flush()
     return _get(db, poll.id)
@@ -357,16 +379,17 @@ def add_poll_activity(
     if not title or len(title) > rules.MAX_FIELD:
         raise UserError("title: a poll needs a title of at most {MAX_FIELD} characters",
                         MAX_FIELD=rules.MAX_FIELD)
+    question = dict(question)
+    if not question.get("key"):
+        question["key"] = templates.question_key(str(question.get("text", "")), set())
     try:
         q = templates.Question.model_validate(dict(question))
     except ValidationError as exc:
         raise UserError(str(exc.errors()[0]["msg"]).removeprefix("Value error, ")) from exc
     existing = sessions.activities(db, session_id)
     taken = {a.key for a in existing}
-    base = key or ("poll-" + sessions.slug(title))[:50]
-    key, n = base, 2
-    while key in taken:
-        key, n = f"{base}-{n}", n + 1
+    # keys are ASCII whatever the title's script (file names keep their letters)
+    key = templates.unique_key(key or ("poll-" + templates.slug(title)).strip("-")[:50], taken)
     act = Activity(
         session_id=session_id,
         position=max((a.position for a in existing), default=-1) + 1,

@@ -1,39 +1,32 @@
 """What every canvas board does with its cards, whatever its shape.
 
-The board hands every change to the app's writer (one unit of work, committed
-in a thread; see :mod:`..writes`) and reloads its cards once it is saved; it
-never decides a rule itself. A refusal from the core is shown as it is, in the
-form and as a notification.
+A board presents the cards and the cursor, and asks: each key posts a
+request (:class:`Board.Requested`) that the session screen answers (see
+:mod:`.actions`): it opens the form or the picker, saves through the core and
+reloads the board. A board never opens a screen itself and never decides a
+rule.
 """
 
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widget import Widget
 
-from coworkshop.core import canvas, sessions
+from coworkshop.core import canvas
 from coworkshop.core.models import Activity, Card, Comment, Session
 from coworkshop.core.store import Store
-from coworkshop.tui.canvas.card_edit import CardForm, CardFormScreen, CardFormSpec
-from coworkshop.tui.canvas.history import HistoryScreen
-from coworkshop.tui.common.pick import PickScreen
-from coworkshop.tui.fmt import local_time, short
+from coworkshop.tui.canvas.card_edit import CardFormSpec
 
 if TYPE_CHECKING:
-    from sqlmodel import Session as DBSession
-
-    from coworkshop.tui.app import CoworkshopApp
-
-T = TypeVar("T")
+    from coworkshop.core.canvas import Pathways
 
 
-_BOARD_HOOKS = ("make_labels", "current_column", "current_card", "move_cursor_to",
+_BOARD_HOOKS = ("current_column", "current_card", "move_cursor_to",
                 "render_cards", "action_cursor")
 
 
@@ -66,6 +59,9 @@ class Board(Widget, can_focus=True):
                 id="canvas.move-up", tooltip="Move the card up in its column.", show=False),
         Binding("right_square_bracket,shift+down", "move_card(1)", "Move down",
                 id="canvas.move-down", tooltip="Move the card down in its column.", show=False),
+        Binding("i", "toggle_banner", "Read all", id="canvas.banner", show=False,
+                tooltip="The cross-point (or the grid cell's prompt) in full, or one line "
+                        "each."),
         Binding("up", "cursor(0, -1)", "Up", id="canvas.up", show=False,
                 tooltip="Previous card."),
         Binding("down", "cursor(0, 1)", "Down", id="canvas.down", show=False,
@@ -77,46 +73,50 @@ class Board(Widget, can_focus=True):
     ]
 
     # ------------------------------------------------------------ messages
+    # The board asks; the screen decides, opens the form and saves.
 
-    class CardAdded(Message):
-        def __init__(self, card: Card) -> None:
+    class Requested(Message):
+        """The facilitator asked for something on the board (base class)."""
+
+        def __init__(self, board: Board, card: Card | None, column: str) -> None:
             super().__init__()
+            self.board = board
             self.card = card
+            self.column = column
 
-    class CardEdited(Message):
-        def __init__(self, card: Card) -> None:
-            super().__init__()
-            self.card = card
+    class AddRequested(Requested):
+        """Add a card in ``column``."""
 
-    class CardRevised(Message):
-        def __init__(self, card: Card) -> None:
-            super().__init__()
-            self.card = card
+    class EditRequested(Requested):
+        """Edit ``card`` (its text, its stakeholders, its link)."""
 
-    class CardDeleted(Message):
-        def __init__(self, card: Card) -> None:
-            super().__init__()
-            self.card = card
+    class DeleteRequested(Requested):
+        """Delete ``card`` (softly: u brings it back)."""
 
-    class CardRestored(Message):
-        def __init__(self, card: Card) -> None:
-            super().__init__()
-            self.card = card
+    class RestoreRequested(Requested):
+        """Pick a deleted card and bring it back."""
 
-    class CardMoved(Message):
-        def __init__(self, card: Card) -> None:
-            super().__init__()
-            self.card = card
+    class MoveRequested(Requested):
+        """Move ``card`` up (-1) or down (+1) in its column."""
 
-    class CardLinked(Message):
-        def __init__(self, card: Card) -> None:
-            super().__init__()
-            self.card = card
+        def __init__(self, board: Board, card: Card | None, column: str, delta: int) -> None:
+            super().__init__(board, card, column)
+            self.delta = delta
 
-    class CommentAdded(Message):
-        def __init__(self, comment: Comment) -> None:
-            super().__init__()
-            self.comment = comment
+    class CommentRequested(Requested):
+        """Record another group's comment on ``card``."""
+
+    class ReviseRequested(Requested):
+        """The owning group revises ``card`` after feedback."""
+
+    class HistoryRequested(Requested):
+        """Show every version of ``card`` and its comments."""
+
+    class LinkRequested(Requested):
+        """Choose the card ``card`` links to."""
+
+    class PathwayRequested(Requested):
+        """Show the pathway change -> how -> what."""
 
     # ------------------------------------------------------------ state
 
@@ -135,7 +135,8 @@ class Board(Widget, can_focus=True):
         with self.store.db() as db:
             self.cards = canvas.cards(db, self.activity.id)
             self.comments = canvas.comments(db, self.activity.id)
-        self.labels = self.make_labels()
+            # stable labels, from the core: see canvas.labels
+            self.labels = canvas.labels(db, self.activity.id)
 
     async def reload(self, focus_card: str | None = None) -> None:
         self.load()
@@ -153,10 +154,6 @@ class Board(Widget, can_focus=True):
     # Each board shape (the ToC columns, the CREDEX grid) lays out its cards
     # itself. These are abstract: ``__init_subclass__`` refuses a board class
     # that leaves one out, when the class is defined rather than at a key press.
-
-    @abstractmethod
-    def make_labels(self) -> dict[str, str]:
-        """Stable labels (C1, H2, W3 ...) for the cards, by card id."""
 
     @abstractmethod
     def current_column(self) -> str:
@@ -193,7 +190,36 @@ class Board(Widget, can_focus=True):
     def form_extras(self, spec: CardFormSpec, column: str, card: Card | None) -> None:
         """Add the fields of this board's shape to the card form."""
 
-    # ------------------------------------------------------------ helpers
+    # ------------------------------------------------------------ the banner
+    # On a short terminal the banner's lines are cut to one each; i shows
+    # them whole (wrapped), and the board's border says so.
+
+    def show_banner_hint(self) -> None:
+        full = self.query_one("#banner").has_class("-full")
+        self.border_subtitle = "i: one line each" if full else "i: read it all"
+
+    def action_toggle_banner(self) -> None:
+        self.query_one("#banner").toggle_class("-full")
+        self.show_banner_hint()
+
+    # ------------------------------------------------------------ what the screen asks
+
+    def label(self, card: Card | None) -> str:
+        return self.labels.get(card.id, "?") if card is not None else ""
+
+    def group_for(self, card: Card | None) -> str:
+        """The breakout group a card belongs to (else the canvas's)."""
+        return (card.group_name if card else "") or self.activity.group_name
+
+    def link_choices(self, card: Card) -> list[tuple[str, Text | str]] | None:
+        """The cards ``card`` may link to, for a picker (None: it links to none)."""
+        return None
+
+    def pathways(self) -> Pathways | None:
+        """The pathway of this canvas (None: this shape has none)."""
+        return None
+
+    # ------------------------------------------------------------ actions
 
     def _need_card(self) -> Card | None:
         card = self.current_card()
@@ -201,235 +227,34 @@ class Board(Widget, can_focus=True):
             self.notify("No card here. Press a to add one.", severity="warning")
         return card
 
-    async def commit(self, change: Callable[[DBSession], T]) -> T:
-        """Save ``change`` and return its result (a form awaits this)."""
-        return await cast("CoworkshopApp", self.app).commit(self.store, change)
-
-    def write(
-        self, change: Callable[[DBSession], T], on_done: Callable[[T], Awaitable[None]]
-    ) -> None:
-        """Save ``change`` in a worker, then ``on_done``; a refusal is a notification."""
-        cast("CoworkshopApp", self.app).write(self.store, change, on_done)
-
-    def breakout_groups(self) -> list[str]:
-        with self.store.db() as db:
-            return sessions.breakout_groups(db, self.session.id)
-
-    def _group_for(self, card: Card | None) -> str:
-        return (card.group_name if card else "") or self.activity.group_name
-
-    def card_line(self, card: Card) -> Text:
-        line = Text.assemble(
-            (f"{self.labels.get(card.id, '?')}", "bold"),
-            (f" {self.column_title(card.column)}", "dim"),
-            "  ",
-            short(card.text, 70),
-        )
-        return line
-
-    # ------------------------------------------------------------ actions
+    def _ask(self, kind: type[Requested], need_card: bool = True) -> None:
+        card = self._need_card() if need_card else self.current_card()
+        if need_card and card is None:
+            return
+        self.post_message(kind(self, card, self.current_column()))
 
     def action_add_card(self) -> None:
-        column = self.current_column()
-        with self.store.db() as db:
-            blocked = canvas.add_refusal(db, self.activity.id, column)
-        spec = CardFormSpec(
-            title=f"Add a {self.column_title(column)} card",
-            text_label="Card text",
-            placeholder="one idea per card",
-            ok="Add",
-            blocked=blocked[:1].upper() + blocked[1:] + "." if blocked else "",
-        )
-        self.form_extras(spec, column, None)
-
-        async def submit(form: CardForm) -> Card:
-            return await self.commit(
-                lambda db: canvas.add_card(
-                    db,
-                    self.activity.id,
-                    column,
-                    form.text,
-                    link_id=form.link_id,
-                    stakeholders=form.stakeholders or "",
-                )
-            )
-
-        async def done(added: Card | None) -> None:
-            if added is not None:
-                await self.reload(focus_card=added.id)
-                self.post_message(self.CardAdded(added))
-
-        self.app.push_screen(CardFormScreen(spec, submit), done)
+        self._ask(self.AddRequested, need_card=False)
 
     def action_edit_card(self) -> None:
-        card = self._need_card()
-        if card is None:
-            return
-        spec = CardFormSpec(
-            title=f"Edit {self.labels.get(card.id, '')} ({self.column_title(card.column)})",
-            text=card.text,
-            text_label="Card text",
-        )
-        self.form_extras(spec, card.column, card)
+        self._ask(self.EditRequested)
 
-        def change(db: DBSession, form: CardForm) -> None:
-            # the text and the link: one transaction
-            canvas.edit_card(db, card.id, form.text, stakeholders=form.stakeholders)
-            if spec.links is not None and form.link_id != card.link_id:
-                canvas.link_card(db, card.id, form.link_id)
-
-        async def submit(form: CardForm) -> CardForm:
-            await self.commit(lambda db: change(db, form))
-            return form
-
-        async def done(result: CardForm | None) -> None:
-            if result is not None:
-                await self.reload(focus_card=card.id)
-                self.post_message(self.CardEdited(card))
-
-        self.app.push_screen(CardFormScreen(spec, submit), done)
-
-    async def action_delete_card(self) -> None:
-        card = self._need_card()
-        if card is None:
-            return
-        label = self.labels.get(card.id, "")
-
-        async def deleted(_: Card) -> None:
-            await self.reload()
-            self.notify(f"Card {label} deleted — press u to restore it.")
-            self.post_message(self.CardDeleted(card))
-
-        self.write(lambda db: canvas.delete_card(db, card.id), deleted)
+    def action_delete_card(self) -> None:
+        self._ask(self.DeleteRequested)
 
     def action_restore_card(self) -> None:
-        with self.store.db() as db:
-            deleted = canvas.cards(db, self.activity.id, deleted=True)
-        if not deleted:
-            self.notify("No deleted cards on this canvas.")
-            return
-        options: list[tuple[str, Text | str]] = [
-            (
-                c.id,
-                Text.assemble(
-                    (self.column_title(c.column), "bold"),
-                    ("  deleted " + local_time(c.deleted_at), "dim"),
-                    "\n",
-                    short(c.text, 120),
-                ),
-            )
-            for c in deleted
-        ]
+        self._ask(self.RestoreRequested, need_card=False)
 
-        async def chosen(card_id: str | None) -> None:
-            if card_id is None:
-                return
-
-            async def restored(card: Card) -> None:
-                await self.reload(focus_card=card.id)
-                self.notify(f"Card {self.labels.get(card.id, '')} restored.")
-                self.post_message(self.CardRestored(card))
-
-            self.write(lambda db: canvas.restore_card(db, card_id), restored)
-
-        self.app.push_screen(PickScreen("Restore a deleted card", options), chosen)
-
-    async def action_move_card(self, delta: int) -> None:
+    def action_move_card(self, delta: int) -> None:
         card = self._need_card()
-        if card is None:
-            return
-
-        async def moved(_: Card) -> None:
-            await self.reload(focus_card=card.id)
-            self.post_message(self.CardMoved(card))
-
-        self.write(lambda db: canvas.move_card(db, card.id, delta), moved)
+        if card is not None:
+            self.post_message(self.MoveRequested(self, card, card.column, delta))
 
     def action_comment(self) -> None:
-        card = self._need_card()
-        if card is None:
-            return
-        groups = self.breakout_groups()
-        owner = self._group_for(card)
-        others = [g for g in groups if g != owner]
-        spec = CardFormSpec(
-            title=f"Comment on {self.labels.get(card.id, '')}: feedback from another group",
-            prompt=card.text,
-            text_label="Comment",
-            placeholder="what the other group said",
-            group_label="From group",
-            group=others[0] if others else "",
-            groups=groups,
-            ok="Add comment",
-        )
-
-        async def submit(form: CardForm) -> Comment:
-            return await self.commit(
-                lambda db: canvas.add_comment(db, card.id, form.text, form.group or "")
-            )
-
-        async def done(added: Comment | None) -> None:
-            if added is not None:
-                await self.reload(focus_card=card.id)
-                self.post_message(self.CommentAdded(added))
-
-        self.app.push_screen(CardFormScreen(spec, submit), done)
+        self._ask(self.CommentRequested)
 
     def action_revise(self) -> None:
-        card = self._need_card()
-        if card is None:
-            return
-        received = self.comments.get(card.id, [])
-        open_ones = [c for c in received if not c.resolved]
-        feedback = [
-            Text.assemble(
-                (f"{c.from_group or 'another group'}: ", "bold"),
-                c.text,
-                (" (taken into account)" if c.resolved else "", "dim"),
-            )
-            for c in received
-        ]
-        spec = CardFormSpec(
-            title=f"Revise {self.labels.get(card.id, '')} after feedback",
-            text=card.text,
-            text_label="Revised text",
-            feedback=feedback,
-            group_label="Revised by group",
-            group=self._group_for(card),
-            groups=self.breakout_groups(),
-            resolve_label="Mark the feedback as taken into account" if open_ones else "",
-            ok="Save revision",
-        )
-
-        def change(db: DBSession, form: CardForm) -> None:
-            # the revision and the feedback it took into account: one transaction
-            canvas.revise_card(db, card.id, form.text, group=form.group or "")
-            if form.resolve:
-                for comment in open_ones:
-                    canvas.set_comment_resolved(db, comment.id, True)
-
-        async def submit(form: CardForm) -> CardForm:
-            await self.commit(lambda db: change(db, form))
-            return form
-
-        async def done(result: CardForm | None) -> None:
-            if result is not None:
-                await self.reload(focus_card=card.id)
-                self.post_message(self.CardRevised(card))
-
-        self.app.push_screen(CardFormScreen(spec, submit), done)
+        self._ask(self.ReviseRequested)
 
     def action_history(self) -> None:
-        card = self._need_card()
-        if card is None:
-            return
-        with self.store.db() as db:
-            revisions = canvas.history(db, card.id)
-        self.app.push_screen(
-            HistoryScreen(
-                f"{self.labels.get(card.id, '')} {self.column_title(card.column)}",
-                card,
-                revisions,
-                self.comments.get(card.id, []),
-            )
-        )
+        self._ask(self.HistoryRequested)

@@ -13,15 +13,13 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from coworkshop.core import canvas
+from coworkshop.core.canvas import Pathways
 from coworkshop.core.models import Card
 from coworkshop.tui.canvas.board import Board
 from coworkshop.tui.canvas.card_edit import CardFormSpec
-from coworkshop.tui.canvas.card_view import CardView
-from coworkshop.tui.canvas.pathway import PathwayScreen
-from coworkshop.tui.common.pick import PickScreen
+from coworkshop.tui.canvas.card_view import CardView, display_text, short_words
 
 NO_LINK = "-no-link-"
-PREFIX = {"change": "C", "how": "H", "what": "W"}
 
 
 def crosspoint_of(plan: dict[str, Any], key: str) -> dict[str, Any] | None:
@@ -37,8 +35,10 @@ class CanvasBoard(Board):
     HOW_TO = (
         "Work backwards from the cross-point: CHANGE (who must do what differently, at most "
         "two), HOW (what we do to bring it about; each HOW links to its CHANGE) and WHAT "
-        "(the tangible result; each WHAT links to its HOW). l re-links the highlighted card, "
-        "v shows the pathway change → how → what and flags what is not linked yet. "
+        "(the tangible result; each WHAT links to its HOW). A new HOW or WHAT asks which card "
+        "it links to (the highlighted one unless you choose another); l re-links the "
+        "highlighted card, v shows the pathway change → how → what and flags what is not "
+        "linked yet. i shows the cross-point's vision and need in full (or one line each). "
     ) + Board.HOW_TO
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -83,19 +83,13 @@ class CanvasBoard(Board):
                     yield VerticalScroll(classes="cards", id=f"cards-{column}", can_focus=False)
 
     async def on_mount(self) -> None:
+        self.show_banner_hint()
         try:
             await self.render_cards()
         except NoMatches:
             pass  # removed before it was drawn: the agenda moved on
 
     # ------------------------------------------------------------ cards
-
-    def make_labels(self) -> dict[str, str]:
-        labels: dict[str, str] = {}
-        for column in canvas.COLUMNS:
-            for i, card in enumerate(self.column_cards(column), 1):
-                labels[card.id] = f"{PREFIX[column]}{i}"
-        return labels
 
     def current_column(self) -> str:
         return canvas.COLUMNS[self.col_index]
@@ -141,7 +135,7 @@ class CanvasBoard(Board):
                 views[column].append(
                     CardView(
                         card,
-                        self.labels[card.id],
+                        self.label(card),
                         link_label=link,
                         unlinked=unlinked,
                         broken=broken,
@@ -193,7 +187,8 @@ class CanvasBoard(Board):
     def parent_options(self, column: str) -> list[tuple[str, str]]:
         parent = canvas.PARENT[column]
         return [
-            (f"{self.labels[c.id]} · {c.text[:60]}", c.id) for c in self.column_cards(parent)
+            (f"{self.label(c)} · {short_words(c.text, 50)}", c.id)
+            for c in self.column_cards(parent)
         ]
 
     def form_extras(self, spec: CardFormSpec, column: str, card: Card | None) -> None:
@@ -204,11 +199,34 @@ class CanvasBoard(Board):
         if card is not None:
             spec.link_id = card.link_id if self.by_id(card.link_id) else None
         else:
-            # default: the card highlighted in the column this one serves
+            # default: the card highlighted in the column this one serves, said
+            # in the form so that nothing is linked without the room seeing it
             parent = canvas.PARENT[column]
+            title = canvas.COLUMN_TITLES[parent]
             parents = self.column_cards(parent)
             if parents:
-                spec.link_id = parents[min(self.rows[parent], len(parents) - 1)].id
+                chosen = parents[min(self.rows[parent], len(parents) - 1)]
+                spec.link_id = chosen.id
+                spec.prompt += (f"\nIt serves the {title} chosen under the text: "
+                                f"{self.label(chosen)}, the highlighted one, unless you pick "
+                                f"another (or none).")
+            else:
+                spec.prompt += (f"\nThere is no {title} card yet: this card stays unlinked "
+                                f"until you link it (l).")
+
+    def link_choices(self, card: Card) -> list[tuple[str, Text | str]] | None:
+        if card.column not in canvas.PARENT:
+            return None
+        options: list[tuple[str, Text | str]] = [
+            (c.id, Text.assemble((self.label(c), "bold"), "  ", display_text(c.text)))
+            for c in self.column_cards(canvas.PARENT[card.column])
+        ]
+        options.append((NO_LINK, Text.assemble(("not linked", "italic"))))
+        return options
+
+    def pathways(self) -> Pathways:
+        with self.store.db() as db:
+            return canvas.pathways(db, self.activity.id)
 
     def action_link(self) -> None:
         card = self._need_card()
@@ -221,35 +239,7 @@ class CanvasBoard(Board):
                 severity="warning",
             )
             return
-        parent = canvas.PARENT[card.column]
-        options: list[tuple[str, Text | str]] = [
-            (c.id, Text.assemble((self.labels[c.id], "bold"), "  ", c.text))
-            for c in self.column_cards(parent)
-        ]
-        options.append((NO_LINK, Text.assemble(("not linked", "italic"))))
-
-        async def chosen(target: str | None) -> None:
-            if target is None:
-                return
-            link = None if target == NO_LINK else target
-
-            async def linked(_: Card) -> None:
-                await self.reload(focus_card=card.id)
-                self.post_message(self.CardLinked(card))
-
-            self.write(lambda db: canvas.link_card(db, card.id, link), linked)
-
-        self.app.push_screen(
-            PickScreen(
-                f"Link {self.labels[card.id]} to the {canvas.COLUMN_TITLES[parent]} it serves",
-                options,
-                note=card.text,
-                highlight=card.link_id,
-            ),
-            chosen,
-        )
+        self.post_message(self.LinkRequested(self, card, card.column))
 
     def action_pathway(self) -> None:
-        with self.store.db() as db:
-            found = canvas.pathways(db, self.activity.id)
-        self.app.push_screen(PathwayScreen(self.activity.title, found, self.labels))
+        self.post_message(self.PathwayRequested(self, self.current_card(), self.current_column()))

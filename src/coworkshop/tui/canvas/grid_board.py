@@ -10,7 +10,6 @@ from textual.containers import Grid, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.widgets import Static
 
-from coworkshop.core import canvas
 from coworkshop.core.models import Card
 from coworkshop.tui.canvas.board import Board
 from coworkshop.tui.canvas.card_edit import CardFormSpec
@@ -23,7 +22,8 @@ class GridBoard(Board):
 
     HOW_TO = (
         "Each row is a level (from the system down to the learners), each column a "
-        "timeframe. A cell holds objectives and the stakeholders who carry them. "
+        "timeframe. A cell holds objectives and the stakeholders who carry them; the line "
+        "above the grid asks the question of the cell under the cursor (i shows it in full). "
     ) + Board.HOW_TO
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -54,6 +54,8 @@ class GridBoard(Board):
     def compose(self) -> ComposeResult:
         with Vertical(classes="banner", id="banner"):
             yield Static(Text.assemble((self.activity.title, "bold")), classes="banner-title")
+            # the question of the cell under the cursor first, then how to run the grid
+            yield Static(classes="banner-line", id="cell-prompt")
             desc = str(self.activity.config.get("description", ""))
             if desc:
                 yield Static(desc, classes="banner-line", markup=False)
@@ -71,21 +73,13 @@ class GridBoard(Board):
                         yield Vertical(classes="grid-cell", id=f"cell-{i}-{j}")
 
     async def on_mount(self) -> None:
+        self.show_banner_hint()
         try:
             await self.render_cards()
         except NoMatches:
             pass  # removed before it was drawn: the agenda moved on
 
     # ------------------------------------------------------------ cards
-
-    def make_labels(self) -> dict[str, str]:
-        labels: dict[str, str] = {}
-        n = 0
-        for key in canvas.grid_cells(self.activity):
-            for card in self.column_cards(key):
-                n += 1
-                labels[card.id] = f"O{n}"
-        return labels
 
     def current_column(self) -> str:
         return self.cell_key(self.level, self.timeframe)
@@ -117,7 +111,7 @@ class GridBoard(Board):
                     views.append(
                         CardView(
                             card,
-                            self.labels[card.id],
+                            self.label(card),
                             comments=len(received),
                             open_comments=sum(1 for c in received if not c.resolved),
                             compact=True,
@@ -136,7 +130,20 @@ class GridBoard(Board):
                 await mount
         self.show_cursor()
 
+    def cell_prompt(self, column: str) -> Text:
+        """What a cell asks: its level and timeframe, with their descriptions."""
+        level_key, _, time_key = column.partition("/")
+        level = next((lv for lv in self.levels if lv["key"] == level_key), {})
+        time = next((tf for tf in self.timeframes if tf["key"] == time_key), {})
+        text = Text.assemble((self.column_title(column), "bold"))
+        about = " ".join(str(d.get("description", "")).strip() for d in (time, level))
+        if about.strip():
+            text.append("  ")
+            text.append(about.strip())
+        return text
+
     def show_cursor(self) -> None:
+        self.query_one("#cell-prompt", Static).update(self.cell_prompt(self.current_column()))
         count = len(self.column_cards(self.current_column()))
         self.item = max(0, min(self.item, count - 1))
         current = self.current_card()
@@ -171,6 +178,6 @@ class GridBoard(Board):
     def form_extras(self, spec: CardFormSpec, column: str, card: Card | None) -> None:
         if card is None:
             spec.title = "Add an objective"
-        spec.prompt = f"Objective for {self.column_title(column)}"
+        spec.prompt = self.cell_prompt(column).plain
         spec.text_label = "Objective or outcome"
         spec.stakeholders = card.stakeholders if card is not None else ""

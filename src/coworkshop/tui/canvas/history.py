@@ -13,6 +13,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from coworkshop.tui.canvas.card_view import display_text
 from coworkshop.tui.fmt import local_time
 
 if TYPE_CHECKING:
@@ -48,9 +49,9 @@ class HistoryScreen(ModalScreen[None]):
             if rev.group_name:
                 head.append(f"  {rev.group_name}", style="italic")
             versions.add_row(Text(f"{n}.", style="bold"), head)
-            body = Text(rev.text)
+            body = Text(display_text(rev.text))
             if rev.stakeholders:
-                body.append(f"\nwith: {rev.stakeholders}", style="dim")
+                body.append(f"\nwith: {display_text(rev.stakeholders)}", style="dim")
             versions.add_row("", body)
         parts: list[Table | Text] = [
             Text.assemble((f"{count} version{'s' if count != 1 else ''}", "bold underline")),
@@ -74,7 +75,7 @@ class HistoryScreen(ModalScreen[None]):
             if c.resolved:
                 line.append("  taken into account", style="green")
             table.add_row("•", line)
-            table.add_row("", c.text)
+            table.add_row("", display_text(c.text))
         parts.append(table)
         return Group(*parts)
 

@@ -9,6 +9,8 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
+from coworkshop.tui.canvas.card_view import display_text
+
 if TYPE_CHECKING:
     from coworkshop.core.canvas import Pathways
     from coworkshop.core.models import Card
@@ -47,7 +49,7 @@ class PathwayView(Static):
     def _row(self, table: Table, tree: str, kind: str, card: Card) -> None:
         head = Text.assemble((tree, "dim"), (kind, KIND_STYLE[kind]), " ",
                              (self.labels.get(card.id, "?"), "bold"))
-        table.add_row(head, card.text)
+        table.add_row(head, display_text(card.text))
 
     def render_pathways(self) -> Group:
         p = self.paths
@@ -83,7 +85,8 @@ class PathwayView(Static):
         ):
             for card in cards:
                 label = self.labels.get(card.id, "?")
-                table.add_row(Text.assemble((f"  {why}: ", "yellow"), (label, "bold")), card.text)
+                table.add_row(Text.assemble((f"  {why}: ", "yellow"), (label, "bold")),
+                              display_text(card.text))
         out.append(table)
         hint = "  Select the card on the canvas and press l to link it."
         out.append(Text.assemble((hint, "dim")))

@@ -1,10 +1,16 @@
-"""The footer of every screen: the keys, compact; help first; the palette key when it fits."""
+"""The footer of every screen: the keys, compact; help first; the palette key when it fits.
+
+While live voting runs it starts with a "● LIVE" badge and the join code, on
+every screen that does not show them already (the session screen has them in
+its bar, the join screen in large digits): the facilitator never forgets the
+room can still vote.
+"""
 
 from __future__ import annotations
 
 from textual import events
 from textual.app import ComposeResult
-from textual.widgets import Footer
+from textual.widgets import Footer, Static
 from textual.widgets._footer import FooterKey
 
 
@@ -17,17 +23,49 @@ class KeysFooter(Footer):
     first key lost at 80 columns.
     """
 
+    DEFAULT_CSS = """
+    KeysFooter .live-badge {
+        width: auto;
+        padding: 0 1;
+        text-style: bold;
+        color: $text;
+        background: $error;
+    }
+    """
+
     WIDE = 110
     FIRST = "question_mark"
 
     def __init__(self) -> None:
         super().__init__(compact=True, show_command_palette=False)
+        self._live = ""
 
-    def compose(self) -> ComposeResult:
-        widgets = list(super().compose())
-        first = [w for w in widgets if isinstance(w, FooterKey) and w.key == self.FIRST]
-        yield from first
-        yield from (w for w in widgets if w not in first)
+    def on_mount(self) -> None:
+        self._live = self._live_text()
+        self.set_interval(1, self._check_live)
+
 
     def on_resize(self, event: events.Resize) -> None:
         self.show_command_palette = event.size.width >= self.WIDE
+
+    def _live_text(self) -> str:
+        live_now = getattr(self.app, "live_now", None)
+        # a screen holding the live voting (``.live``) shows it itself
+        if live_now is None or getattr(self.screen, "live", None) is not None:
+            return ""
+        return str(live_now())
+
+    def _check_live(self) -> None:
+        text = self._live_text()
+        if text != self._live:
+            self._live = text
+            self.refresh(recompose=True)
+
+    def compose(self) -> ComposeResult:
+        widgets = list(super().compose())  # sets the grid's columns: one per key
+        first = [w for w in widgets if isinstance(w, FooterKey) and w.key == self.FIRST]
+        if self._live and widgets:
+            self.styles.grid_size_columns = (self.styles.grid_size_columns or 0) + 1
+            yield Static(f"● LIVE {self._live}", classes="live-badge")
+        yield from first
+        yield from (w for w in widgets if w not in first)

@@ -1,10 +1,14 @@
-"""Live voting inside the app: the participants' server on Textual's event loop.
+"""Live voting inside the app: the participants' server in a thread of its own.
 
-The session screen owns one :class:`LiveVoting`. It outlives the activity
-views (switching activities does not stop voting) and is stopped when the
-session screen goes away, quitting included. What phones do reaches the app as
-:class:`~coworkshop.server.room.RoomEvent` callbacks on the loop; they are
-passed on as Textual messages to the widgets that watch the room.
+The app owns one :class:`LiveVoting` per session (``CoworkshopApp.live_voting``):
+it outlives the activity views and the session screen (leaving the session
+and coming back does not stop voting) and runs until the facilitator stops it
+or quits. The server runs on its own event loop in a thread
+(:class:`~coworkshop.server.runner.ServerThread`); what phones do reaches the
+app as :class:`~coworkshop.server.room.RoomEvent` callbacks in that thread,
+handed over to the app's loop (``call_soon_threadsafe``) and passed on there as
+Textual messages to the widgets that watch the room. No widget is touched
+from the server's thread.
 
 Without the server (a room without Wi-Fi) the same object opens and closes
 polls through the core, so the views never need to know which case they are in.
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -24,6 +29,7 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 
 T = TypeVar("T")
+log = logging.getLogger("coworkshop")
 #: The app's writer (:meth:`CoworkshopApp.commit`).
 Commit = Callable[["Store", Callable[[Any], Any]], Awaitable[Any]]
 
@@ -34,7 +40,7 @@ if TYPE_CHECKING:
     from coworkshop.core.store import Store
     from coworkshop.server.netinfo import Address
     from coworkshop.server.room import RoomEvent
-    from coworkshop.server.runner import VotingServer
+    from coworkshop.server.runner import ServerThread, VotingServer
 
 #: The port the app asks for first; the server tries the next ones if taken.
 DEFAULT_PORT = 8765
@@ -141,6 +147,8 @@ class LiveVoting:
                  port: int = DEFAULT_PORT, commit: Commit | None = None) -> None:
         # host "": the likeliest LAN address and loopback, not every network;
         # choosing another address moves the server there (choose_address).
+        #: The store the facilitator's changes are written through (the open
+        #: session screen's; the app hands a reopened screen's store over).
         self.store = store
         self._commit = commit  # the app's writer; None: a thread of our own
         self.session_id = session_id
@@ -151,6 +159,11 @@ class LiveVoting:
         self.starting = False
         self._stop_requested = False
         self._watchers: list[MessagePump] = []
+        self._code = ""
+        self._thread: ServerThread | None = None  # the server's own event loop
+        self._server_store: Store | None = None  # the server's own connection pool
+        self._loop: asyncio.AbstractEventLoop | None = None  # the app's loop
+        self._saving: set[asyncio.Task[None]] = set()
 
     # ------------------------------------------------------------ the server
 
@@ -159,47 +172,100 @@ class LiveVoting:
         return self.server is not None
 
     async def start(self) -> None:
-        """Start the participants' server (raises :class:`UserError` if it cannot)."""
+        """Start the participants' server (raises :class:`UserError` if it cannot).
+
+        The server (its web app, room and ballot writer) runs on an event loop
+        of its own in a thread, on a store of its own, so it outlives the
+        screens and Textual's work never delays a phone. Phones join with the
+        session's kept join code (made and stored the first time).
+        """
         if self.server is not None or self.starting:
             return
         # aiohttp and the page templates load only when voting starts: the
         # app opens faster and a room without Wi-Fi never pays for them.
-        from coworkshop.server.runner import VotingServer
+        from coworkshop.core.polls.joincode import join_code_for
+        from coworkshop.server.runner import ServerThread
 
-        server = VotingServer(self.store, self.session_id, on_event=self._on_event)
         self.starting, self._stop_requested = True, False
+        self._loop = asyncio.get_running_loop()
+        thread: ServerThread | None = None
+        store: Store | None = None
         try:
-            await server.start(self.host, self.port)
-        except asyncio.CancelledError:  # the session closed while starting
-            await server.stop()
+            code = await self._write(lambda db: join_code_for(db, self.session_id), push=False)
+            store = await asyncio.to_thread(self._open_server_store)
+            thread = ServerThread()
+            server = await thread.run(self._serve(store, code))
+        except BaseException:
+            await self._close(thread, store)
             raise
         finally:
             self.starting = False
         if self._stop_requested:  # stop() was called while starting
-            await server.stop()
+            await thread.run(server.stop())
+            await self._close(thread, store)
             return
-        self.server = server
+        self.server, self._thread, self._server_store = server, thread, store
+        self._code = server.code
         self.ip = server.addresses()[0].ip
         # The app's long-lived objects (widgets, styles, modules) leave the
         # garbage collector's care: a full collection scanned them all, holding
-        # the event loop, and the phones' answers, up to 200 ms with 1,000
+        # both event loops, and the phones' answers, up to 200 ms with 1,000
         # phones connected (benchmarks/RESULTS.md). Objects made later are
         # collected as before.
         gc.freeze()
         self._post(LiveVotingStarted())
 
+    def _open_server_store(self) -> Store:
+        """(thread) The server's own store on the same file: it stays open when
+        the session screen that opened the file closes."""
+        if str(self.store.path) == ":memory:":
+            return self.store
+        from coworkshop.core.store import Store
+
+        return Store.open(self.store.path)
+
+    async def _serve(self, store: Store, code: str) -> VotingServer:
+        """(server loop) Make the server there, so its room belongs to that loop."""
+        from coworkshop.server.runner import VotingServer
+
+        server = VotingServer(store, self.session_id, code=code, on_event=self._on_event)
+        try:
+            await server.start(self.host, self.port)
+        except asyncio.CancelledError:  # the app stopped it while starting
+            await server.stop()
+            raise
+        return server
+
+    async def _close(self, thread: ServerThread | None, store: Store | None) -> None:
+        if thread is not None:
+            await asyncio.to_thread(thread.close)
+        if store is not None and store is not self.store:
+            # last one out folds the file back (no -wal left behind)
+            await asyncio.to_thread(store.close)
+
     async def stop(self) -> None:
-        """Stop serving; live connections end at once. Ballots are already saved."""
+        """Stop serving; live connections end at once. Ballots are already saved
+        (a commit under way finishes first)."""
         if self.starting:
             self._stop_requested = True
         server, self.server = self.server, None
+        thread, store = self._thread, self._server_store
+        self._thread = self._server_store = None
         if server is not None:
-            await server.stop()
-            self._post(LiveVotingStopped())
+            try:
+                if thread is not None:
+                    await thread.run(server.stop())
+            finally:
+                await self._close(thread, store)
+                self._post(LiveVotingStopped())
+        if self._saving:
+            await asyncio.gather(*self._saving, return_exceptions=True)
 
     @property
     def code(self) -> str:
-        return self.server.code if self.server is not None else ""
+        if self.server is None:
+            return ""
+        return self._code or self.server.code
 
     def addresses(self) -> list[Address]:
         return self.server.addresses() if self.server is not None else []
@@ -221,8 +287,8 @@ class LiveVoting:
 
     async def choose_address(self, ip: str) -> None:
         """Show ``ip`` to the room and listen there (raises :class:`UserError` if it cannot)."""
-        if self.server is not None:
-            await self.server.listen_on(ip)
+        if self.server is not None and self._thread is not None:
+            await self._thread.run(self.server.listen_on(ip))
         self.ip = ip
 
     def codes_locked(self) -> bool:
@@ -230,21 +296,38 @@ class LiveVoting:
         return self.server is not None and self.server.room.codes_locked() > 0
 
     def new_code(self) -> str:
-        """Give the room a new join code: the old one stops working, joining resumes."""
-        if self.server is None:
+        """Give the room a new join code: the old one stops working, joining resumes.
+
+        The session keeps it: live voting started again (in this run of the
+        app or the next) uses it.
+        """
+        if self.server is None or self._thread is None:
             return ""
-        code = self.server.room.new_code()
+        from coworkshop.core.polls import new_join_code
+        from coworkshop.core.polls.joincode import keep_join_code
+
+        code = self._code = new_join_code()
+        self._thread.call_soon(self.server.room.new_code, code)
+        task = asyncio.get_running_loop().create_task(self._keep(keep_join_code, code))
+        self._saving.add(task)
+        task.add_done_callback(self._saving.discard)
         self._post(JoinCodeChanged())
         return code
+
+    async def _keep(self, keep: Callable[[DBSession, str, str], str], code: str) -> None:
+        try:
+            await self._write(lambda db: keep(db, self.session_id, code), push=False)
+        except Exception:  # the room uses the code anyway; the next start makes one
+            log.exception("could not save the new join code")
 
     # ------------------------------------------------------------ polls
 
     def changed(self) -> None:
         """Push the current state to phones (after a change made through the core)."""
-        if self.server is not None:
-            self.server.changed()
+        if self.server is not None and self._thread is not None:
+            self._thread.call_soon(self.server.changed)
 
-    async def _write(self, change: Callable[[DBSession], T]) -> T:
+    async def _write(self, change: Callable[[DBSession], T], push: bool = True) -> T:
         """Run ``change`` (a core call taking the database session) in one unit of
         work off the event loop, through the app's writer when there is one
         (retried while the file is locked), then push the new state to phones."""
@@ -254,7 +337,8 @@ class LiveVoting:
             from coworkshop.tui.writes import run
 
             result = await asyncio.to_thread(run, self.store, change)
-        self.changed()
+        if push:
+            self.changed()
         return result
 
     async def open_poll(self, poll_id: str) -> tuple[voting.PollInfo, list[voting.PollInfo]]:
@@ -318,6 +402,12 @@ class LiveVoting:
             pump.post_message(type(message)(message.poll_id, message.stakeholder_group))
 
     def _on_event(self, event: RoomEvent) -> None:
+        """(server thread) Hand a phone's event over to the app's loop."""
         kind = _MESSAGES.get(event.kind)
-        if kind is not None:
-            self._post(kind(event.poll_id, event.stakeholder_group))
+        loop = self._loop
+        if kind is None or loop is None:
+            return
+        try:
+            loop.call_soon_threadsafe(self._post, kind(event.poll_id, event.stakeholder_group))
+        except RuntimeError:  # the app's loop is closed: nobody is watching
+            pass

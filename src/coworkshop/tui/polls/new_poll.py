@@ -7,7 +7,6 @@ the form, so nothing typed is lost.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import on
@@ -34,15 +33,6 @@ NEEDS = {
     "scale": ("scale", "scale_statements"),
     "statements": ("scale_statements",),
 }
-
-
-def question_key(text: str, taken: set[str]) -> str:
-    """A key for a new question, from its text, not used in the activity yet."""
-    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:30].strip("-") or "question"
-    key, n = base, 2
-    while key in taken:
-        key, n = f"{base}-{n}", n + 1
-    return key
 
 
 def lines(text: str) -> list[str]:
@@ -140,11 +130,8 @@ class NewQuestionScreen(TypedForm["voting.PollInfo | None"]):
         """The question as the core takes it."""
         qtype = self.qtype
         text = self.query_one("#q-text", Input).value.strip()
-        taken = set()
-        if self.activity is not None:  # read again: the view's copy may be older
-            taken = {p.question.key for p in voting.polls(self.store, self.session.id)
-                     if p.activity_id == self.activity.id}
-        data: dict[str, Any] = {"key": question_key(text, taken), "type": qtype, "text": text}
+        # no key: the core makes it from the text, unique within the activity
+        data: dict[str, Any] = {"type": qtype, "text": text}
         if qtype in NEEDS["options"]:
             data["options"] = lines(self.query_one("#q-options", TextArea).text)
         if qtype in NEEDS["max-choices"]:

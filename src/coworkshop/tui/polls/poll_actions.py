@@ -4,7 +4,10 @@ show results, enter counts, add questions, and moderate Q&A items.
 A mixin for :class:`~.poll_view.PollView`, which provides the state
 (``store``, ``session``, ``activity``, ``live``, ``snapshot``) and the
 redrawing. Every write runs through ``self.live`` in a worker, off the event
-loop; a refusal is one notification.
+loop; a refusal is one notification. Forms (counts, a new question, a hidden
+item to bring back) are asked of the screen with a message (:mod:`.messages`);
+the screen opens them and hands their result back (:meth:`changed`,
+:meth:`unhide`).
 """
 
 from __future__ import annotations
@@ -23,6 +26,12 @@ from coworkshop.tui.polls.live import (
     QAItemUpdated,
     ResultsHidden,
     ResultsShown,
+)
+from coworkshop.tui.polls.messages import (
+    HiddenItemsRequested,
+    NewPollRequested,
+    QuestionRequested,
+    TallyRequested,
 )
 from coworkshop.tui.polls.poll_text import TYPE_NAMES
 
@@ -76,15 +85,18 @@ class PollActions(_Base):
     async def _open_poll(self, poll: voting.PollInfo) -> None:
         # One change: the others are closed (results shown, as with c) and a
         # reopened poll's results are hidden again until it closes.
+        starts = self.activity.status != "running"
         _opened, others = await self.live.open_poll(poll.id)
         self.post_message(PollOpened(poll.id))
         for other in others:
             self.post_message(PollClosed(other.id))
         how = ("phones can answer now" if self.live.running
-               else "live voting is off: l starts it, e enters counts")
+               else "live voting is off: w starts it, e enters counts")
         note = f"Open: {poll.question.text} — {how}"
         if others:
             note += f" (closed {len(others)} other question{'s' if len(others) > 1 else ''})"
+        if starts:  # the core runs the activity a question opens in
+            note += f" · {self.activity.title} is now running"
         self.notify(note)
         self.reload(poll.id)
 
@@ -123,8 +135,6 @@ class PollActions(_Base):
         self.show_detail()
 
     def action_enter_tallies(self) -> None:
-        from coworkshop.tui.polls.tally import TallyScreen
-
         poll = self.current
         if poll is None:
             return
@@ -132,28 +142,37 @@ class PollActions(_Base):
             self.notify(f"A {TYPE_NAMES.get(poll.type, poll.type)} question is answered from "
                         "phones only.", severity="warning")
             return
-
-        def done(saved: bool | None) -> None:
-            if saved:
-                self.live.changed()
-                self.reload(poll.id)
-
-        self.app.push_screen(TallyScreen(self.store, self.session, poll), done)
+        self.post_message(TallyRequested(self, poll))
 
     def action_add_question(self) -> None:
-        from coworkshop.tui.polls.new_poll import NewQuestionScreen
-
-        def done(poll: voting.PollInfo | None) -> None:
-            if poll is not None:
-                self.live.changed()
-                self.reload(poll.id)
-
-        self.app.push_screen(NewQuestionScreen(self.store, self.session, self.activity), done)
+        self.post_message(QuestionRequested(self, self.activity))
 
     def action_new_poll(self) -> None:
-        action = getattr(self.screen, "action_new_poll", None)
-        if callable(action):
-            action()
+        self.post_message(NewPollRequested(self))
+
+    def changed(self, poll_id: str | None = None) -> None:
+        """Something was saved through a form (counts, a new question): phones
+        get the new state, the view reads it (and shows ``poll_id``)."""
+        self.live.changed()
+        self.reload(poll_id)
+
+    def run_key_action(self, action: str) -> None:
+        """Run a poll key pressed elsewhere (on the agenda), as if pressed here;
+        a key that does not apply now says why instead of doing nothing."""
+        poll = self.current
+        if poll is None:
+            self.notify("This poll has no question yet: a adds one.", severity="warning")
+            return
+        if self.check_action(action, ()):
+            getattr(self, f"action_{action}")()
+            return
+        if action == "open_poll":
+            why = f"Already open: {poll.question.text}"
+        elif action == "close_poll":
+            why = f"Not open: {poll.question.text}"
+        else:
+            why = f"Not for a {TYPE_NAMES.get(poll.type, poll.type)} question"
+        self.notify(why, severity="warning")
 
     def action_enter_items(self) -> None:
         poll = self.current
@@ -199,17 +218,12 @@ class PollActions(_Base):
             self._qa(item, "Hidden from the room (u brings it back)", hidden=True)
 
     def action_qa_unhide(self) -> None:
-        from coworkshop.tui.common.pick import PickScreen
-
         hidden = self.snapshot.hidden_items
         if not hidden:
             self.notify("No hidden items.")
             return
+        self.post_message(HiddenItemsRequested(self, list(hidden)))
 
-        def chosen(item_id: str | None) -> None:
-            item = next((i for i in hidden if i.id == item_id), None)
-            if item is not None:
-                self._qa(item, "Shown to the room again", hidden=False)
-
-        self.app.push_screen(PickScreen("Bring back a hidden item",
-                                        [(i.id, i.text) for i in hidden]), chosen)
+    def unhide(self, item: voting.QAView) -> None:
+        """Show a hidden Q&A item to the room again."""
+        self._qa(item, "Shown to the room again", hidden=False)

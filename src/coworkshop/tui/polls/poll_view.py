@@ -105,7 +105,7 @@ class PollView(PollActions, Widget, can_focus=True):
         "Up/down choose a question. o opens it (any other open question closes), c closes it "
         "(and shows its results), r shows or hides the results, b splits them by stakeholder "
         "group. e enters counts from a show of hands or paper: they add to the phones' "
-        "answers. a adds a question, n adds a new poll to the agenda. l starts live voting "
+        "answers. a adds a question, n adds a new poll to the agenda. w starts live voting "
         "(phones join with the code or the QR code). For Q&A, enter moves into the items."
     )
 
@@ -290,7 +290,7 @@ class PollView(PollActions, Widget, can_focus=True):
             text.append(f"   {joined} joined · {live.connected()} connected", style="dim")
         else:
             text = Text.assemble(("Live voting is off", "bold"),
-                                 (" · l starts it for phones · e enters counts from a show "
+                                 (" · w starts it for phones · e enters counts from a show "
                                   "of hands or paper", "dim"))
         self._set_text("poll-live", text)
 

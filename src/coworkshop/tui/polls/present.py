@@ -210,7 +210,7 @@ class PresentScreen(Screen[None]):
         self.query_one(".present-hint").display = live.running
         if not live.running:
             self.query_one("#present-title", Static).update("Live voting is off")
-            url.update(Text("Escape, then l starts it: phones join with a code.", style="dim"))
+            url.update(Text("Escape, then w starts it: phones join with a code.", style="dim"))
             return
         self.query_one("#present-title", Static).update("Join the vote")
         key = (live.join_url(), max(self.size.width - SIDE, 20), self.size.height)

@@ -31,6 +31,17 @@ if TYPE_CHECKING:
 SOURCES = [("Show of hands", "hands"), ("Paper ballots", "paper")]
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def _cells(cells: list[tuple[int, int]], statements: tuple[str, ...]) -> str:
+    """"3 options", or for a rated list the statements counted: "2 statements"."""
+    if statements:
+        return _plural(len({s for s, _c in cells}), "statement")
+    return _plural(len(cells), "option")
+
+
 class TallyScreen(TypedForm[bool]):
     """Returns True when counts were saved."""
 
@@ -75,7 +86,9 @@ class TallyScreen(TypedForm[bool]):
                 yield Label("Stakeholder group", classes="field-label")
                 yield Select(groups, value="", allow_blank=False, id="tally-group",
                              compact=True)
-            with VerticalScroll(classes="form"):
+            # not a tab stop of its own: tab goes from the last select to the
+            # first count (focusing a count scrolls it into view)
+            with VerticalScroll(classes="form", can_focus=False):
                 for s, statement in enumerate(self.statements):
                     if statement:
                         yield Static(f"{s + 1}. {statement}", classes="tally-statement",
@@ -173,8 +186,25 @@ class TallyScreen(TypedForm[bool]):
         finally:
             self.saving = False
         if changed:
-            self.notify(f"Saved {len(changed)} count{'s' if len(changed) != 1 else ''}")
+            self.notify(self.saved_note(changed))
         self.dismiss(self.wrote > 0)
+
+    def saved_note(self, changed: dict[tuple[int, int], int]) -> str:
+        """What was saved, as the facilitator counted it: "Saved counts for 3
+        options (show of hands)", per statement for a rated list."""
+        source, group = self.where()
+        where = {v: k for k, v in SOURCES}.get(source, source).lower()
+        if group:
+            where += ", " + sessions.group_label(self.session, group)
+        set_ = [k for k, v in changed.items() if v]
+        withdrawn = [k for k, v in changed.items() if not v]
+        parts = []
+        if set_:
+            parts.append("Saved counts for " + _cells(set_, self.poll.statements))
+        if withdrawn:
+            what = _cells(withdrawn, self.poll.statements)
+            parts.append(("withdrew" if parts else "Withdrew") + f" the counts for {what}")
+        return f"{' and '.join(parts)} ({where})"
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -45,13 +45,36 @@ class AgendaList(OptionList):
 
     HOW_TO = (
         "The agenda: ○ pending, ▶ running (with the time left in its timebox), ✓ done. "
-        "Up/down choose an activity, enter or → moves into it, s starts it and f finishes it."
+        "Up/down choose an activity, enter or → moves into it, s starts it and f finishes it "
+        "(its open questions close). On a poll the poll's keys work from here too: o opens "
+        "the question marked ▸ (and runs the activity), c closes it, r shows the results, "
+        "b splits them by group, e enters counts by hand."
     )
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("right", "enter_activity", "Open", id="agenda.open", show=False,
                 tooltip="Move into the highlighted activity."),
+        Binding("o", "poll_key('open_poll')", "Open question", id="agenda.poll-open",
+                tooltip="Open the poll's question marked ▸ (others close); "
+                        "its activity starts running."),
+        Binding("c", "poll_key('close_poll')", "Close question", id="agenda.poll-close",
+                show=False, tooltip="Close the poll's open question; its results are shown."),
+        Binding("r", "poll_key('toggle_results')", "Results", id="agenda.poll-results",
+                show=False, tooltip="Show or hide the question's results."),
+        Binding("b", "poll_key('toggle_groups')", "By group", id="agenda.poll-by-group",
+                show=False, tooltip="Results overall, or split by stakeholder group."),
+        Binding("e", "poll_key('enter_tallies')", "Tally", id="agenda.poll-tally",
+                show=False, tooltip="Enter counts from a show of hands or paper ballots."),
     ]
+
+    class PollKeyPressed(Message):
+        """A poll's key (``o``, ``c``, ``r``, ``b``, ``e``) on a poll activity:
+        ``action`` is the poll view's action of that key."""
+
+        def __init__(self, activity: Activity, action: str) -> None:
+            super().__init__()
+            self.activity = activity
+            self.action = action
 
     class ActivityHighlighted(Message):
         def __init__(self, activity: Activity) -> None:
@@ -114,6 +137,7 @@ class AgendaList(OptionList):
     @on(OptionList.OptionHighlighted)
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
+        self.refresh_bindings()  # the poll keys come and go with the activity
         act = self.current()
         if act is not None:
             self.post_message(self.ActivityHighlighted(act))
@@ -122,6 +146,17 @@ class AgendaList(OptionList):
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.action_enter_activity()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "poll_key":  # only on a poll; elsewhere the key stays free
+            act = self.current()
+            return act is not None and act.kind == "poll"
+        return True
+
+    def action_poll_key(self, action: str) -> None:
+        act = self.current()
+        if act is not None and act.kind == "poll":
+            self.post_message(self.PollKeyPressed(act, action))
 
     def action_enter_activity(self) -> None:
         act = self.current()

@@ -23,8 +23,11 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from coworkshop.core.errors import UserError
+from coworkshop.tui.canvas.actions import CanvasActions
+from coworkshop.tui.canvas.messages import CanvasChanged
 from coworkshop.tui.colors import breakout_color
 from coworkshop.tui.common.footer import KeysFooter
+from coworkshop.tui.polls.host import PollHost
 from coworkshop.tui.polls.live import LiveVoting, PollActivityAdded, PollChanged
 from coworkshop.tui.quiet import set_text
 from coworkshop.tui.session.session_actions import SessionActions
@@ -65,7 +68,8 @@ class NotAvailable(Static, can_focus=True):
     that a narrow terminal shows it instead of the agenda) and no keys."""
 
 
-class SessionScreen(MapActions, ChecklistActions, SessionActions, Screen[None]):
+class SessionScreen(CanvasActions, PollHost, MapActions, ChecklistActions, SessionActions,
+                    Screen[None]):
     """One workshop: agenda on the left, the highlighted activity on the right."""
 
     #: Parsed when the first session opens: the home screen shows sooner.
@@ -78,7 +82,7 @@ class SessionScreen(MapActions, ChecklistActions, SessionActions, Screen[None]):
         "p opens the participants, t saves this session's plan as a new template, z hides the "
         "agenda to give the canvas the whole screen. ctrl+r writes the session's consensus "
         "report (HTML) next to its file; the palette offers Markdown, JSON and CSV too. "
-        "l starts live voting (phones join with a code or QR code) and shows the join screen; "
+        "w starts live voting (phones join with a code or QR code) and shows the join screen; "
         "it runs until you leave the session. "
         "F5 (or P) presents on the projector: the join code, or the open question and its "
         "results, full screen with nothing else. "
@@ -98,7 +102,7 @@ class SessionScreen(MapActions, ChecklistActions, SessionActions, Screen[None]):
                 tooltip="Give the highlighted canvas to a breakout group.", show=False),
         Binding("p", "participants", "People", id="session.participants",
                 tooltip="Participants by stakeholder group."),
-        Binding("l", "live_voting", "Live", id="session.live",
+        Binding("w", "live_voting", "Live", id="session.live",
                 tooltip="Start live voting (phones join with a code or QR code); "
                         "show the join screen."),
         Binding("f5,P", "present", "Present", id="session.present",
@@ -172,7 +176,8 @@ class SessionScreen(MapActions, ChecklistActions, SessionActions, Screen[None]):
                 f"the original is kept as {store.backup.name}",
                 timeout=10,
             )
-        self.live = LiveVoting(store, session.id, commit=self.writer.commit)
+        # the app's: live voting goes on when this screen closes
+        self.live = self.writer.live_voting(store, session.id)
         from coworkshop.tui.session.agenda_list import AgendaList
 
         body = self.query_one("#session-body")
@@ -191,8 +196,8 @@ class SessionScreen(MapActions, ChecklistActions, SessionActions, Screen[None]):
             await self.show_activity(start)
 
     async def on_unmount(self) -> None:
-        if self.live is not None:  # phones' connections end with the session
-            await self.live.stop()
+        # live voting goes on (the app stops it when it quits); its server has
+        # its own store, so the file is folded back when the last one closes
         if self.store is not None:
             self.store.close()
             self.store = None
@@ -231,7 +236,7 @@ class SessionScreen(MapActions, ChecklistActions, SessionActions, Screen[None]):
             if self.live.codes_locked():
                 # someone is guessing the code: joining is paused until a new one
                 live = Text.assemble(
-                    ("⚠ CODE GUESSING: joining paused, press l then n for a new code  ",
+                    ("⚠ CODE GUESSING: joining paused, press w then n for a new code  ",
                      "bold black on yellow"), live)
             text = live + text
         set_text(self.query_one("#session-title", Static), text)
@@ -370,33 +375,10 @@ class SessionScreen(MapActions, ChecklistActions, SessionActions, Screen[None]):
         for view in self.query("#board, #activity-info"):
             view.focus()
 
-    def on_board_card_added(self) -> None:
-        self.mark_saved()
-
-    def on_board_card_edited(self) -> None:
-        self.mark_saved()
-
-    def on_board_card_revised(self) -> None:
-        self.mark_saved()
-
-    def on_board_card_deleted(self) -> None:
-        self.mark_saved()
-
-    def on_board_card_restored(self) -> None:
-        self.mark_saved()
-
-    def on_board_card_moved(self) -> None:
-        self.mark_saved()
-
-    def on_board_card_linked(self) -> None:
-        self.mark_saved()
-
-    def on_board_comment_added(self) -> None:
-        self.mark_saved()
-
+    @on(CanvasChanged)
     @on(MapChanged)
     @on(ChecklistChanged)
-    def _map_or_checklist_saved(self) -> None:
+    def _activity_saved(self) -> None:
         self.mark_saved()
 
     @on(PollChanged)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from coworkshop.core.models import Activity, Session
+    from coworkshop.core.sessions import StatusChange
     from coworkshop.core.store import Store
     from coworkshop.tui.app import CoworkshopApp
     from coworkshop.tui.canvas.board import Board
@@ -48,6 +49,7 @@ class SessionActions(_Base):
         def board(self) -> Board | None: ...
         def reload_activities(self) -> None: ...
         def mark_saved(self) -> None: ...
+        def questions_closed(self, change: StatusChange) -> None: ...
         def update_title(self) -> None: ...
         def action_home(self) -> None: ...
 
@@ -63,13 +65,16 @@ class SessionActions(_Base):
         if act is None or self.store is None:
             return
 
-        def saved(_: object) -> None:
+        def saved(change: sessions.StatusChange) -> None:
+            from coworkshop.tui.polls.host import closed_note
+
             self.reload_activities()
             self.mark_saved()
-            self.notify(note)
+            self.notify(note + closed_note(change))
+            self.questions_closed(change)
 
         self.writer.write(
-            self.store, lambda db: sessions.set_activity_status(db, act.id, status), saved
+            self.store, lambda db: sessions.change_activity_status(db, act.id, status), saved
         )
 
     def action_start_activity(self) -> None:
@@ -134,29 +139,17 @@ class SessionActions(_Base):
 
     def action_save_template(self) -> None:
         from coworkshop.core import templates
-        from coworkshop.core.sessions import slug, template_of_session
+        from coworkshop.core.sessions import save_plan
 
         if self.store is None or self.session is None:
             return
         store, session = self.store, self.session
-        folder = self.templates_dir
+        folder = Path(self.templates_dir)
 
         async def submit(values: dict[str, str]) -> Path:
-            name = slug(values["name"]) if values["name"].strip() else ""
-            if not name:
-                raise UserError("name: a template needs a name")
-            path = Path(folder) / f"{name}.toml"
-            if path.exists():
-                raise UserError(f"{path}: already exists; choose another name")
+            path = folder / f"{templates.template_name(values['name'])}.toml"
             with store.db() as db:
-                tpl = template_of_session(db, session.id, name, values["title"].strip())
-            text = templates.dump(tpl)
-            templates.parse_text(text, str(path))  # what we write must load back
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(text, encoding="utf-8")
-            except OSError as exc:
-                raise UserError(f"{path}: cannot be written ({exc.strerror})") from exc
+                save_plan(db, session.id, path, title=values["title"].strip())
             return path
 
         def done(saved: Path | None) -> None:
@@ -167,7 +160,7 @@ class SessionActions(_Base):
             PromptScreen(
                 "Save this session's plan as a template",
                 [
-                    Field("name", "Template name (file name)", slug(session.title),
+                    Field("name", "Template name (file name)", templates.slug(session.title),
                           "lowercase-with-dashes"),
                     Field("title", "Title", f"{session.title} (plan)", "shown on the home screen"),
                 ],
@@ -255,7 +248,7 @@ class SessionActions(_Base):
 
         self.app.push_screen(NewQuestionScreen(self.store, self.session), done)
 
-    def _board_action(self, name: str) -> Callable[[], object]:
+    def _board_action(self, name: str, *args: object) -> Callable[[], object]:
         def run() -> object:
             board = self.board()
             if board is None:
@@ -266,7 +259,7 @@ class SessionActions(_Base):
                 self.notify("This canvas has no such view.", severity="warning")
                 return None
             board.focus()
-            return method()
+            return method(*args)
 
         return run
 
@@ -296,7 +289,7 @@ class SessionActions(_Base):
             ("activity: start", "Start the highlighted activity", self.action_start_activity),
             ("activity: finish", "Mark the highlighted activity as done",
              self.action_finish_activity),
-            ("activity: assign breakout group", "Give the canvas to a breakout group",
+            ("activity: assign breakout group", "Give the canvas to a breakout group (g)",
              self.action_assign_group),
             ("canvas: add card", "Add a card in the current column",
              self._board_action("add_card")),
@@ -305,12 +298,22 @@ class SessionActions(_Base):
              self._board_action("delete_card")),
             ("canvas: restore card", "Bring back a deleted card",
              self._board_action("restore_card")),
-            ("canvas: comment", "Record another group's feedback", self._board_action("comment")),
-            ("canvas: revise after feedback", "The owning group revises the card",
+            ("canvas: link card", "Link the highlighted HOW to its CHANGE, WHAT to its HOW (l)",
+             self._board_action("link")),
+            ("canvas: move card up", "Move the highlighted card up in its column ([)",
+             self._board_action("move_card", -1)),
+            ("canvas: move card down", "Move the highlighted card down in its column (])",
+             self._board_action("move_card", 1)),
+            ("canvas: comment from another group", "Record another group's feedback (c)",
+             self._board_action("comment")),
+            ("canvas: revise after feedback", "The owning group revises the card (r)",
              self._board_action("revise")),
-            ("canvas: card history", "Every version of the card", self._board_action("history")),
-            ("canvas: pathway view", "Change -> how -> what, unlinked cards flagged",
+            ("canvas: card history", "Every version of the card and its comments (h)",
+             self._board_action("history")),
+            ("canvas: pathway view", "Change -> how -> what, unlinked cards flagged (v)",
              self._board_action("pathway")),
+            ("canvas: read the cross-point in full", "Vision and need (or the grid cell's "
+             "question) wrapped, not cut (i)", self._board_action("toggle_banner")),
             ("participants: open", "Participants by stakeholder group", self.action_participants),
             ("participants: add", "Register a participant", self.action_add_participant),
             ("template: save plan", "Save this session's plan as a new template",
@@ -318,7 +321,7 @@ class SessionActions(_Base):
             *self._poll_entries(),
             *self._view_entries(),
             *self._export_entries(),
-            ("view: zoom activity", "Hide or show the agenda", self.action_zoom),
+            ("view: zoom activity", "Hide or show the agenda (z)", self.action_zoom),
             ("session: back to home", "Close this session (everything is saved)",
              self.action_home),
         ]
