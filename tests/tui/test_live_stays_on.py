@@ -32,7 +32,7 @@ async def start_live(pilot: Pilot[Any]) -> LiveVoting:
     assert isinstance(screen, SessionScreen) and screen.live is not None
     live = screen.live
     live.host, live.port = "127.0.0.1", 0
-    await pilot.press("l")
+    await pilot.press("w")
     await wait_for(pilot, lambda: live.running and isinstance(app.screen, JoinScreen),
                    what="live voting")
     return live
@@ -70,7 +70,7 @@ async def test_leaving_the_session_keeps_live_voting_and_its_code(
                        and app.screen.live is not None, what="the session again")
         assert app.screen.live is live and live.code == code
         await wait_for(pilot, lambda: "● LIVE" in screen_text(app), what="the session bar")
-        await pilot.press("l")  # shows the join screen of the running server
+        await pilot.press("w")  # shows the join screen of the running server
         await wait_for(pilot, lambda: isinstance(app.screen, JoinScreen), what="join screen")
         assert live.base_url() == url
         await pilot.press("x")  # stop

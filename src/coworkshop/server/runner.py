@@ -208,8 +208,9 @@ class VotingServer:
         return poll
 
     def close_poll(self, poll_id: str) -> voting.PollInfo:
+        """Close as the facilitator does in the app: results shown (Q&A aside)."""
         with self.store.unit() as db:
-            poll = voting.close_poll(db, poll_id)
+            poll = voting.close_question(db, poll_id)
         self.changed()
         return poll
 

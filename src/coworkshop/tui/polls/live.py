@@ -367,13 +367,7 @@ class LiveVoting:
         """Close a poll and show its results (Q&A aside), in one change."""
         from coworkshop.core import polls as voting
 
-        def change(db: DBSession) -> voting.PollInfo:
-            closed = voting.close_poll(db, poll_id)
-            if closed.type != "qa" and not closed.results_visible:
-                closed = voting.set_results_visible(db, poll_id, True)
-            return closed
-
-        return await self._write(change)
+        return await self._write(lambda db: voting.close_question(db, poll_id))
 
     async def set_results_visible(self, poll_id: str, visible: bool) -> voting.PollInfo:
         from coworkshop.core import polls as voting
