@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from coworkshop.i18n import _, fmt
+
 from ...core import stakeholders as sh
 from ..colors import group_color
 
@@ -146,16 +148,16 @@ def detail(e: sh.MapEntry, data: sh.MapData) -> Text:
         for axis, v in (("power", e.power), ("interest", e.interest)):
             text.append(f" · {names[axis]} {v}")
             if v == sh.MIDDLE:
-                text.append(" (on the line)", style="italic")
+                text.append(_(" (on the line)"), style="italic")
         q = sh.QUADRANTS[e.quadrant]
         text.append(f" · {q.strategy}", style="bold")
         if data.method == "saccord":
-            text.append(f" (scenario {q.scenario})", style="dim")
+            text.append(fmt(" (scenario {scenario})", scenario=q.scenario), style="dim")
         elif q.key == "manage":
             text.append(" (promoter)", style="dim")
     else:
-        text.append(" · not placed yet", style="italic")
+        text.append(_(" · not placed yet"), style="italic")
     if e.understanding:
-        text.append(f" · understanding {e.understanding}")
+        text.append(fmt(" · understanding {understanding}", understanding=e.understanding))
     text.append(f" · {e.group_label}", style="dim")
     return text
