@@ -279,3 +279,29 @@ async def test_the_palette_finds_the_canvas_actions_by_their_words(
         await settle(pilot)
         assert column(app, board, "change").startswith(
             "CHANGE 2/2 C2 Ministry keeps a register C1 Firms hire on them"), "C1 moved, kept C1"
+
+
+async def test_keys_typed_right_after_enter_do_not_slip_into_the_saved_card() -> None:
+    """A fast typist presses enter and goes on typing: the card saved is what
+    was on screen at enter; the text is theirs again if the form refuses it."""
+    from textual.app import App, ComposeResult
+
+    from coworkshop.tui.canvas.card_text import CardText
+
+    class One(App[None]):
+        submitted: list[str] = []
+
+        def compose(self) -> ComposeResult:
+            yield CardText(id="t")
+
+        def on_card_text_submitted(self, event: CardText.Submitted) -> None:
+            self.submitted.append(event.card_text.text)
+
+    app = One()
+    async with app.run_test() as pilot:
+        await pilot.press("o", "k", "enter", "x", "enter")
+        area = app.query_one(CardText)
+        assert area.text == "ok" and app.submitted == ["ok"]
+        area.reopen()
+        await pilot.press("!")
+        assert area.text == "ok!"

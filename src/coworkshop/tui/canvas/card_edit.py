@@ -15,6 +15,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from coworkshop.core import rules
+from coworkshop.core.errors import UserError
 from coworkshop.i18n import _
 from coworkshop.tui.canvas.card_text import CardText
 from coworkshop.tui.common.form import FormScreen, LimitCounter
@@ -146,5 +147,10 @@ class CardFormScreen(FormScreen[CardForm, S], Generic[S]):
     @on(Button.Pressed, "#ok")
     def action_submit(self) -> None:
         if self.spec.blocked:  # said in the form since it opened
+            self.query_one("#card-text", CardText).reopen()
             return
         self.save(self._collect())
+
+    def refused(self, exc: UserError) -> None:
+        # enter held the text while it was being saved: it is the user's again
+        self.query_one("#card-text", CardText).reopen()

@@ -41,4 +41,15 @@ class CardText(TextArea):
         if event.key == "enter":
             event.stop()
             event.prevent_default()
+            if self.read_only:  # already submitted: the form is saving it
+                return
+            # Keys typed right after enter (a fast typist's next word) must not
+            # slip into the text being saved: hold it until the form answers
+            # (the form calls :meth:`reopen` when the text is refused).
+            self.read_only = True
             self.post_message(self.Submitted(self))
+
+    def reopen(self) -> None:
+        """Let the text be edited again (after the form refused it)."""
+        self.read_only = False
+        self.focus()

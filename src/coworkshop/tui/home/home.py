@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option
 
 from coworkshop.core.errors import SessionFileError, UserError
 from coworkshop.core.probe import FileInfo, SessionSummary, list_session_files, read_info
-from coworkshop.i18n import _, error_text, fmt
+from coworkshop.i18n import _, error_text, fmt, nfmt
 from coworkshop.tui.common.footer import KeysFooter
 
 if TYPE_CHECKING:
@@ -245,7 +245,7 @@ class HomeScreen(Screen[None]):
         if s.date:
             text.append(f"  {s.date}", style="cyan")
         facts = [", ".join(p for p in (s.place, s.country) if p),
-                 f"{s.participants} people", where + path.name]
+                 nfmt("{n} person", "{n} people", s.participants), where + path.name]
         text.append("\n  " + " · ".join(f for f in facts if f), style="dim")
         return text
 
@@ -257,7 +257,7 @@ class HomeScreen(Screen[None]):
                 ("\n  unreadable: ", "red"), (entry.error, "red"),
             )
         text = Text.assemble((entry.title or entry.name, "bold"))
-        facts = [f"{entry.activities} steps", entry.language, entry.name]
+        facts = [nfmt("{n} step", "{n} steps", entry.activities), entry.language, entry.name]
         text.append("\n  " + " · ".join(f for f in facts if f), style="dim")
         return text
 
