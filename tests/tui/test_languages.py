@@ -104,3 +104,21 @@ async def test_coworkshop_lang_comes_before_the_sessions_language(
         text = flat(screen_text(app))
         assert "Програма" in text and "Изход" in text  # the app's words in Bulgarian
         assert "Chi c'è in sala?" in text  # the session's texts as stored, in Italian
+
+
+async def test_the_finnish_map_keeps_its_quadrant_names_whole(
+        sessions_dir: Path, templates_dir: Path) -> None:
+    path = mastery_session(sessions_dir, templates_dir, "fi")
+    app = make_app(sessions_dir, templates_dir, path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_activity(pilot, "Kuka voi viedä mikrotutkintoja eteenpäin? "
+                                   "Valta-kiinnostuskartta")
+        lines = screen_text(app).splitlines()
+        text = "\n".join(lines)
+        # "pidä tyytyväisinä" and "hoida tiiviisti" do not fit on one 30-column
+        # line: each stays whole, on its own line, not wrapped mid-name
+        for name in ("pidä tyytyväisinä", "hoida tiiviisti", "seuraa", "pidä ajan tasalla"):
+            assert any(name in line for line in lines), name
+        assert "Valta/kiinnostus ↑valta →kiinnostus" in text
+        items = footer_items(lines[-1])
+        assert items[0] == ("?", "Ohje") and ("n", "Uusi kierros") in items

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import UserError
+from ..errors import N_, UserError
 from ..models import Activity, Session
 from ..templates import activity_config
 
@@ -35,20 +35,21 @@ class Quadrant:
 QUADRANTS: dict[str, Quadrant] = {
     q.key: q
     for q in (
-        Quadrant("manage", True, True, "promoters", 2, "high influence, high support",
-                 "manage closely"),
-        Quadrant("satisfy", True, False, "keep satisfied", 1, "high influence, low support",
-                 "keep satisfied"),
-        Quadrant("inform", False, True, "keep informed", 4, "low influence, high support",
-                 "keep informed"),
-        Quadrant("monitor", False, False, "monitor", 3, "low influence, low support",
-                 "monitor"),
+        # N_: the words are translated where shown
+        Quadrant("manage", True, True, N_("promoters"), 2, N_("high influence, high support"),
+                 N_("manage closely")),
+        Quadrant("satisfy", True, False, N_("keep satisfied"), 1,
+                 N_("high influence, low support"), N_("keep satisfied")),
+        Quadrant("inform", False, True, N_("keep informed"), 4,
+                 N_("low influence, high support"), N_("keep informed")),
+        Quadrant("monitor", False, False, N_("monitor"), 3, N_("low influence, low support"),
+                 N_("monitor")),
     )
 }
 
 AXIS_NAMES = {
-    "power_interest": {"power": "power", "interest": "interest"},
-    "saccord": {"power": "influence", "interest": "support"},
+    "power_interest": {"power": N_("power"), "interest": N_("interest")},
+    "saccord": {"power": N_("influence"), "interest": N_("support")},
 }
 
 RULES_TEXT = (

@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
-from coworkshop.i18n import _, fmt
+from coworkshop.i18n import N_, _, fmt
 
 from ...core import stakeholders as sh
 from ..colors import group_color
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from ...core.models import Activity, Session
     from ...core.store import Store
 
-METHOD_NAMES = {"power_interest": "Power/interest", "saccord": "SACCORD map"}
+METHOD_NAMES = {"power_interest": N_("Power/interest"), "saccord": N_("SACCORD map")}
 PaletteEntry = tuple[str, str, Any]
 
 
@@ -141,8 +141,8 @@ class MapView(Widget, can_focus=True):
             return
         n = len(data.entries)
         names = data.axis_names
-        head = Text.assemble((METHOD_NAMES.get(data.method, "Stakeholder map"), "bold"),
-                             f" ↑{names['power']} →{names['interest']}")
+        head = Text.assemble((_(METHOD_NAMES.get(data.method, N_("Stakeholder map"))), "bold"),
+                             f" ↑{_(names['power'])} →{_(names['interest'])}")
         if data.round_number is not None:
             head.append(fmt(" · round {round_number} · {round_date}",
                             round_number=data.round_number, round_date=data.round_date))
@@ -155,8 +155,8 @@ class MapView(Widget, can_focus=True):
         if self.moving and e is not None:
             head.append(" MOVING ", style="bold reverse yellow")
             head.append(fmt(" {name}: ↑↓ {power}, ←→ {interest} · enter or esc when done",
-                            name=e.name, power=data.axis_names['power'],
-                            interest=data.axis_names['interest']))
+                            name=e.name, power=_(data.axis_names['power']),
+                            interest=_(data.axis_names['interest'])))
         elif e is not None:
             head.append_text(render.detail(e, data))
         else:
@@ -227,9 +227,12 @@ class MapView(Widget, can_focus=True):
         room = max(20, self.size.width - 2)
         # every mark on the map is explained, the not-yet-rated one too: the
         # longest wording that fits beside the groups (the foot has 3 lines)
-        for wording in (f"understanding: {lo} low {mid} medium {hi} high {unrated} not rated yet",
-                        f"understanding {lo}low {mid}mid {hi}high {unrated}unrated",
-                        f"{lo}low {mid}mid {hi}high {unrated}unrated"):
+        for wording in (fmt("understanding: {lo} low {mid} medium {hi} high {unrated} not rated "
+                            "yet", lo=lo, mid=mid, hi=hi, unrated=unrated),
+                        fmt("understanding {lo}low {mid}mid {hi}high {unrated}unrated", lo=lo,
+                            mid=mid, hi=hi, unrated=unrated),
+                        fmt("{lo}low {mid}mid {hi}high {unrated}unrated", lo=lo, mid=mid,
+                            hi=hi, unrated=unrated)):
             if legend.cell_len + 2 + len(wording) <= room:
                 break
         legend.append(f"· {wording}", style="dim")
