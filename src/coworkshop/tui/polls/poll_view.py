@@ -339,9 +339,11 @@ class PollView(PollActions, Widget, can_focus=True):
                 text.append(f" · {hidden} hidden (u)", style="dim")
             return text
         if progress is not None:
-            if progress.joined or progress.voted:
+            if progress.joined and progress.voted <= progress.joined:
                 text.append(f" · {progress.voted} of {progress.joined} joined answered",
                             style="bold")
+            elif progress.voted:  # more answers than phones joined here (a demo, a merge)
+                text.append(f" · {progress.voted} answered", style="bold")
         if res is not None and res.tallied:
             text.append(f" · {res.tallied} counted by hand", style="bold")
         answered = res is not None and (res.respondents > 0 or bool(res.texts))
