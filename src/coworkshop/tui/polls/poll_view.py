@@ -59,7 +59,7 @@ if TYPE_CHECKING:
 
 #: Seconds to gather phone events before reading the file again (at most
 #: this often, whatever the ballot rate).
-REFRESH = 0.25
+REFRESH = 0.5
 
 
 @dataclass
