@@ -87,7 +87,7 @@ async def child(path: Path) -> None:
             await pilot.pause(0.05)
         assert screen.live is not None
         screen.live.host, screen.live.port = "127.0.0.1", 0
-        await pilot.press("l")
+        await pilot.press("w")  # live voting
         await until(lambda: screen.live is not None and screen.live.running)
         await pilot.pause(0.2)
         await pilot.press("escape")  # back to the poll view

@@ -80,7 +80,7 @@ async def test_open_close_and_tallies_without_a_server(
         # the palette offers the poll actions by name
         names = [name for name, _help, _run in app.palette_entries(app.screen)]
         for wanted in ("poll: open", "poll: close", "poll: show results",
-                       "poll: start live voting", "poll: enter tallies", "poll: add question"):
+                       "poll: start live voting", "poll: enter tally counts", "poll: add question"):
             assert wanted in names
 
         await pilot.press("o")
@@ -514,3 +514,33 @@ async def test_code_guessing_warns_on_the_session_bar_and_n_gives_a_new_code(
         await pilot.press("escape")
         await wait_for(pilot, lambda: "CODE GUESSING" not in screen_text(app),
                        what="the warning to go")
+
+
+async def test_the_palette_finds_actions_by_the_words_people_use(
+    sessions_dir: Path, templates_dir: Path, session_file: Path
+) -> None:
+    """Typed in the command palette, "tally", "count" and "hands" (a word of its
+    description only) find the counts form; "projector" finds present mode."""
+    from textual.command import CommandPalette
+    from textual.widgets import OptionList
+
+    app = make_app(sessions_dir, templates_dir, session_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await poll_view(pilot)
+        for words, wanted in (("tally", "poll: enter tally counts"),
+                              ("count", "poll: enter tally counts"),
+                              ("hands", "poll: enter tally counts"),  # in its description
+                              ("projector", "present")):
+            app.action_command_palette()
+            await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="palette")
+            await pilot.press(*words)
+
+            def found(wanted: str = wanted) -> bool:
+                options = app.screen.query_one(OptionList)
+                return any(wanted in str(options.get_option_at_index(i).prompt)
+                           for i in range(options.option_count))
+
+            await wait_for(pilot, found, what=f"{wanted!r} for {words!r}")
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: not isinstance(app.screen, CommandPalette),
+                           what="palette closed")

@@ -35,3 +35,9 @@ class CoworkshopCommands(Provider):
                 yield Hit(
                     score, matcher.highlight(name), partial(callback), text=name, help=help_text
                 )
+            elif (in_help := matcher.match(help_text)) > 0:
+                # People search by their own words ("count", "projector"): an
+                # entry whose description holds them is found too, ranked after
+                # the entries whose names match.
+                yield Hit(in_help / 2, name, partial(callback), text=name,
+                          help=help_text)

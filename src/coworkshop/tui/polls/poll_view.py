@@ -60,7 +60,7 @@ if TYPE_CHECKING:
 
 #: Seconds to gather phone events before reading the file again (at most
 #: this often, whatever the ballot rate).
-REFRESH = 0.25
+REFRESH = 0.5
 
 
 @dataclass
@@ -342,10 +342,12 @@ class PollView(PollActions, Widget, can_focus=True):
                 text.append(fmt(" · {hidden} hidden (u)", hidden=hidden), style="dim")
             return text
         if progress is not None:
-            if progress.joined or progress.voted:
+            if progress.joined and progress.voted <= progress.joined:
                 text.append(fmt(" · {voted} of {joined} joined answered",
                                 voted=progress.voted, joined=progress.joined),
                             style="bold")
+            elif progress.voted:  # more answers than phones joined here (a demo, a merge)
+                text.append(fmt(" · {n} answered", n=progress.voted), style="bold")
         if res is not None and res.tallied:
             text.append(fmt(" · {tallied} counted by hand", tallied=res.tallied), style="bold")
         answered = res is not None and (res.respondents > 0 or bool(res.texts))

@@ -239,7 +239,7 @@ def poll_palette_entries(screen: SessionScreen) -> list[PaletteEntry]:
          on_poll("toggle_groups")),
         ("poll: sort statements by agreement", "Order the rated statements by agreeing share",
          on_poll("sort_by_agreement")),
-        ("poll: enter tallies", "Counts from a show of hands or paper ballots",
+        ("poll: enter tally counts", "Counts from a show of hands or paper ballots (e)",
          on_poll("enter_tallies")),
         ("poll: add question", "Add a question to this poll", on_poll("add_question")),
         ("poll: new poll activity", "Add a poll at the end of the agenda",
