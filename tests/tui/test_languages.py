@@ -122,3 +122,25 @@ async def test_the_finnish_map_keeps_its_quadrant_names_whole(
         assert "Valta/kiinnostus ↑valta →kiinnostus" in text
         items = footer_items(lines[-1])
         assert items[0] == ("?", "Ohje") and ("n", "Uusi kierros") in items
+
+
+def test_the_time_left_card_tags_and_network_names_follow_the_language() -> None:
+    """Small words on screen that were left in English: the countdown, a card's
+    comment tags and the names of the laptop's networks on the join screen."""
+    from datetime import UTC, datetime, timedelta
+
+    from coworkshop.core.models import Activity
+    from coworkshop.server.netinfo import Address
+    from coworkshop.tui.session.agenda_list import countdown
+
+    now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    act = Activity(session_id="s", key="a", kind="canvas", title="t", position=0,
+                   status="running", timebox_minutes=10, started_at=now - timedelta(minutes=3))
+    with i18n.using("fi"):
+        assert countdown(act, now).plain == "07:00 jäljellä"
+        assert Address("127.0.0.1", "", "loopback").label == "Vain tämä kannettava 127.0.0.1"
+        assert Address("192.168.1.2", "wlp2s0", "wifi").where == "Wi-Fi (wlp2s0)"
+    with i18n.using("bg"):
+        assert countdown(act, now).plain == "остават 07:00"
+    with i18n.using("en"):
+        assert countdown(act, now).plain == "07:00 left"

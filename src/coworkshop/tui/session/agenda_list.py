@@ -39,7 +39,8 @@ def countdown(act: Activity, now: datetime | None = None) -> Text:
         return Text("")
     if left < 0:
         return Text.assemble((fmt("{clock} over", clock=clock(left)), "bold red"))
-    return Text(f"{clock(left)} left", style="bold green" if left > 60 else "bold yellow")
+    return Text(fmt("{clock} left", clock=clock(left)),
+                style="bold green" if left > 60 else "bold yellow")
 
 
 class AgendaList(OptionList):
