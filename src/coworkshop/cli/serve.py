@@ -135,7 +135,8 @@ def _check_host(host: str) -> None:
             probe.bind(addr)
     except (OSError, UnicodeError, IndexError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
-        raise UserError(f"--host {host}: cannot listen there ({reason})") from exc
+        raise UserError("--host {host}: cannot listen there ({reason})", host=host,
+                        reason=reason) from exc
 
 
 def _check_poll_refs(store: Any, session_id: str, refs: list[str]) -> None:
@@ -157,4 +158,5 @@ def _check_poll_refs(store: Any, session_id: str, refs: list[str]) -> None:
     for ref in refs:
         if ref not in known:
             names = ", ".join(sorted(k for k in known if "/" in k)) or "none"
-            raise UserError(f"--open {ref}: no such poll in {store.path} (polls: {names})")
+            raise UserError("--open {ref}: no such poll in {path} (polls: {names})", ref=ref,
+                            path=store.path, names=names)

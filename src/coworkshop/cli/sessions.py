@@ -161,7 +161,7 @@ def new_cmd(
 
         previous = read_previous(carry_from)  # before anything is created
         if not (previous.stakeholders or previous.checklists):
-            raise UserError(f"{carry_from}: has no stakeholders or checklist to carry")
+            raise UserError("{path}: has no stakeholders or checklist to carry", path=carry_from)
     if output is None:
         folder = pathchecks.writable_folder(
             paths.sessions_dir(sessions_dir or Settings.sessions_dir), create=True)

@@ -556,11 +556,11 @@ def check_target(path: Path, *, overwrite: bool = False) -> Path:
     """``path`` may receive a template: a ``.toml`` file name, not a folder, and
     new unless ``overwrite``. Raises :class:`TemplateError` naming the path."""
     if path.is_dir():
-        raise TemplateError(f"{path}: is a folder, not a template file")
+        raise TemplateError("{path}: is a folder, not a template file", path=path)
     if path.suffix != ".toml":
-        raise TemplateError(f"{path}: a template file name ends in .toml")
+        raise TemplateError("{path}: a template file name ends in .toml", path=path)
     if path.exists() and not overwrite:
-        raise TemplateError(f"{path}: already exists; choose another name")
+        raise TemplateError("{path}: already exists; choose another name", path=path)
     return path
 
 
@@ -577,7 +577,8 @@ def save(template: Template, path: Path, *, overwrite: bool = False) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise TemplateError(f"{path}: cannot be written ({exc.strerror})") from exc
+        raise TemplateError("{path}: cannot be written ({reason})", path=path,
+                            reason=exc.strerror) from exc
     return path
 
 
