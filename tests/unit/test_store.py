@@ -145,3 +145,38 @@ def test_listing_reads_the_header_and_opening_checks_the_whole_file(tmp_path: Pa
         Store.open(path)
     with pytest.raises(SessionFileError, match="damaged"):
         probe.check_file(path)
+
+
+def test_two_stores_of_one_file_survive_another_program_opening_it(tmp_path: Path) -> None:
+    """The app works in a file through two stores (the session screen's and the
+    live-voting server's) while another program opens it read-write. Opening
+    the second store used to read the file's header with Python, which dropped
+    SQLite's locks: the other program then deleted the -wal and -shm under the
+    open stores, and reopening the session failed with "disk I/O error"."""
+    from coworkshop.core import models as m
+
+    path = tmp_path / "w.cws"
+    Store.create(path).close()
+    outside = [sys.executable, "-c",
+               f"import sqlite3; c = sqlite3.connect({str(path)!r}); "
+               "c.execute('SELECT count(*) FROM meta').fetchone(); c.close()"]
+    first = Store.open(path)
+    with first.unit() as db:
+        db.add(m.Meta(key="screen", value="1"))
+    second = Store.open(path)
+    with second.unit() as db:
+        db.add(m.Meta(key="server", value="1"))
+    subprocess.run(outside, check=True)
+    assert (tmp_path / "w.cws-wal").exists() and (tmp_path / "w.cws-shm").exists()
+    first.close()  # the facilitator goes home; voting goes on
+    again = Store.open(path)  # and comes back
+    with second.unit() as db:
+        db.add(m.Meta(key="later", value="1"))
+    again.close()
+    second.close()
+    assert sorted(p.name for p in tmp_path.glob("w.cws*")) == ["w.cws"]
+    check = Store.open(path, mode="read")
+    with check.db() as db:
+        assert {k for k in ("screen", "server", "later") if db.get(m.Meta, k)} == {
+            "screen", "server", "later"}
+    check.close()

@@ -84,7 +84,24 @@ def has_pending_changes(path: Path) -> bool:
         return False
 
 
+#: Files this process has open for work (kept by ``store.Store``). Python
+#: must not open and close such a file itself: closing any descriptor of a
+#: file drops every POSIX lock the process holds on it, SQLite's included,
+#: and another program could then fold and delete the ``-wal`` and ``-shm``
+#: under the open connections (reopening failed with "disk I/O error").
+WORKING: set[Path] = set()
+
+
+def _working(path: Path) -> bool:
+    try:
+        return path.resolve() in WORKING
+    except OSError:
+        return False
+
+
 def _wal_header(path: Path) -> bool:
+    if _working(path):
+        return True  # open for work here, so in WAL mode (see WORKING)
     try:
         with path.open("rb") as fh:
             head = fh.read(20)
@@ -150,6 +167,8 @@ def check_head(path: Path) -> None:
         raise SessionFileError("{path}: no such session file", path=path)
     if path.is_dir():
         raise SessionFileError("{path}: is a folder, not a session file", path=path)
+    if _working(path):
+        return  # open for work in this process: an SQLite file (see WORKING)
     try:
         with path.open("rb") as fh:
             head = fh.read(len(SQLITE_MAGIC))

@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -126,6 +127,27 @@ def backup_path(path: Path, version: int) -> Path:
     return target
 
 
+#: Stores open for work in this process, by file. SQLite must not close a
+#: connection of this process while another of its connections to the same
+#: file stays open: after another program has opened the file read-write,
+#: such a close can fold and delete the ``-wal`` and ``-shm`` under the open
+#: one (the app's session screen and its live-voting server both work in the
+#: file; reopening the session then failed with "disk I/O error"). A store
+#: closed while others of its file are open parks its engine; the last one
+#: out closes them all and folds the file in.
+_OPEN: dict[Path, list[Store]] = {}
+_PARKED: dict[Path, list[Engine]] = {}
+_OPEN_LOCK = threading.Lock()
+
+
+def _register(store: Store) -> Store:
+    with _OPEN_LOCK:
+        key = store.path.resolve()
+        _OPEN.setdefault(key, []).append(store)
+        probe.WORKING.add(key)
+    return store
+
+
 class Store:
     """An open session file. Create with :meth:`open` or :meth:`create`.
 
@@ -202,7 +224,7 @@ class Store:
             raise
         store = cls(path, engine)
         store.backup = backup
-        return store
+        return _register(store)
 
     @classmethod
     def _open_read(cls, path: Path) -> Store:
@@ -233,7 +255,7 @@ class Store:
             raise SessionFileError("{parent}: no such folder", parent=path.parent)
         engine = _engine(path)
         _fill_new(engine)
-        return cls(path, engine)
+        return _register(cls(path, engine))
 
     @classmethod
     def memory(cls) -> Store:
@@ -278,10 +300,23 @@ class Store:
         _copy(self.path, target)
 
     def close(self) -> None:
-        """Close; a file worked in is checkpointed and left complete on its own."""
-        self.engine.dispose()
+        """Close; a file worked in is checkpointed and left complete on its own
+        (by the last of this process's stores working in it)."""
         if self.read_only or str(self.path) == ":memory:":
+            self.engine.dispose()
             return
+        with _OPEN_LOCK:
+            key = self.path.resolve()
+            others = [s for s in _OPEN.get(key, []) if s is not self]
+            if others:
+                _OPEN[key] = others
+                _PARKED.setdefault(key, []).append(self.engine)
+                return
+            _OPEN.pop(key, None)
+            probe.WORKING.discard(key)
+            engines = [*_PARKED.pop(key, []), self.engine]
+        for engine in engines:
+            engine.dispose()
         fold_in(self.path)
 
     @contextmanager
