@@ -147,3 +147,22 @@ async def submit_card(
     await pilot.press("enter")
     await settle(pilot)
     return screen
+
+
+async def start_live(pilot: Pilot[Any]) -> Any:
+    """Start live voting from the session screen (`w`), on loopback and any free
+    port; returns the app's LiveVoting once it runs and the join screen shows."""
+    from coworkshop.tui.polls.voting import JoinScreen
+    from coworkshop.tui.session.session import SessionScreen
+
+    app = pilot.app
+    await wait_for(pilot, lambda: isinstance(app.screen, SessionScreen)
+                   and app.screen.live is not None, what="the session")
+    screen = app.screen
+    assert isinstance(screen, SessionScreen) and screen.live is not None
+    live = screen.live
+    live.host, live.port = "127.0.0.1", 0
+    await pilot.press("w")
+    await wait_for(pilot, lambda: live.running and isinstance(app.screen, JoinScreen),
+                   what="live voting")
+    return live

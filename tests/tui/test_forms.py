@@ -46,6 +46,18 @@ async def open_card_form(pilot, app):  # type: ignore[no-untyped-def]
     return board, form
 
 
+async def open_participant_form(pilot, app):  # type: ignore[no-untyped-def]
+    """From the session: the participants screen, then its add form."""
+    await settle(pilot)
+    await pilot.press("p")
+    await pilot.pause()
+    await pilot.press("a")
+    await settle(pilot)
+    form = app.screen
+    assert isinstance(form, ParticipantFormScreen)
+    return form
+
+
 async def test_q_in_a_form_never_quits_and_types_in_a_field(
     sessions_dir: Path, templates_dir: Path, session_file: Path
 ) -> None:
@@ -72,13 +84,7 @@ async def test_a_q_on_a_select_in_the_participant_form_does_not_quit(
 ) -> None:
     app = make_app(sessions_dir, templates_dir, session_file)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("p")
-        await pilot.pause()
-        await pilot.press("a")
-        await settle(pilot)
-        form = app.screen
-        assert isinstance(form, ParticipantFormScreen)
+        form = await open_participant_form(pilot, app)
         form.query_one("#name", Input).value = "Elena"
         form.query_one("#stakeholder_group", Select).focus()
         await pilot.press("q")
@@ -222,13 +228,7 @@ async def test_a_refusal_shows_by_the_field_and_goes_once_it_is_fixed(
 ) -> None:
     app = make_app(sessions_dir, templates_dir, session_file)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("p")
-        await pilot.pause()
-        await pilot.press("a")
-        await settle(pilot)
-        form = app.screen
-        assert isinstance(form, ParticipantFormScreen)
+        form = await open_participant_form(pilot, app)
         form.query_one("#name", Input).value = "Elena"
         form.query_one("#organisation", Input).focus()
         await pilot.press("enter")

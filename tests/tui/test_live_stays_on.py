@@ -7,35 +7,17 @@ from __future__ import annotations
 import os
 import signal
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 import pytest
 from aiohttp import ClientSession, ClientTimeout
-from textual.pilot import Pilot
 
 from coworkshop.tui.common.confirm import ConfirmScreen
 from coworkshop.tui.home.home import HomeScreen
-from coworkshop.tui.polls.live import LiveVoting
 from coworkshop.tui.polls.voting import JoinScreen
 from coworkshop.tui.session.session import SessionScreen
 
-from .helpers import flat, make_app, screen_text, settle, wait_for
-
-
-async def start_live(pilot: Pilot[Any]) -> LiveVoting:
-    """Open live voting from the session screen (on loopback, any free port)."""
-    app = pilot.app
-    await wait_for(pilot, lambda: isinstance(app.screen, SessionScreen)
-                   and app.screen.live is not None, what="the session")
-    screen = app.screen
-    assert isinstance(screen, SessionScreen) and screen.live is not None
-    live = screen.live
-    live.host, live.port = "127.0.0.1", 0
-    await pilot.press("w")
-    await wait_for(pilot, lambda: live.running and isinstance(app.screen, JoinScreen),
-                   what="live voting")
-    return live
+from .helpers import flat, make_app, screen_text, settle, start_live, wait_for
 
 
 async def join(url: str, code: str) -> int:

@@ -6,35 +6,20 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 from aiohttp import ClientSession, ClientTimeout
-from textual.pilot import Pilot
 from textual.widgets import Digits, Static
 
 from coworkshop.tui.app import CoworkshopApp
-from coworkshop.tui.polls.live import LiveVoting
 from coworkshop.tui.polls.present import PresentScreen
 from coworkshop.tui.polls.voting import JoinScreen
 from coworkshop.tui.session.session import SessionScreen
 
-from .helpers import make_app, region_text, screen_text, settle, wait_for
+from .helpers import make_app, region_text, screen_text, settle, start_live, wait_for
 from .test_voting import poll_view
 
 SIZES = [(80, 24), (160, 48)]
-
-
-async def start_live_voting(pilot: Pilot[Any]) -> LiveVoting:
-    """l on the session screen, on loopback and a free port; returns at the join screen."""
-    app = pilot.app
-    screen = app.screen
-    assert isinstance(screen, SessionScreen) and screen.live is not None
-    live = screen.live
-    live.host, live.port = "127.0.0.1", 0
-    await pilot.press("w")
-    await wait_for(pilot, lambda: isinstance(app.screen, JoinScreen), what="the join screen")
-    return live
 
 
 def words(text: str) -> set[str]:
@@ -57,7 +42,7 @@ async def test_present_shows_the_code_and_the_qr_code_and_nothing_else(
     app = make_app(sessions_dir, templates_dir, session_file)
     async with app.run_test(size=size, notifications=True) as pilot:
         await settle(pilot)
-        live = await start_live_voting(pilot)
+        live = await start_live(pilot)
         names = [name for name, _help, _run in app.palette_entries(app.screen)]
         assert "present: full screen for the projector" in names
         assert "f5 Present" in screen_text(app)  # in the join screen's footer
@@ -94,7 +79,7 @@ async def test_present_shows_the_open_question_and_follows_ballots(
         await pilot.press("o")  # opened: its results hidden from the room
         await settle(pilot)
         poll_id = view.current.id if view.current else ""
-        live = await start_live_voting(pilot)
+        live = await start_live(pilot)
         await pilot.press("f5")
         await wait_for(pilot, lambda: isinstance(app.screen, PresentScreen), what="present")
         screen = app.screen
@@ -160,7 +145,7 @@ async def test_toasts_on_the_join_screen_leave_the_qr_code_whole(
     app = make_app(sessions_dir, templates_dir, session_file)
     async with app.run_test(size=size, notifications=True) as pilot:
         await settle(pilot)
-        await start_live_voting(pilot)
+        await start_live(pilot)
         await pilot.press("n")  # a new code: announced in a toast
         await wait_for(pilot, lambda: "New join code" in screen_text(app), what="the toast")
         qr = app.screen.query_one("#join-qr", Static)

@@ -20,7 +20,16 @@ from coworkshop.tui.polls.tally import TallyScreen
 from coworkshop.tui.polls.voting import JoinScreen
 from coworkshop.tui.session.session import SessionScreen
 
-from .helpers import flat, make_app, open_activity, region_text, screen_text, settle, wait_for
+from .helpers import (
+    flat,
+    make_app,
+    open_activity,
+    region_text,
+    screen_text,
+    settle,
+    start_live,
+    wait_for,
+)
 
 POLL = "Relevance of the cross-points"
 
@@ -405,13 +414,7 @@ async def test_quitting_with_phones_connected_is_quick(
     async with app.run_test(size=(100, 32)) as pilot:
         await poll_view(pilot, "stage")
         await pilot.press("o")
-        screen = app.screen
-        assert isinstance(screen, SessionScreen) and screen.live is not None
-        live = screen.live
-        live.host, live.port = "127.0.0.1", 0
-        await pilot.press("w")
-        await wait_for(pilot, lambda: live.running and isinstance(app.screen, JoinScreen),
-                       what="live voting")
+        live = await start_live(pilot)
         phones = ClientSession(live.base_url(), timeout=ClientTimeout(total=10))
         resp = await phones.post("/api/join", json={"code": live.code, "group": "policy"})
         token = (await resp.json())["token"]
@@ -482,13 +485,7 @@ async def test_code_guessing_warns_on_the_session_bar_and_n_gives_a_new_code(
     app = make_app(sessions_dir, templates_dir, session_file)
     async with app.run_test(size=(140, 32)) as pilot:
         await poll_view(pilot, "stage")
-        screen = app.screen
-        assert isinstance(screen, SessionScreen) and screen.live is not None
-        live = screen.live
-        live.host, live.port = "127.0.0.1", 0
-        await pilot.press("w")
-        await wait_for(pilot, lambda: live.running and isinstance(app.screen, JoinScreen),
-                       what="live voting")
+        live = await start_live(pilot)
         old = live.code
         await pilot.press("escape")
         await settle(pilot)
