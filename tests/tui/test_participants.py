@@ -101,3 +101,35 @@ async def test_add_edit_delete_and_restore_participants(
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
+
+
+async def test_every_header_and_short_value_reads_whole_at_80_columns(
+    sessions_dir: Path, templates_dir: Path, session_file: Path
+) -> None:
+    store = Store.open(session_file)
+    with store.unit() as db:
+        session = store.only_session()
+        for i in range(20):  # more rows than the screen holds: a scrollbar shows
+            sessions.add_participant(
+                db, session, "policy" if i % 2 else "industry", name="Elena Petrova",
+                organisation="Ministry of Education and Science, Directorate of Vocational "
+                             "Education",
+                country="Bulgaria", breakout_group="Group A")
+    store.close()
+    app = make_app(sessions_dir, templates_dir, session_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        table = region_text(app, app.screen.query_one("#participants")).splitlines()
+        header = table[1].strip("┃ ").split()
+        assert header == ["Name", "Stakeholder", "Organisation", "Country", "Group", "Code",
+                          "Phone"], table[1]
+        first = table[2]
+        # the short values whole, the long organisation cut
+        assert "Elena Petrova" in first
+        assert "■ Industry" in first
+        assert " Bulgaria " in first and " Group A " in first
+        assert "Ministry of" in first and "Vocational" not in first, first
+        code = first.split("Group A")[1].split()[0]
+        assert len(code) == 5

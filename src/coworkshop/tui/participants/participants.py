@@ -89,18 +89,26 @@ class ParticipantsScreen(Screen[None]):
         yield Static(id="participants-hint", classes="pane-hint")
         yield KeysFooter()
 
+    #: The columns, left to right. The short ones (country, breakout group,
+    #: code, phone) show whole; the name and the stakeholder group get up to a
+    #: readable width; the organisation, the longest free text, takes the rest.
     COLUMNS = (
-        ("name", N_("Name"), 0.22),
-        ("group", N_("Stakeholder group"), 0.22),
-        ("organisation", N_("Organisation"), 0.3),
-        ("country", N_("Country"), 0.12),
-        ("breakout", N_("Group"), 0.1),
+        ("name", N_("Name")),
+        ("group", N_("Stakeholder")),
+        ("organisation", N_("Organisation")),
+        ("country", N_("Country")),
+        ("breakout", N_("Group")),
+        ("code", N_("Code")),
+        ("phone", N_("Phone")),
     )
-    #: Fixed widths: a personal code is 5 characters, a join time 5 more.
-    FIXED = (("code", N_("Code"), 5), ("phone", N_("Phone"), 7))
+    SHORT = ("country", "breakout", "code", "phone")
+    #: How wide a name and a stakeholder group may grow before the
+    #: organisation gets the rest of the room.
+    WANT = {"name": 16, "group": 14}
+    #: A short value longer than this is cut (a country is one word or two).
+    SHORT_CAP = 14
 
     def on_mount(self) -> None:
-        self._columns_for(self.size.width)
         self.reload()
         self.give_missing_codes()
         # Phones join while this screen is open: their rows and the counts follow.
@@ -118,20 +126,45 @@ class ParticipantsScreen(Screen[None]):
                               lambda _n: self.reload())
 
     def on_resize(self) -> None:
-        self._columns_for(self.size.width)
         self.reload()
 
-    def _columns_for(self, width: int) -> None:
-        """Share the terminal's width between the columns: long organisation
-        names are cut, the country and group columns stay on screen."""
+    def column_widths(self, width: int, rows: list[tuple[Text, ...]]) -> list[int]:
+        """Share the terminal's width between the columns. No header is ever
+        cut (each column is at least as wide as its header), the short values
+        show whole, and the organisation takes what is left."""
+        keys = [key for key, _label in self.COLUMNS]
+        heads = {key: Text(_(label)).cell_len for key, label in self.COLUMNS}
+        longest = {key: max([row[i].cell_len for row in rows], default=0)
+                   for i, key in enumerate(keys)}
+        # inside the border (2), a vertical scrollbar when the rows overflow,
+        # one space each side of a cell
         table = self.query_one("#participants", DataTable)
-        fixed = sum(w for _k, _l, w in self.FIXED)
-        room = max(40, width - 4 - 2 * (len(self.COLUMNS) + len(self.FIXED)) - fixed)
-        table.clear(columns=True)
-        for key, label, share in self.COLUMNS:
-            table.add_column(_(label), key=key, width=max(6, int(room * share)))
-        for key, label, w in self.FIXED:
-            table.add_column(_(label), key=key, width=w)
+        lines = table.size.height - 3  # the border and the header
+        scrollbar = table.styles.scrollbar_size_vertical if len(rows) > lines else 0
+        room = width - 2 - scrollbar - 2 * len(keys)
+        widths = {key: max(heads[key], min(longest[key], self.SHORT_CAP))
+                  for key in self.SHORT}
+        widths.update({key: max(heads[key], min(longest[key], want))
+                       for key, want in self.WANT.items()})
+        org = max(heads["organisation"], min(longest["organisation"],
+                                             room - sum(widths.values())))
+        spare = room - sum(widths.values()) - org
+        # too narrow: the stakeholder group (its colour names it too), then the
+        # name, give way, down to their headers
+        for key in ("group", "name"):
+            if spare < 0:
+                give = min(-spare, widths[key] - heads[key])
+                widths[key] -= give
+                spare += give
+        # room to spare: longer names and groups show more, then the organisation
+        for key in ("name", "group"):
+            if spare > 0:
+                take = min(spare, longest[key] - widths[key])
+                if take > 0:
+                    widths[key] += take
+                    spare -= take
+        widths["organisation"] = org + max(0, spare)
+        return [widths[key] for key in keys]
 
     # ------------------------------------------------------------ data
 
@@ -179,6 +212,23 @@ class ParticipantsScreen(Screen[None]):
         when = joined.get(m.phone_participant_id)
         return Text.assemble(("✓ ", "green"), local_time(when)[-5:] if when else "")
 
+    def row(self, p: Participant) -> tuple[Text, ...]:
+        """One person's cells, in the order of COLUMNS."""
+        if p.name:
+            name = Text(p.name)
+        else:
+            name = Text("(phone)" if p.id in self.phone_ids else "(not named)",
+                        style="dim italic")
+        return (
+            name,
+            self.group_text(p.stakeholder_group),
+            Text(p.organisation),
+            Text(p.country),
+            Text(p.breakout_group),
+            Text(self.codes.get(p.id, ""), style="bold"),
+            self.phone_cell(p),
+        )
+
     def reload(self, focus: str | None = None) -> None:
         table = self.query_one("#participants", DataTable)
         if focus is None and table.row_count:
@@ -186,24 +236,13 @@ class ParticipantsScreen(Screen[None]):
         with self.store.db() as db:
             self._version = matching.roster_version(db, self.session.id)
         self.read()
-        table.clear()
-        for p in self.people:
-            phone = p.id in self.phone_ids
-            if p.name:
-                name = Text(p.name)
-            else:
-                name = Text("(phone)" if phone else "(not named)",
-                            style="dim italic")
-            table.add_row(
-                name,
-                self.group_text(p.stakeholder_group),
-                p.organisation,
-                p.country,
-                p.breakout_group,
-                Text(self.codes.get(p.id, ""), style="bold"),
-                self.phone_cell(p),
-                key=p.id,
-            )
+        rows = [self.row(p) for p in self.people]
+        table.clear(columns=True)
+        widths = self.column_widths(self.size.width, rows)
+        for (key, label), width in zip(self.COLUMNS, widths, strict=True):
+            table.add_column(_(label), key=key, width=width)
+        for p, row in zip(self.people, rows, strict=True):
+            table.add_row(*row, key=p.id)
         if focus is not None:
             try:
                 table.move_cursor(row=table.get_row_index(focus))
