@@ -11,10 +11,13 @@ from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.logging import TextualHandler
 from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import Widget
 from textual.worker import Worker
 
 from coworkshop.i18n import _, error_text, fmt, nfmt
@@ -41,6 +44,10 @@ T = TypeVar("T")
 #: Signals that end the app as q does (live voting stops, the file is folded back).
 _QUIT_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP")
                       if hasattr(signal, name))
+
+#: Keys are kept at most this long for a form that was asked for (a request
+#: the screen refused opens no form; the keys then go where they would have).
+HOLD_KEYS_AT_MOST = 1.0
 
 #: What a palette entry is: its text, a line of help, what it does.
 PaletteEntry = tuple[str, str, Callable[[], object]]
@@ -95,6 +102,8 @@ class CoworkshopApp(App[None]):
         #: Live voting belongs to the app, one per (file, session): it survives
         #: the session screen and runs until stopped or the app quits.
         self.live: dict[tuple[str, str], LiveVoting] = {}
+        self._held_keys: list[events.Key] | None = None
+        self._hold_timer: Timer | None = None
 
     def get_default_screen(self) -> Screen[Any]:
         return HomeScreen(self.sessions_dir, self.templates_dir)
@@ -114,6 +123,47 @@ class CoworkshopApp(App[None]):
                 asyncio.get_running_loop().remove_signal_handler(sig)
         for live in self.live.values():
             await live.stop()
+
+    # ------------------------------------------------ keys typed as a form opens
+    # Opening a form takes a moment: the key that opens it is handled, a
+    # request may travel from a widget to its screen, the form is pushed,
+    # composed and mounted, and focuses its first field. Keys typed straight
+    # on ("a" then "Hello") reach the app meanwhile with nobody to take them:
+    # they were lost, or ran the keys of the screen beneath ("e" edited a card,
+    # "w" started live voting). While a form opens the app keeps them, and
+    # the form hands them, in order, to its first field once it has focus.
+
+    def hold_keys(self) -> None:
+        """Keep the keys nobody takes until a form opens (see ``TypedForm``)."""
+        if self._held_keys is None:
+            self._held_keys = []
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+        self._hold_timer = self.set_timer(HOLD_KEYS_AT_MOST, lambda: self.release_keys(None))
+
+    def release_keys(self, to: Widget | None) -> None:
+        """Hand the kept keys to ``to`` (a form's focused field), else as typed."""
+        held, self._held_keys = self._held_keys or [], None
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+            self._hold_timer = None
+        for key in held:
+            fresh = events.Key(key.key, key.character)
+            if to is not None:
+                to.post_message(fresh)
+            else:
+                self.post_message(fresh)
+
+    def on_key(self, event: events.Key) -> None:
+        # A key that reached the app with nobody to take it, while a form opens.
+        if self._held_keys is not None:
+            self._held_keys.append(event)
+            event.prevent_default()
+
+    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        if isinstance(screen, TypedForm):
+            self.hold_keys()
+        return super().push_screen(screen, *args, **kwargs)
 
     def live_voting(self, store: Store, session_id: str) -> LiveVoting:
         """The session's live voting (running or not), kept across screens; a

@@ -119,6 +119,10 @@ class Board(Widget, can_focus=True):
     class PathwayRequested(Requested):
         """Show the pathway change -> how -> what."""
 
+    #: The requests the screen answers with a card form.
+    OPENS_A_FORM: ClassVar[tuple[type[Requested], ...]] = (
+        AddRequested, EditRequested, CommentRequested, ReviseRequested)
+
     # ------------------------------------------------------------ state
 
     def __init__(self, store: Store, session: Session, activity: Activity, **kwargs: str) -> None:
@@ -232,6 +236,11 @@ class Board(Widget, can_focus=True):
         card = self._need_card() if need_card else self.current_card()
         if need_card and card is None:
             return
+        if kind in self.OPENS_A_FORM:
+            # what is typed while the screen opens the form goes into it
+            hold = getattr(self.app, "hold_keys", None)
+            if hold is not None:
+                hold()
         self.post_message(kind(self, card, self.current_column()))
 
     def action_add_card(self) -> None:

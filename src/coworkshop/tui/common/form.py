@@ -97,7 +97,20 @@ class TypedForm(ModalScreen[T]):
     def on_mount(self) -> None:
         # After the subclass's own on_mount and the first refresh, when the
         # fields show what the form opened with.
-        self.call_after_refresh(self._remember)
+        self.call_after_refresh(self._remember_once)
+        # Keys typed while the form opened go to the field it focused (the
+        # subclass's on_mount asked for the focus; it is set just before this runs).
+        self.app.call_later(self._take_typed_keys)
+
+    def _take_typed_keys(self) -> None:
+        self._remember()  # what the form opened with, before the typed keys land
+        release = getattr(self.app, "release_keys", None)
+        if release is not None:
+            release(self.focused)
+
+    def _remember_once(self) -> None:
+        if self._opened_with is None:
+            self._remember()
 
     def _remember(self) -> None:
         self._opened_with = {id(w): self._text(w) for w in self._fields()}

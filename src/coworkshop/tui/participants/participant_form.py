@@ -58,15 +58,17 @@ class ParticipantFormScreen(FormScreen[dict[str, str], S], Generic[S]):
         with Vertical(classes="dialog participant-dialog"):
             yield Static(self.title_text, classes="dialog-title", markup=False)
             with VerticalScroll(classes="form"), Grid(classes="form-grid"):
-                yield Label(_("Stakeholder group *"), classes="field-label")
-                yield Select(
-                    self.groups,
-                    value=current if current in keys else Select.NULL,
-                    prompt=_("choose a stakeholder group"),
-                    id="stakeholder_group",
-                    compact=True,
-                )
+                # the name first: what is typed as the form opens lands in it
                 for key, label, placeholder in TEXT_FIELDS:
+                    if key == "organisation":
+                        yield Label(_("Stakeholder group *"), classes="field-label")
+                        yield Select(
+                            self.groups,
+                            value=current if current in keys else Select.NULL,
+                            prompt=_("choose a stakeholder group"),
+                            id="stakeholder_group",
+                            compact=True,
+                        )
                     yield Label(label, classes="field-label")
                     suggester = None
                     if key == "breakout_group" and self.breakout_groups:
@@ -81,11 +83,7 @@ class ParticipantFormScreen(FormScreen[dict[str, str], S], Generic[S]):
             yield Static(_("enter saves · tab next field · esc cancels"), classes="dialog-hint")
 
     def on_mount(self) -> None:
-        select = self.query_one("#stakeholder_group", Select)
-        if select.value is Select.NULL:
-            select.focus()
-        else:
-            self.query_one("#name", Input).focus()
+        self.query_one("#name", Input).focus()
 
     def collect(self) -> dict[str, str]:
         group = self.query_one("#stakeholder_group", Select).value
