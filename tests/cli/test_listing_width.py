@@ -42,3 +42,18 @@ def test_session_files_and_dates_never_wrap(columns: int, tmp_path: Path) -> Non
     lines = listing.splitlines()
     for whole in (name, "2026-06-12", "mastery-policy-cocreation"):
         assert any(whole in line for line in lines), f"{whole} cut in two:\n{listing}"
+
+
+@pytest.mark.parametrize("columns", [60, 80])
+def test_template_titles_wrap_whole_and_nothing_is_cut(columns: int) -> None:
+    from coworkshop.core.catalog import list_templates
+
+    repo = Path(__file__).parents[2]
+    listing = _cli("templates", columns=columns, cwd=repo)
+    assert "…" not in listing, listing
+    # the title column, line after line, read as one text
+    cells = [line.split("│")[2] for line in listing.splitlines() if line.count("│") >= 3]
+    column = " ".join(" ".join(cells).split())
+    for entry in list_templates(repo / "canvases"):
+        assert " ".join(entry.title.split()) in column, f"{entry.title!r} cut:\n{listing}"
+    assert all(len(line) <= columns for line in listing.splitlines())

@@ -11,8 +11,11 @@ from rich.table import Table
 
 from .. import pathchecks, paths
 from ..core.errors import UserError
-from ..i18n import fmt
+from ..i18n import fmt, nfmt
 from .common import SessionOption, Settings, _fail, _templates_dir, app, err, out, user_errors
+
+#: Below this width ``templates`` puts the language and activities under the name.
+NARROW_LISTING = 80
 
 
 @app.callback(invoke_without_command=True)
@@ -108,16 +111,26 @@ def templates_cmd() -> None:
     table = Table(title=f"Templates in {folder}", title_justify="left")
     # Names are what people type back: they never wrap, whatever the width.
     # The source goes under the title so that the long text wraps in the
-    # widest column instead of squeezing every other one.
+    # widest column instead of squeezing every other one. Below 80 columns
+    # the language and the activities go under the name, leaving the title
+    # room to wrap by words; a word longer than its column folds, never cut.
+    narrow = out.width < NARROW_LISTING
     table.add_column("name", no_wrap=True)
-    table.add_column("title and source")
-    table.add_column("lang", no_wrap=True)
-    table.add_column("activities", no_wrap=True, justify="right")
+    table.add_column("title and source", overflow="fold")
+    if not narrow:
+        table.add_column("lang", no_wrap=True)
+        table.add_column("activities", no_wrap=True, justify="right")
     for e in entries:
         if e.error:
-            table.add_row(e.name, f"[red]unreadable: {escape(e.error)}[/]", "", "")
+            table.add_row(e.name, f"[red]unreadable: {escape(e.error)}[/]",
+                          *(() if narrow else ("", "")))
+            continue
+        about = escape(e.title) + (f"\n[dim]{escape(e.source)}[/]" if e.source else "")
+        if narrow:
+            counts = nfmt("{language} · {n} activity", "{language} · {n} activities",
+                          e.activities, language=e.language)
+            table.add_row(f"{escape(e.name)}\n[dim]{escape(counts)}[/]", about)
         else:
-            about = escape(e.title) + (f"\n[dim]{escape(e.source)}[/]" if e.source else "")
             table.add_row(e.name, about, e.language, str(e.activities))
     out.print(table)
 
