@@ -127,11 +127,36 @@ async def open_tally_form(pilot: Pilot[Any], question: str) -> TallyScreen:
     view.action_cursor(target - view.cursor)
     await settle(pilot)
     assert view.current is not None and view.current.question.key == question
+    await pilot.press("o")  # counts are for a question put to the room
+    await settle(pilot)
     await pilot.press("e")
     await settle(pilot)
     form = pilot.app.screen
     assert isinstance(form, TallyScreen)
     return form
+
+
+async def test_a_draft_question_refuses_counts_and_says_why(
+    sessions_dir: Path, templates_dir: Path, session_file: Path
+) -> None:
+    app = make_app(sessions_dir, templates_dir, session_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen, view = await highlight_poll(pilot)
+        assert view.current is not None and view.current.state == "draft"
+        for where in (screen.agenda, view):  # e on the agenda, then in the poll view
+            where.focus()
+            await pilot.press("e")
+            await settle(pilot)
+            assert app.screen is screen, "no tally form for a draft question"
+            assert notifications(app)[-1] == (
+                f"“{QUESTION}” is not open yet: press o to open it, then e enters the "
+                "counts of a show of hands or paper ballots.")
+        # once open, e enters the counts
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, TallyScreen)
 
 
 async def test_tally_form_tab_goes_through_what_the_user_sees(

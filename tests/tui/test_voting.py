@@ -155,6 +155,7 @@ async def test_rating_statements_by_hand(
     app = make_app(sessions_dir, templates_dir, session_file)
     async with app.run_test(size=(100, 32)) as pilot:
         view = await poll_view(pilot, "rel")
+        await pilot.press("o")  # counts are for a question put to the room
         # statements come from the cross-points, one row of counts per statement
         await enter_tallies(pilot, {"count-0-0": "6", "count-0-2": "2", "count-1-1": "4"})
         await pilot.press("r")
@@ -454,6 +455,7 @@ async def test_rated_statements_show_agreement_median_status_and_sort(
     app = make_app(sessions_dir, templates_dir, session_file)
     async with app.run_test(size=(110, 40)) as pilot:
         view = await poll_view(pilot, "rel")
+        await pilot.press("o")  # counts are for a question put to the room
         # statement 1: Agree 6, Disagree 2 (exactly 75%: consensus);
         # statement 2: Can live with it 4 (n 4: too few answers)
         await enter_tallies(pilot, {"count-0-0": "6", "count-0-2": "2", "count-1-1": "4"})

@@ -143,6 +143,12 @@ class PollActions(_Base):
             self.notify(fmt("A {get} question is answered from phones only.",
                             get=_(TYPE_NAMES.get(poll.type, poll.type))), severity="warning")
             return
+        if poll.state == "draft":
+            # counts belong to a question put to the room: open, or closed after
+            self.notify(fmt("“{text}” is not open yet: press o to open it, then e enters "
+                            "the counts of a show of hands or paper ballots.",
+                            text=poll.question.text), severity="warning")
+            return
         self.post_message(TallyRequested(self, poll))
 
     def action_add_question(self) -> None:
