@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from textual.widgets import Input, Select
+
 from coworkshop.core import canvas, sessions
 from coworkshop.core.store import Store
 from coworkshop.tui.canvas.canvas_board import CanvasBoard
@@ -291,3 +294,58 @@ async def test_quit_and_reopen_finds_everything(
         assert "C1 Ministry publishes a register" in change
         assert "H1 Draft the register with the chambers → C1" in how
         assert "▶ Pathway: transparency" in flat(region_text(app, app.screen.agenda))
+
+
+async def test_the_bar_counts_the_registered_and_while_voting_the_phones(
+    sessions_dir: Path, templates_dir: Path, session_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coworkshop.tui.polls.live import LiveVoting
+
+    store = Store.open(session_file)
+    with store.unit() as db:
+        for name in ("Elena", "Martin"):
+            sessions.add_participant(db, store.only_session(), "policy", name=name)
+    store.close()
+    app = make_app(sessions_dir, templates_dir, session_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SessionScreen)
+        bar = screen_text(app).splitlines()[0]
+        assert bar.rstrip().endswith("registered 2"), bar
+        assert "phones" not in bar  # no live voting, no phones
+
+        # one more registered on the participants screen: counted on coming back
+        await pilot.press("p")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press(*"Iva", "tab")
+        form = app.screen
+        form.query_one("#stakeholder_group", Select).value = "industry"
+        form.query_one("#organisation", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen_text(app).splitlines()[0].rstrip().endswith("registered 3")
+
+        # live voting runs (its server stood in for): the phones connected now
+        live = screen.live
+        assert live is not None
+        phones = [5]
+        monkeypatch.setattr(LiveVoting, "running", property(lambda _self: True))
+        monkeypatch.setattr(LiveVoting, "code", property(lambda _self: "123456"))
+        monkeypatch.setattr(live, "codes_locked", lambda: False)
+        monkeypatch.setattr(live, "connected", lambda: phones[0])
+        await wait_for(pilot, lambda: "phones 5" in screen_text(app).splitlines()[0],
+                       what="the phones in the bar")
+        bar = screen_text(app).splitlines()[0]
+        assert bar.startswith(" ● LIVE code 123456  Sofia")
+        assert bar.rstrip().endswith("registered 3 · phones 5")
+        assert len(bar) == 80
+        phones[0] = 12  # more phones join: the bar follows within a second
+        await wait_for(pilot, lambda: "phones 12" in screen_text(app).splitlines()[0],
+                       what="12 phones")
+        assert screen_text(app).splitlines()[0].rstrip().endswith("registered 3 · phones 12")

@@ -135,6 +135,8 @@ class SessionScreen(CanvasActions, PollHost, MapActions, ChecklistActions, Sessi
         self.saved_at: datetime | None = None
         self._showing = asyncio.Lock()
         self.live: LiveVoting | None = None  # live voting: polls, and phones once started
+        self.registered: int | None = None  # people the facilitator registered
+        self._head_count = ""  # what the bar shows of them
 
     # ------------------------------------------------------------ layout
 
@@ -143,6 +145,7 @@ class SessionScreen(CanvasActions, PollHost, MapActions, ChecklistActions, Sessi
             yield Static(
                 Text.assemble((self.path.name, "bold")), id="session-title", classes="title-bar"
             )
+            yield Static(id="head-count", classes="title-bar")
             yield Static(id="saved", classes="title-bar")
         with Horizontal(id="session-body"):
             yield Vertical(id="agenda-pane")
@@ -191,6 +194,7 @@ class SessionScreen(CanvasActions, PollHost, MapActions, ChecklistActions, Sessi
         start = running or first_open or (acts[0] if acts else None)
         agenda.show(acts, highlight=start.id if start else None)
         body.loading = False
+        self.count_registered()
         self.update_title()
         agenda.focus()
         if start is not None:
@@ -242,6 +246,10 @@ class SessionScreen(CanvasActions, PollHost, MapActions, ChecklistActions, Sessi
                      "bold black on yellow"), live)
             text = live + text
         set_text(self.query_one("#session-title", Static), text)
+        counts = self.head_count_text()
+        if counts.plain != self._head_count:  # its width follows it: a layout, when it changes
+            self._head_count = counts.plain
+            self.query_one("#head-count", Static).update(counts)
         if self.store is not None and self.store.read_only:
             # shown for as long as the session is, so nobody types in vain
             notice = Text("read-only: changes are not possible", style="bold yellow")
@@ -250,6 +258,28 @@ class SessionScreen(CanvasActions, PollHost, MapActions, ChecklistActions, Sessi
             # every change is committed at once; this shows the room it happened
             saved = Text.assemble((_("✓ saved "), "green"), (f"{self.saved_at:%H:%M:%S}", "green"))
             self.query_one("#saved", Static).update(saved)
+
+    def count_registered(self) -> None:
+        """How many people are registered (one cheap read; again on coming back)."""
+        if self.store is None or self.session is None:
+            return
+        from coworkshop.core import matching
+
+        with self.store.db() as db:
+            self.registered = matching.head_counts(db, self.session.id).registered
+
+    def head_count_text(self) -> Text:
+        """"registered 13", and while live voting runs "· phones 5" (connected now)."""
+        text = Text()
+        if self.registered is not None:
+            text.append(_("registered "), style="dim")
+            text.append(str(self.registered), style="bold")
+        if self.live is not None and self.live.running:
+            if text:
+                text.append(" · ", style="dim")
+            text.append(_("phones "), style="dim")
+            text.append(str(self.live.connected()), style="bold")
+        return text
 
     def update_head(self) -> None:
         from coworkshop.tui.session.agenda_list import activity_kind, countdown
@@ -338,7 +368,9 @@ class SessionScreen(CanvasActions, PollHost, MapActions, ChecklistActions, Sessi
         self.update_head()
 
     def on_screen_resume(self) -> None:
-        # back from the join screen, where voting may have been stopped
+        # back from the join screen, where voting may have been stopped, or
+        # from the participants, where people were registered
+        self.count_registered()
         self.update_title()
 
     def on_descendant_focus(self) -> None:
