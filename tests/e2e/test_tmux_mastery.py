@@ -101,9 +101,8 @@ def test_mastery_workshop_from_new_session_to_reopen(tmp_path: Path) -> None:
         app.wait_for("Nobody registered yet")
         app.send("a")
         app.wait_for("Add a participant")
-        app.send("Tab")
-        _type_into_new_form(app, "Ana Petrova")
-        app.send("BTab", "Enter")  # back to the stakeholder group: its list opens
+        _type_into_new_form(app, "Ana Petrova")  # the name comes first
+        app.send("Tab", "Enter")  # on to the stakeholder group: its list opens
         app.wait_for("┃choose a stakeholder group")
         app.send("Down", "Enter")
         app.wait_for("Stakeholder group * Policy makers")
