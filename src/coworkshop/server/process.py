@@ -1,0 +1,375 @@
+"""The participants' server in a process of its own, started by the app.
+
+Inside the facilitator's app the server must not share a process (and its
+GIL) with Textual drawing the screen: the phones' answers waited behind the
+live chart. :class:`ServerProcess` starts ``python -m coworkshop.server.process``
+with one end of a socket pair; over it (``multiprocessing.connection``
+messages, pickled tuples) the app sends commands and the server sends back
+replies, what phones do and how many are connected:
+
+    app -> server   ("start", path, session_id, host, port, code) first, then
+                    (id, "listen_on", ip) | (0, "changed") | (0, "new_code", code)
+                    | (id, "stop")
+    server -> app   ("started", {"host", "port", "auto", "code"}) | ("error", text)
+                    | ("reply", id, ok, value) | ("event", kind, poll_id, group, locked)
+                    | ("connected", count)
+
+The server process opens its own store on the same file. It stops cleanly,
+commits under way finished and its store closed, on ``stop``, on SIGTERM, and
+when the app is gone (the socket reads end of file, even after kill -9); the
+last one out folds the file back (no ``-wal`` left).
+
+The parent side imports neither aiohttp nor SQLModel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from . import netinfo
+
+LOOPBACK = "127.0.0.1"
+_EVERY = ("0.0.0.0", "::")
+CONNECTED_EVERY = 0.25  # seconds between counts of live connections sent to the app
+
+
+class ServerError(Exception):
+    """The server process refused a command (the text is for the facilitator)."""
+
+
+class ServerProcess:
+    """(app side) The participants' server running in a child process.
+
+    Read as :class:`~coworkshop.server.runner.VotingServer` is by the app:
+    ``code``, ``addresses()``, ``base_url(ip)``, ``join_url(ip)``,
+    ``connected()``, ``room.codes_locked()``; commands are coroutines that
+    never block the app's loop (a reader thread hands messages over).
+    """
+
+    def __init__(self, on_event: Callable[[str, str, str], None]) -> None:
+        self.on_event = on_event  # (kind, poll_id, stakeholder_group), on the app's loop
+        self.code = ""
+        self.host = ""
+        self.port = 0
+        self.auto = False
+        self._connected = 0
+        self._locked_until = 0.0
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._conn: Connection | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._started: asyncio.Future[dict[str, Any]] | None = None
+        self._replies: dict[int, asyncio.Future[Any]] = {}
+        self._next_id = 1
+        self._reader: threading.Thread | None = None
+        self._send_lock = threading.Lock()
+
+    # ------------------------------------------------------------ lifecycle
+
+    async def start(self, path: Path, session_id: str, host: str, port: int, code: str) -> None:
+        """Start the process and wait until it listens (raises :class:`ServerError`)."""
+        self._loop = loop = asyncio.get_running_loop()
+        self._started = loop.create_future()
+        await asyncio.to_thread(self._spawn, path, session_id, host, port, code)
+        try:
+            info = await self._started
+        except BaseException:
+            await self.stop()
+            raise
+        self.host, self.port, self.auto = info["host"], info["port"], info["auto"]
+        self.code = info["code"]
+
+    def _spawn(self, path: Path, session_id: str, host: str, port: int, code: str) -> None:
+        ours, theirs = socket.socketpair()
+        env = dict(os.environ)
+        # the child imports coworkshop from where the app did
+        env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
+        try:
+            self._proc = subprocess.Popen(
+                [sys.executable, "-m", "coworkshop.server.process", str(theirs.fileno())],
+                pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                start_new_session=True)  # Ctrl+C and hang-ups in the terminal are the app's
+        finally:
+            theirs.close()
+        self._conn = Connection(ours.detach())
+        # the join code goes over the socket, not the command line others can read
+        self._send("start", str(path), session_id, host, port, code)
+        self._reader = threading.Thread(target=self._read, name="coworkshop-live-reader",
+                                        daemon=True)
+        self._reader.start()
+
+    async def stop(self, timeout: float = 10) -> None:
+        """Stop serving and wait for the process to end (its store closed)."""
+        proc = self._proc
+        if proc is None:
+            return
+        if proc.poll() is None and self._conn is not None:
+            try:
+                await asyncio.wait_for(self._request("stop"), timeout)
+            except (ServerError, TimeoutError, OSError):
+                pass
+        try:
+            await asyncio.to_thread(proc.wait, timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            await asyncio.to_thread(proc.wait)
+        self._proc = None
+        if self._conn is not None:
+            self._conn.close()  # the reader thread reads end of file and ends
+            self._conn = None
+        if self._reader is not None:
+            await asyncio.to_thread(self._reader.join, 5)
+
+    @property
+    def pid(self) -> int:
+        return self._proc.pid if self._proc is not None else 0
+
+    # ------------------------------------------------------------ commands
+
+    def _send(self, *message: Any) -> None:
+        conn = self._conn
+        if conn is None:
+            return
+        with self._send_lock:
+            try:
+                conn.send(message)
+            except OSError:  # the process is gone
+                pass
+
+    async def _request(self, name: str, *args: Any) -> Any:
+        assert self._loop is not None
+        ident, self._next_id = self._next_id, self._next_id + 1
+        future = self._replies[ident] = self._loop.create_future()
+        self._send(ident, name, *args)
+        try:
+            return await future
+        finally:
+            self._replies.pop(ident, None)
+
+    async def listen_on(self, ip: str) -> None:
+        self.host = await self._request("listen_on", ip)
+
+    def changed(self) -> None:
+        self._send(0, "changed")
+
+    def new_code(self, code: str) -> None:
+        self.code = code
+        self._locked_until = 0.0
+        self._send(0, "new_code", code)
+
+    # ------------------------------------------------------------ reading
+
+    def _read(self) -> None:
+        """(reader thread) Hand each message over to the app's loop."""
+        conn, loop = self._conn, self._loop
+        assert conn is not None and loop is not None
+        while True:
+            try:
+                message = conn.recv()
+            except (EOFError, OSError):
+                message = ("gone",)
+            try:
+                loop.call_soon_threadsafe(self._handle, message)
+            except RuntimeError:  # the app's loop is closed
+                return
+            if message[0] == "gone":
+                return
+
+    def _handle(self, message: tuple[Any, ...]) -> None:
+        kind = message[0]
+        if kind == "event":
+            _, event, poll_id, group, locked = message
+            if event == "codes_locked":
+                self._locked_until = time.monotonic() + locked
+            self.on_event(event, poll_id, group)
+        elif kind == "connected":
+            self._connected = message[1]
+        elif kind == "reply":
+            _, ident, ok, value = message
+            future = self._replies.get(ident)
+            if future is not None and not future.done():
+                if ok:
+                    future.set_result(value)
+                else:
+                    future.set_exception(ServerError(value))
+        elif kind in ("started", "error", "gone"):
+            started = self._started
+            if started is not None and not started.done():
+                if kind == "started":
+                    started.set_result(message[1])
+                else:
+                    text = message[1] if kind == "error" else "the server could not start"
+                    started.set_exception(ServerError(text))
+            if kind == "gone":
+                self._connected = 0
+                for future in self._replies.values():
+                    if not future.done():
+                        future.set_exception(ServerError("the server has stopped"))
+
+    # ------------------------------------------------------------ read by the app
+
+    @property
+    def room(self) -> ServerProcess:
+        """Read as ``server.room.codes_locked()``, as of the server in a thread."""
+        return self
+
+    def codes_locked(self) -> float:
+        """Seconds until the room takes join codes again (0: it takes them)."""
+        return max(0.0, self._locked_until - time.monotonic())
+
+    def connected(self) -> int:
+        """Live connections (phones showing the page), as last counted."""
+        return self._connected
+
+    def addresses(self) -> list[netinfo.Address]:
+        """As :meth:`VotingServer.addresses`."""
+        if not self.auto and self.host not in _EVERY:
+            return [netinfo.Address(self.host, "", "chosen")]
+        found = netinfo.candidates()
+        if self.auto:
+            found.sort(key=lambda a: a.ip != self.host)
+        return found
+
+    def base_url(self, ip: str | None = None) -> str:
+        ip = ip or self.addresses()[0].ip
+        return f"http://{ip}:{self.port}"
+
+    def join_url(self, ip: str | None = None) -> str:
+        return f"{self.base_url(ip)}/j/{self.code}"
+
+
+# ---------------------------------------------------------------- the child
+
+
+async def _child(conn: Connection, path: str, session_id: str, host: str, port: int,
+                 code: str) -> None:
+    from ..core import polls as voting
+    from ..core.store import Store
+    from .room import RoomEvent
+    from .runner import VotingServer
+
+    loop = asyncio.get_running_loop()
+    done = asyncio.Event()
+    send_lock = threading.Lock()
+
+    def send(*message: Any) -> None:
+        with send_lock:
+            try:
+                conn.send(message)
+            except OSError:  # the app is gone: stop
+                loop.call_soon_threadsafe(done.set)
+
+    server: VotingServer | None = None
+
+    def on_event(event: RoomEvent) -> None:
+        locked = server.room.codes_locked() if server is not None else 0.0
+        send("event", event.kind, event.poll_id, event.stakeholder_group, locked)
+
+    try:
+        store = await asyncio.to_thread(Store.open, path)
+    except Exception as exc:  # noqa: BLE001 - told to the app
+        send("error", str(exc))
+        return
+    server = VotingServer(store, session_id, code=code, on_event=on_event)
+    try:
+        await server.start(host, port)
+    except Exception as exc:  # noqa: BLE001 - told to the app
+        await asyncio.to_thread(store.close)
+        send("error", str(exc))
+        return
+
+    async def command(ident: int, name: str, *args: Any) -> None:
+        assert server is not None
+        try:
+            if name == "listen_on":
+                await server.listen_on(args[0])
+                value: Any = server.host
+            elif name == "changed":
+                server.changed()
+                value = None
+            elif name == "new_code":
+                value = server.room.new_code(args[0])
+            elif name == "stop":
+                done.set()
+                return
+            else:
+                raise voting.UserError(f"unknown command {name}")
+        except Exception as exc:  # noqa: BLE001 - told to the app
+            if ident:
+                send("reply", ident, False, str(exc))
+            return
+        if ident:
+            send("reply", ident, True, value)
+
+    stop_ident = 0
+
+    def read() -> None:
+        """(reader thread) Commands onto the loop; end of file: the app is gone."""
+        nonlocal stop_ident
+        while True:
+            try:
+                message = conn.recv()
+            except (EOFError, OSError):
+                loop.call_soon_threadsafe(done.set)
+                return
+            if message[1] == "stop":
+                stop_ident = message[0]
+            asyncio.run_coroutine_threadsafe(command(*message), loop)
+            if message[1] == "stop":
+                return
+
+    threading.Thread(target=read, name="coworkshop-commands", daemon=True).start()
+    import signal
+
+    loop.add_signal_handler(signal.SIGTERM, done.set)
+    send("started", {"host": server.host, "port": server.port, "auto": server.auto,
+                     "code": server.code})
+
+    async def count() -> None:
+        last = -1
+        while True:
+            now = server.connected()
+            if now != last:
+                send("connected", now)
+                last = now
+            await asyncio.sleep(CONNECTED_EVERY)
+
+    counting = loop.create_task(count())
+    try:
+        await done.wait()
+    finally:
+        counting.cancel()
+        await server.stop()  # commits under way finish first
+        await asyncio.to_thread(store.close)  # folds the file in if the app is gone
+        if stop_ident:
+            send("reply", stop_ident, True, None)
+
+
+def main(argv: list[str] | None = None) -> None:
+    import signal
+
+    args = sys.argv[1:] if argv is None else argv
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the app decides when to stop
+    conn = Connection(int(args[0]))
+    try:
+        _, path, session_id, host, port, code = conn.recv()
+    except (EOFError, OSError):
+        return
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_child(conn, path, session_id, host, port, code))
+    conn.close()
+
+
+if __name__ == "__main__":
+    main()
