@@ -190,10 +190,12 @@ def cpu_seconds(pid: int) -> float:
     """CPU time of ``pid`` and its live child processes (the app's server process)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     total = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        children = []
+    children: list[str] = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):  # each thread's children
+        try:
+            children += task.read_text().split()
+        except OSError:
+            pass
     for child in children:
         try:
             total += cpu_seconds(int(child))
