@@ -22,7 +22,17 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COWORKSHOP_TEMPLATES", str(BUNDLED))
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
     monkeypatch.setenv("COLUMNS", "200")  # Rich tables in CLI output: no wrapping
+    monkeypatch.delenv("COWORKSHOP_LANG", raising=False)  # English unless a test asks
     monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards() -> Iterator[None]:
+    """The app follows a session's language process-wide: later tests start in English."""
+    yield
+    from coworkshop import i18n
+
+    i18n.set_language(i18n.SOURCE)
 
 
 @pytest.fixture(autouse=True)

@@ -19,18 +19,19 @@ from .core.errors import UserError
 def writable_folder(folder: Path, *, create: bool = False) -> Path:
     """``folder`` exists (or is created when ``create``) and can be written to."""
     if folder.exists() and not folder.is_dir():
-        raise UserError(f"{folder}: is a file, not a folder")
+        raise UserError("{folder}: is a file, not a folder", folder=folder)
     if not folder.exists():
         if not create:
-            raise UserError(f"{folder}: no such folder")
+            raise UserError("{folder}: no such folder", folder=folder)
         creatable_folder(folder)
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise UserError(f"{folder}: cannot be created ({exc.strerror})") from exc
+            raise UserError("{folder}: cannot be created ({strerror})", folder=folder,
+                            strerror=exc.strerror) from exc
         return folder
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise UserError(f"{folder}: the folder is read-only")
+        raise UserError("{folder}: the folder is read-only", folder=folder)
     return folder
 
 
@@ -38,9 +39,11 @@ def creatable_folder(folder: Path) -> Path:
     """A missing ``folder`` could be made: its nearest existing ancestor is a writable folder."""
     parent = _existing_ancestor(folder)
     if not parent.is_dir():
-        raise UserError(f"{folder}: cannot be created ({parent} is a file, not a folder)")
+        raise UserError("{folder}: cannot be created ({parent} is a file, not a folder)",
+                        folder=folder, parent=parent)
     if not os.access(parent, os.W_OK | os.X_OK):
-        raise UserError(f"{folder}: cannot be created ({parent} is read-only)")
+        raise UserError("{folder}: cannot be created ({parent} is read-only)", folder=folder,
+                        parent=parent)
     return folder
 
 
@@ -54,29 +57,29 @@ def _existing_ancestor(path: Path) -> Path:
 def new_file(path: Path, *, overwrite: bool = False) -> Path:
     """``path`` can be created as a new file (or replaced, with ``overwrite``)."""
     if path.is_dir():
-        raise UserError(f"{path}: is a folder, not a file")
+        raise UserError("{path}: is a folder, not a file", path=path)
     if path.exists():
         if not overwrite:
-            raise UserError(f"{path}: already exists; choose another name")
+            raise UserError("{path}: already exists; choose another name", path=path)
         if not os.access(path, os.W_OK):
-            raise UserError(f"{path}: the file is read-only")
+            raise UserError("{path}: the file is read-only", path=path)
     folder = path.parent
     if not folder.exists():
-        raise UserError(f"{path}: no such folder {folder}")
+        raise UserError("{path}: no such folder {folder}", path=path, folder=folder)
     if not folder.is_dir():
-        raise UserError(f"{path}: {folder} is a file, not a folder")
+        raise UserError("{path}: {folder} is a file, not a folder", path=path, folder=folder)
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise UserError(f"{path}: the folder {folder} is read-only")
+        raise UserError("{path}: the folder {folder} is read-only", path=path, folder=folder)
     return path
 
 
 def log_file(path: Path) -> Path:
     """A log file to append to: not a folder, in a folder that exists and is writable."""
     if path.is_dir():
-        raise UserError(f"{path}: is a folder, not a log file")
+        raise UserError("{path}: is a folder, not a log file", path=path)
     if path.exists():
         if not os.access(path, os.W_OK):
-            raise UserError(f"{path}: the log file is read-only")
+            raise UserError("{path}: the log file is read-only", path=path)
         return path
     return new_file(path)
 
@@ -84,17 +87,17 @@ def log_file(path: Path) -> Path:
 def readable_file(path: Path) -> Path:
     """An existing file that can be read (a missing one is the caller's message)."""
     if path.exists() and not path.is_dir() and not os.access(path, os.R_OK):
-        raise UserError(f"{path}: cannot be read (permission denied)")
+        raise UserError("{path}: cannot be read (permission denied)", path=path)
     return path
 
 
 def port(value: int) -> int:
     if not 0 <= value <= 65535:
-        raise UserError(f"--port {value}: a port is a number from 0 to 65535")
+        raise UserError("--port {value}: a port is a number from 0 to 65535", value=value)
     return value
 
 
 def positive_rate(value: float, option: str) -> float:
     if not math.isfinite(value) or value <= 0:
-        raise UserError(f"{option} {value}: must be a number above 0")
+        raise UserError("{option} {value}: must be a number above 0", option=option, value=value)
     return value

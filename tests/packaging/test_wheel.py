@@ -48,3 +48,10 @@ def test_the_wheel_installed_outside_the_checkout_lists_the_five_templates(
              if line.startswith("│")} - {""}
     assert names == {"blank", "credex-toc-grid", "mastery-kickstart",
                      "mastery-policy-cocreation", "saccord-stakeholder-mapping"}
+    # The compiled catalogues ship in the wheel: the installed command speaks Bulgarian.
+    bulgarian = subprocess.run([str(venv / "bin" / "coworkshop"), "report", "none.cws",
+                                "-o", "missing/r.md"], cwd=elsewhere,
+                               env={**env, "COWORKSHOP_LANG": "bg"}, capture_output=True,
+                               text=True, timeout=60)
+    assert bulgarian.returncode == 1
+    assert "грешка:" in bulgarian.stderr and "няма такава папка" in bulgarian.stderr

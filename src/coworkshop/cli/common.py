@@ -10,8 +10,9 @@ from typing import Annotated, Any, TypeVar, cast
 import typer
 from rich.console import Console
 
-from .. import paths
+from .. import i18n, paths
 from ..core.errors import UserError
+from ..i18n import _
 
 app = typer.Typer(
     help="Facilitate policy co-creation workshops: canvases, votes, stakeholder maps.",
@@ -39,7 +40,7 @@ def _fail(message: str) -> typer.Exit:
     # One line whatever the message holds (SQLite's integrity check reports
     # over several lines); markup=False: a file name may contain "[".
     line = " ".join(message.split())
-    err.print("[bold red]error:[/] ", end="", soft_wrap=True)
+    err.print("[bold red]" + _("error:") + "[/] ", end="", soft_wrap=True)
     err.print(line, soft_wrap=True, markup=False, highlight=False)
     return typer.Exit(1)
 
@@ -48,14 +49,18 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def user_errors(func: F) -> F:
-    """Turn a :class:`UserError` into one line on stderr and exit status 1."""
+    """Turn a :class:`UserError` into one line on stderr and exit status 1.
+
+    The command speaks ``COWORKSHOP_LANG`` (English by default); so does the error.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except UserError as exc:
-            raise _fail(str(exc)) from None
+        with i18n.using(i18n.from_env()):
+            try:
+                return func(*args, **kwargs)
+            except UserError as exc:
+                raise _fail(i18n.error_text(exc)) from None
 
     return cast(F, wrapper)
 

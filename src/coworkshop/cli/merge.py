@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
+from ..i18n import _, fmt
 from .common import app, err, out, user_errors
 
 
@@ -65,7 +66,7 @@ def _print_merge(report: Any) -> None:
             + count(conflicts, "conflicts")
         )
 
-    out.print(f"[bold]Merged into {escape(str(report.output))}[/]")
+    out.print("[bold]" + fmt("Merged into {path}", path=escape(str(report.output))) + "[/]")
     for s in report.sources:
         d = s.to_dict()
         titles = ", ".join(x["title"] for x in d["sessions"]) or "no session"
@@ -82,10 +83,10 @@ def _print_merge(report: Any) -> None:
         soft_wrap=True,
     )
     if report.conflicts:
-        out.print("Conflicts (both versions kept; the latest is current):")
+        out.print(_("Conflicts (both versions kept; the latest is current):"))
         for c in report.conflicts:
             out.print(escape(f"  {c.table} {c.row_id} (session {c.session_id}) from {c.file}"))
     for _file, why in report.skipped:
-        err.print(f"[bold yellow]skipped:[/] {escape(why)}", soft_wrap=True)
+        err.print("[bold yellow]" + _("skipped:") + f"[/] {escape(why)}", soft_wrap=True)
     if report.strip_names:
-        out.print("Names, organisations and device data removed (--strip-names).")
+        out.print(_("Names, organisations and device data removed (--strip-names)."))

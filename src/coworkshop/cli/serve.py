@@ -10,6 +10,7 @@ from rich.markup import escape
 
 from .. import pathchecks
 from ..core.errors import UserError
+from ..i18n import _, fmt
 from .common import SessionOption, _fail, app, out, user_errors
 
 
@@ -48,7 +49,7 @@ def serve_cmd(
 
     # Every option is checked before the file is opened: a refusal changes nothing.
     if code and not (code.isdigit() and code.isascii() and 4 <= len(code) <= 12):
-        raise _fail("--code: 4 to 12 digits")
+        raise _fail(_("--code: 4 to 12 digits"))
     pathchecks.port(port)
     pathchecks.positive_rate(joins_per_minute, "--joins-per-minute")
     if log is not None:
@@ -67,7 +68,8 @@ def serve_cmd(
     store = Store.open(file)
     if store.read_only:
         store.close()
-        raise _fail(f"{file}: read-only: changes are not possible, so phones cannot vote")
+        raise _fail(fmt("{path}: read-only: changes are not possible, so phones cannot vote",
+                        path=file))
     root = logging.getLogger()
     handler: logging.Handler | None = None
     level = root.level
@@ -76,7 +78,8 @@ def serve_cmd(
         try:
             handler = logging.FileHandler(log) if log else logging.StreamHandler()
         except OSError as exc:
-            raise _fail(f"{log}: cannot be written ({exc.strerror})") from exc
+            raise _fail(fmt("{path}: cannot be written ({reason})", path=log,
+                             reason=exc.strerror)) from exc
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         handler.setLevel(logging.INFO if log else logging.WARNING)
 
@@ -87,14 +90,15 @@ def serve_cmd(
                 for poll in voting.find_polls(store, session.id, ref):
                     server.open_poll(poll.id)
             title = escape(session.title)
-            out.print(f"[bold]{title}[/]: live voting, join code [bold]{server.code}[/]")
+            out.print(fmt("[bold]{title}[/]: live voting, join code [bold]{code}[/]",
+                          title=title, code=server.code))
             listening = server.listening()
             for addr in server.addresses():
                 if addr.ip in listening or not server.auto:
                     out.print(f"  {server.join_url(addr.ip)}   ({addr.where})")
             for line in qr_text_lines(server.join_url()):
                 out.print(line, highlight=False, markup=False)
-            out.print("Press Ctrl+C to stop.", style="dim")
+            out.print(_("Press Ctrl+C to stop."), style="dim")
 
         limits = Limits(
             joins_per_minute=joins_per_minute, joins_burst=max(20.0, joins_per_minute / 3)
@@ -131,7 +135,8 @@ def _check_host(host: str) -> None:
             probe.bind(addr)
     except (OSError, UnicodeError, IndexError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
-        raise UserError(f"--host {host}: cannot listen there ({reason})") from exc
+        raise UserError("--host {host}: cannot listen there ({reason})", host=host,
+                        reason=reason) from exc
 
 
 def _check_poll_refs(store: Any, session_id: str, refs: list[str]) -> None:
@@ -153,4 +158,5 @@ def _check_poll_refs(store: Any, session_id: str, refs: list[str]) -> None:
     for ref in refs:
         if ref not in known:
             names = ", ".join(sorted(k for k in known if "/" in k)) or "none"
-            raise UserError(f"--open {ref}: no such poll in {store.path} (polls: {names})")
+            raise UserError("--open {ref}: no such poll in {path} (polls: {names})", ref=ref,
+                            path=store.path, names=names)

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from .. import pathchecks, paths
 from ..core.errors import UserError
+from ..i18n import fmt
 from .common import SessionOption, Settings, _fail, _templates_dir, app, err, out, user_errors
 
 
@@ -76,7 +77,7 @@ def open_cmd(
 
     info = read_info(pathchecks.readable_file(file), timeout=OPEN_TIMEOUT, full=True)
     if not info.sessions:
-        raise _fail(f"{file}: holds no session")
+        raise _fail(fmt("{path}: holds no session", path=file))
     session_id = pick_session(file, info.sessions, session).id if session else None
     _run_tui(sessions_dir=file.parent, session_file=file, session_id=session_id)
 
@@ -103,7 +104,7 @@ def templates_cmd() -> None:
     folder = _templates_dir()
     entries = list_templates(folder)
     if not entries:
-        raise _fail(f"{folder}: no templates (*.toml) found")
+        raise _fail(fmt("{path}: no templates (*.toml) found", path=folder))
     table = Table(title=f"Templates in {folder}", title_justify="left")
     # Names are what people type back: they never wrap, whatever the width.
     # The source goes under the title so that the long text wraps in the
@@ -160,7 +161,7 @@ def new_cmd(
 
         previous = read_previous(carry_from)  # before anything is created
         if not (previous.stakeholders or previous.checklists):
-            raise UserError(f"{carry_from}: has no stakeholders or checklist to carry")
+            raise UserError("{path}: has no stakeholders or checklist to carry", path=carry_from)
     if output is None:
         folder = pathchecks.writable_folder(
             paths.sessions_dir(sessions_dir or Settings.sessions_dir), create=True)
@@ -197,7 +198,7 @@ def sessions_cmd(
 
     folder = paths.sessions_dir(folder)
     if not folder.is_dir():
-        raise _fail(f"{folder}: no such folder")
+        raise _fail(fmt("{path}: no such folder", path=folder))
     files = list_session_files(folder)
     infos: list[tuple[Path, FileInfo | None, str]] = []
     for f in files:
@@ -209,7 +210,8 @@ def sessions_cmd(
         typer.echo(json.dumps([_file_json(f, info, error) for f, info, error in infos], indent=2))
         return
     if not files:
-        out.print(f"No session files (*.cws) in {folder}. Create one with: coworkshop new")
+        out.print(fmt("No session files (*.cws) in {path}. Create one with: coworkshop new",
+                      path=folder))
         return
     notes: list[str] = []  # one line each under the listing: a cell would fold them
     # file (markup: escaped name and the pending mark), session, title, date, place, template,
@@ -242,10 +244,11 @@ def sessions_cmd(
     else:
         # A table of eight columns folds every word at 80 columns: two lines a
         # session instead, names and dates never cut.
-        out.print(f"[bold]Sessions in {escape(str(folder))}[/]")
+        out.print("[bold]" + fmt("Sessions in {path}", path=escape(str(folder))) + "[/]")
         for file, sid, title, date, where, template, people, acts in rows:
             facts = "  ".join(x for x in (date, where) if x)
-            counts = f"{people} people, {acts} activities" if people else ""
+            counts = fmt("{people} people, {activities} activities", people=people,
+                         activities=acts) if people else ""
             out.print(f"[bold]{file}[/]  " + "  ".join(
                 x for x in (f"[dim]{sid}[/]" if sid else "", facts, counts) if x), soft_wrap=True)
             out.print(f"  {title}" + (f"  [dim]({template})[/]" if template else ""))
@@ -291,7 +294,7 @@ def demo_cmd(
         output = folder / "demo.cws"
         if output.exists() or output.is_symlink():
             check_file(pathchecks.readable_file(output))  # a folder, or not a session file
-            typer.echo(f"{output} (the demo session is already there)")
+            typer.echo(fmt("{path} (the demo session is already there)", path=output))
             return
         pathchecks.writable_folder(folder, create=True)
     pathchecks.new_file(output)

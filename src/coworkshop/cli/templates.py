@@ -9,6 +9,7 @@ import typer
 
 from .. import pathchecks
 from ..core.errors import UserError
+from ..i18n import error_text, fmt
 from .common import SessionOption, _fail, err, out, template_app, user_errors
 
 
@@ -31,7 +32,8 @@ def template_save_cmd(
     from ..core.store import Store
 
     if output.exists() and not output.is_dir() and not force:
-        raise _fail(f"{output}: already exists (use --force to overwrite)")
+        raise _fail(fmt("{path}: already exists (use --force to overwrite)",
+                         path=output))
     templates.check_target(output, overwrite=force)  # refused before reading the session
     if output.parent.exists():
         pathchecks.new_file(output, overwrite=True)
@@ -63,8 +65,9 @@ def template_check_cmd(
             tpl = templates.load(f)
         except UserError as exc:
             failed += 1
-            err.print(f"[red]FAIL[/] {exc}", soft_wrap=True)
+            err.print(f"[red]FAIL[/] {error_text(exc)}", soft_wrap=True)
         else:
-            out.print(f"[green]ok[/]   {f}: {tpl.template.name}, {len(tpl.agenda)} activities")
+            out.print("[green]ok[/]   " + fmt("{path}: {name}, {n} activities", path=f,
+                                              name=tpl.template.name, n=len(tpl.agenda)))
     if failed:
         raise typer.Exit(1)

@@ -63,9 +63,10 @@ def _valid_columns(act: Activity) -> tuple[str, ...]:
 def _clean(text: str, limit: int = MAX_CARD_TEXT, what: str = "card") -> str:
     text = text.strip()
     if not text:
-        raise UserError(f"a {what} needs some text")
+        raise UserError("a {what} needs some text", what=what)
     if len(text) > limit:
-        raise UserError(f"a {what} holds at most {limit} characters (this one has {len(text)})")
+        raise UserError("a {what} holds at most {limit} characters (this one has {n})",
+                        what=what, limit=limit, n=len(text))
     return text
 
 
@@ -87,8 +88,8 @@ def _check_change_limit(db: DBSession, act: Activity) -> None:
     limit = max_changes(act)
     if len(_live_cards(db, act.id, "change")) >= limit:
         raise RuleError(
-            f"this canvas already has {limit} CHANGE cards, the most a cross-point takes; "
-            "edit or delete one first"
+            "this canvas already has {limit} CHANGE cards, the most a cross-point takes; edit or "
+            "delete one first", limit=limit
         )
 
 
@@ -109,14 +110,16 @@ def _check_link(db: DBSession, act: Activity, column: str, link_id: str | None) 
         return
     parent = PARENT.get(column)
     if parent is None:
-        raise RuleError(f"{COLUMN_TITLES.get(column, column)} cards do not link to another card")
+        raise RuleError("{get} cards do not link to another card",
+                        get=COLUMN_TITLES.get(column, column))
     target = db.get(Card, link_id)
     if target is None or target.activity_id != act.id or target.deleted_at is not None:
         raise RuleError("the card to link to is not on this canvas")
     if target.column != parent:
         raise RuleError(
-            f"a {COLUMN_TITLES[column]} card links to a {COLUMN_TITLES[parent]} card, "
-            f"not to a {COLUMN_TITLES.get(target.column, target.column)} card"
+            "a {value} card links to a {value2} card, not to a {get} card",
+            value=COLUMN_TITLES[column], value2=COLUMN_TITLES[parent],
+            get=COLUMN_TITLES.get(target.column, target.column)
         )
 
 
@@ -167,7 +170,7 @@ def add_card(
     stakeholders = stakeholders.strip()[:MAX_CARD_TEXT]
     act = _activity(db, activity_id)
     if column not in _valid_columns(act):
-        raise UserError(f"{column!r} is not a column of this canvas")
+        raise UserError("{column!r} is not a column of this canvas", column=column)
     if column == "change":
         _check_change_limit(db, act)
     _check_link(db, act, column, link_id)

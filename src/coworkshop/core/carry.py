@@ -63,7 +63,7 @@ def read_previous(path: Path | str) -> Previous:
         with store.db() as db:
             return _read(db, path)
     except OperationalError as exc:
-        raise SessionFileError(f"{path}: cannot be read ({exc.orig})") from exc
+        raise SessionFileError("{path}: cannot be read ({orig})", path=path, orig=exc.orig) from exc
     finally:
         store.close()
 
@@ -75,7 +75,7 @@ def _read(db: DB, path: Path) -> Previous:
         .order_by(col(Session.date), col(Session.title))
     ).first()
     if row is None:
-        raise SessionFileError(f"{path}: holds no session")
+        raise SessionFileError("{path}: holds no session", path=path)
     sid, title, on = row
     prev = Previous(path, f"'{title}'" + (f" ({on})" if on else ""))
     acts = list(db.exec(
@@ -119,7 +119,7 @@ def carry_into(db: DB, session: Session, previous: Previous) -> Carried:
     """Add what ``previous`` holds to ``session`` (the caller commits)."""
     out = Carried(label=previous.label)
     if not (previous.stakeholders or previous.checklists):
-        raise UserError(f"{previous.path}: has no stakeholders or checklist to carry")
+        raise UserError("{path}: has no stakeholders or checklist to carry", path=previous.path)
     ids = sh.carry_register(db, session, previous.stakeholders, previous.label)
     out.stakeholders = len(previous.stakeholders)
     acts = list(db.exec(select(Activity).where(Activity.session_id == session.id,

@@ -56,7 +56,7 @@ def resolve(name_or_path: str, folder: Path) -> Path:
     if candidate.suffix == ".toml" or "/" in name_or_path:
         if candidate.exists():
             return candidate
-        raise TemplateError(f"{name_or_path}: no such template file")
+        raise TemplateError("{name_or_path}: no such template file", name_or_path=name_or_path)
     direct = folder / f"{name_or_path}.toml"
     if direct.exists():
         return direct
@@ -64,4 +64,5 @@ def resolve(name_or_path: str, folder: Path) -> Path:
         if entry.name == name_or_path:
             return entry.path
     names = ", ".join(e.name for e in list_templates(folder)) or "none"
-    raise TemplateError(f"no template named {name_or_path!r} in {folder} (have: {names})")
+    raise TemplateError("no template named {name_or_path!r} in {folder} (have: {names})",
+                        name_or_path=name_or_path, folder=folder, names=names)

@@ -158,27 +158,29 @@ def set_entry(db: DB, activity: Activity, item_key: str, *, status: str | None =
     fields keep their current values). Everything is checked before writing."""
     keys = {it.key for it in items(activity)}
     if item_key not in keys:
-        raise UserError(f"no checklist item {item_key!r}")
+        raise UserError("no checklist item {item_key!r}", item_key=item_key)
     if status is not None:
         status = status.strip().lower()
         status = {"n/a": "na", "not applicable": "na", "open": ""}.get(status, status)
         if status and status not in STATUSES:
-            raise UserError(f"status: yes, partly, no or not applicable, not {status!r}")
+            raise UserError("status: yes, partly, no or not applicable, not {status!r}",
+                            status=status)
     if note is not None:
         note = note.strip()
         if len(note) > MAX_NOTE:
-            raise UserError(f"note: at most {MAX_NOTE} characters")
+            raise UserError("note: at most {MAX_NOTE} characters", MAX_NOTE=MAX_NOTE)
     if owner is not None:
         owner = owner.strip()
         if len(owner) > MAX_OWNER:
-            raise UserError(f"owner: at most {MAX_OWNER} characters")
+            raise UserError("owner: at most {MAX_OWNER} characters", MAX_OWNER=MAX_OWNER)
     if due is not None:
         due = due.strip()
         if due:
             try:
                 date.fromisoformat(due)
             except ValueError:
-                raise UserError(f"due date: {due!r} is not a date like 2026-03-31") from None
+                raise UserError("due date: {due!r} is not a date like 2026-03-31",
+                                due=due) from None
     last = None
     for row in _rows(db, activity.id):
         if row.item_key == item_key:

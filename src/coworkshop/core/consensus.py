@@ -17,17 +17,19 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from .errors import N_
+
 # The statuses, in the order they are tried: the first that applies is given.
 STATUSES = ("too_few", "consensus", "consensus_against", "contested", "majority", "no_consensus")
 
 #: How a status reads in a document.
 STATUS_LABELS = {
-    "consensus": "consensus",
-    "consensus_against": "consensus against",
-    "contested": "contested",
-    "majority": "majority",
-    "no_consensus": "no consensus",
-    "too_few": "too few answers",
+    "consensus": N_("consensus"),
+    "consensus_against": N_("consensus against"),
+    "contested": N_("contested"),
+    "majority": N_("majority"),
+    "no_consensus": N_("no consensus"),
+    "too_few": N_("too few answers"),
 }
 
 #: A share of answers both sides must at least reach for a statement to be contested.
@@ -395,38 +397,38 @@ def topic_order(status: str, score: float) -> tuple[int, float]:
 
 #: Every figure's definition, printed in each report's appendix.
 DEFINITIONS: list[tuple[str, str]] = [
-    ("answers", "Live phone ballots plus the facilitator's tallies (show of hands, paper). "
-     "A changed ballot counts once, with its latest value; withdrawn ballots do not count."),
-    ("n", "The number of answers to the statement."),
-    ("counts", "Answers per scale point, in the scale's order."),
-    ("agree", "The share of n on the scale's agreement points."),
-    ("disagree", "The share of n on the scale's disagreement points."),
-    ("median, q1, q3", "For q = 0.5, 0.25, 0.75: the first scale point (in the scale's order) "
-     "at which the cumulative count reaches q x n."),
-    ("status", "The first that applies: too_few when n < min-answers; consensus when "
+    ("answers", N_("Live phone ballots plus the facilitator's tallies (show of hands, paper). "
+     "A changed ballot counts once, with its latest value; withdrawn ballots do not count.")),
+    ("n", N_("The number of answers to the statement.")),
+    ("counts", N_("Answers per scale point, in the scale's order.")),
+    ("agree", N_("The share of n on the scale's agreement points.")),
+    ("disagree", N_("The share of n on the scale's disagreement points.")),
+    ("median, q1, q3", N_("For q = 0.5, 0.25, 0.75: the first scale point (in the scale's order) "
+     "at which the cumulative count reaches q x n.")),
+    ("status", N_("The first that applies: too_few when n < min-answers; consensus when "
      "agree >= threshold; consensus_against when disagree >= threshold; contested when "
-     "agree >= 0.25 and disagree >= 0.25; majority when agree > 0.5; else no_consensus."),
-    ("by_group", "The same figures for every stakeholder group of the sessions' templates "
+     "agree >= 0.25 and disagree >= 0.25; majority when agree > 0.5; else no_consensus.")),
+    ("by_group", N_("The same figures for every stakeholder group of the sessions' templates "
      "(a group without answers has n 0 and status too_few). Tallies counted without a group "
-     "count only overall."),
-    ("group_informed", "The product over groups with at least one answer of "
+     "count only overall.")),
+    ("group_informed", N_("The product over groups with at least one answer of "
      "(agreeing answers + 1) / (answers + 2), as pol.is ranks statements by how much every "
-     "group agrees: it is high only when every group agrees."),
-    ("broad_consensus", "True when at least one group has min-group answers or more and every "
-     "such group has agree >= threshold."),
-    ("by_country", "The same figures per country of the sessions."),
-    ("ecosystems", "An ecosystem is the (country, sector) of a session. reached: ecosystems where "
-     "the statement's status is consensus; of: ecosystems with answers; k: --k, by default "
+     "group agrees: it is high only when every group agrees.")),
+    ("broad_consensus", N_("True when at least one group has min-group answers or more and every "
+     "such group has agree >= threshold.")),
+    ("by_country", N_("The same figures per country of the sessions.")),
+    ("ecosystems", N_("An ecosystem is the (country, sector) of a session. reached: ecosystems "
+     "where the statement's status is consensus; of: ecosystems with answers; k: --k, by default "
      "ceil(0.8 x of) (MASTERY kept a cross-point relevant in at least 4 of 5 ecosystems); "
-     "passes: reached >= k."),
-    ("options", "Single and multiple choice: per option, count = participants who chose it, "
-     "share = count / participants who answered the question."),
-    ("ranking", "Mean rank (1 = first) over the participants who ranked the option, and the "
-     "Borda score: with m options a rank r earns m - r points, summed."),
-    ("answers (text)", "Open text, word cloud and Q&A: identical texts, ignoring case and "
+     "passes: reached >= k.")),
+    ("options", N_("Single and multiple choice: per option, count = participants who chose it, "
+     "share = count / participants who answered the question.")),
+    ("ranking", N_("Mean rank (1 = first) over the participants who ranked the option, and the "
+     "Borda score: with m options a rank r earns m - r points, summed.")),
+    ("answers (text)", N_("Open text, word cloud and Q&A: identical texts, ignoring case and "
      "surrounding spaces, are counted together, with the sessions and stakeholder groups they "
-     "came from; Q&A items with their upvotes."),
-    ("phone, tally", "How many answers came from phones and how many from tallies."),
-    ("order", "Topics of consensus first, ranked by group-informed score (highest first); then "
-     "contested topics; then the rest."),
+     "came from; Q&A items with their upvotes.")),
+    ("phone, tally", N_("How many answers came from phones and how many from tallies.")),
+    ("order", N_("Topics of consensus first, ranked by group-informed score (highest first); then "
+     "contested topics; then the rest.")),
 ]

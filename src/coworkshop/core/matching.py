@@ -220,7 +220,7 @@ def missing_codes(db: DBSession, session_id: str) -> bool:
 def _participant(db: DBSession, session_id: str, pid: str, what: str) -> Participant:
     p = db.get(Participant, pid)
     if p is None or p.session_id != session_id or p.deleted_at is not None:
-        raise UserError(f"no such {what}")
+        raise UserError("no such {what}", what=what)
     return p
 
 
@@ -233,7 +233,7 @@ def match(db: DBSession, session_id: str, registered_id: str, phone_id: str,
     """Match the phone that joined as ``phone_id`` with the registered
     participant ``registered_id``. Both must be free."""
     if how not in MATCH_WAYS:
-        raise UserError(f"how must be one of {', '.join(MATCH_WAYS)}")
+        raise UserError("how must be one of {ways}", ways=", ".join(MATCH_WAYS))
     phone_ids = phone_participant_ids(db, session_id)
     person = _participant(db, session_id, registered_id, "registered participant")
     if person.id in phone_ids:

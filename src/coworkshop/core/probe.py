@@ -53,6 +53,7 @@ class SessionSummary:
     template_name: str
     participants: int
     activities: int
+    language: str = ""  # its texts are stored in it; the TUI speaks it (issue 13)
 
 
 @dataclass
@@ -138,24 +139,26 @@ def describe_error(path: Path, exc: sqlite3.Error) -> SessionFileError:
             "close it there and try again"
         )
     if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
-        return SessionFileError(f"{path}: the session file is damaged ({exc})")
-    return SessionFileError(f"{path}: cannot be read ({exc})")
+        return SessionFileError("{path}: the session file is damaged ({exc})", path=path, exc=exc)
+    return SessionFileError("{path}: cannot be read ({exc})", path=path, exc=exc)
 
 
 def check_head(path: Path) -> None:
     """Refuse, in one line, a path that is missing, a folder, unreadable or not
     an SQLite database. Reads the first 16 bytes only."""
     if not path.exists():
-        raise SessionFileError(f"{path}: no such session file")
+        raise SessionFileError("{path}: no such session file", path=path)
     if path.is_dir():
-        raise SessionFileError(f"{path}: is a folder, not a session file")
+        raise SessionFileError("{path}: is a folder, not a session file", path=path)
     try:
         with path.open("rb") as fh:
             head = fh.read(len(SQLITE_MAGIC))
     except OSError as exc:
-        raise SessionFileError(f"{path}: cannot be read ({exc.strerror})") from exc
+        raise SessionFileError("{path}: cannot be read ({strerror})", path=path,
+                               strerror=exc.strerror) from exc
     if head != SQLITE_MAGIC:
-        raise SessionFileError(f"{path}: not a coworkshop session file (not an SQLite database)")
+        raise SessionFileError("{path}: not a coworkshop session file (not an SQLite "
+                               "database)", path=path)
 
 
 def check_file(path: Path, *, full: bool = True, timeout: float = 5.0) -> int:
@@ -219,7 +222,8 @@ _SUMMARIES = """
       (SELECT count(*) FROM participant p
          WHERE p.session_id = s.id AND p.deleted_at IS NULL{people}),
       (SELECT count(*) FROM activity a
-         WHERE a.session_id = s.id AND a.deleted_at IS NULL)
+         WHERE a.session_id = s.id AND a.deleted_at IS NULL),
+      s.language
     FROM session s WHERE s.deleted_at IS NULL ORDER BY s.date, s.title
 """
 
@@ -238,14 +242,15 @@ def _check_now(path: Path, *, full: bool, timeout: float,
                 ok = con.execute("PRAGMA quick_check(1)").fetchone()
                 if not ok or ok[0] != "ok":
                     raise SessionFileError(
-                        f"{path}: the session file is damaged ({ok[0] if ok else '?'})"
+                        "{path}: the session file is damaged ({value})", path=path,
+                        value=ok[0] if ok else '?'
                     )
             tables = {
                 r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
             }
             if "meta" not in tables:
                 raise SessionFileError(
-                    f"{path}: an SQLite database, but not a coworkshop session file"
+                    "{path}: an SQLite database, but not a coworkshop session file", path=path
                 )
             meta = {str(k): str(v) for k, v in con.execute("SELECT key, value FROM meta")}
             if summaries is not None:
@@ -259,7 +264,8 @@ def _check_now(path: Path, *, full: bool, timeout: float,
     except sqlite3.Error as exc:
         raise describe_error(path, exc) from exc
     if meta.get("app") != APP_ID:
-        raise SessionFileError(f"{path}: an SQLite database, but not a coworkshop session file")
+        raise SessionFileError("{path}: an SQLite database, but not a coworkshop session "
+                               "file", path=path)
     raw = meta.get("schema_version", "")
     try:
         version = int(raw)
@@ -267,13 +273,15 @@ def _check_now(path: Path, *, full: bool, timeout: float,
         version = 0
     if version > SCHEMA_VERSION:
         raise SessionFileError(
-            f"{path}: made by a newer coworkshop (file schema {version}, this version reads "
-            f"up to {SCHEMA_VERSION}); update coworkshop to open it"
+            "{path}: made by a newer coworkshop (file schema {version}, this version reads up to "
+            "{SCHEMA_VERSION}); update coworkshop to open it", path=path, version=version,
+            SCHEMA_VERSION=SCHEMA_VERSION
         )
     if version < 1:
         raise SessionFileError(
-            f"{path}: unknown file schema {raw!r} (this version reads schemas 1 to "
-            f"{SCHEMA_VERSION}); it cannot be opened"
+            "{path}: unknown file schema {raw!r} (this version reads schemas 1 to "
+            "{SCHEMA_VERSION}); it cannot be opened", path=path, raw=raw,
+            SCHEMA_VERSION=SCHEMA_VERSION
         )
     if failed is not None:
         raise describe_error(path, failed) from failed
@@ -312,20 +320,23 @@ def pick_session(path: Path, found: Sequence[T], ref: str | None) -> T:
     never silently opens on the first.
     """
     if not found:
-        raise SessionFileError(f"{path}: holds no session")
+        raise SessionFileError("{path}: holds no session", path=path)
     choices = ", ".join(f"{s.id} {s.title!r}" for s in found)
     if ref:
         matches = [s for s in found if s.id == ref] or [s for s in found if s.id.startswith(ref)]
         if len(matches) == 1:
             return matches[0]
         if not matches:
-            raise SessionFileError(f"{path}: no session {ref!r} in it ({choices})")
+            raise SessionFileError("{path}: no session {ref!r} in it ({choices})", path=path,
+                                   ref=ref, choices=choices)
         raise SessionFileError(
-            f"{path}: {ref!r} starts {len(matches)} session ids; give more of it ({choices})"
+            "{path}: {ref!r} starts {n} session ids; give more of it ({choices})", path=path,
+            ref=ref, n=len(matches), choices=choices
         )
     if len(found) > 1:
         raise SessionFileError(
-            f"{path}: holds {len(found)} sessions; choose one with --session ID ({choices})"
+            "{path}: holds {n} sessions; choose one with --session ID ({choices})", path=path,
+            n=len(found), choices=choices
         )
     return found[0]
 

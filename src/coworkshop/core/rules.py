@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import UserError
+from .errors import N_, UserError
 
 #: What an agenda step can be.
 ACTIVITY_KINDS = ("canvas", "poll", "stakeholder_map", "checklist")
@@ -56,11 +56,11 @@ def text_problem(text: str, *, one_line: bool, controls: bool = True) -> str:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return "the text contains invalid characters"
+        return N_("the text contains invalid characters")
     if controls and _CONTROL.search(text):
-        return "the text contains control characters"
+        return N_("the text contains control characters")
     if one_line and ("\n" in text or "\r" in text or "\t" in text or _BIDI.search(text)):
-        return "the text must be one line, without direction overrides"
+        return N_("the text must be one line, without direction overrides")
     return ""
 
 
@@ -82,7 +82,7 @@ def group_name(name: str | None) -> str:
     characters. The one rule for canvases, cards, comments and participants."""
     name = (name or "").strip()
     if len(name) > MAX_GROUP_NAME:
-        raise UserError(f"group: at most {MAX_GROUP_NAME} characters")
+        raise UserError("group: at most {limit} characters", limit=MAX_GROUP_NAME)
     if _CONTROL.search(name):
         raise UserError("group: control characters are not allowed")
     return name

@@ -8,6 +8,7 @@ caller (a CLI command, a TUI action, a test) runs one unit of work,
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,20 +47,26 @@ class SessionDetails:
             raise UserError("title: a session needs a title")
         for name, value in vars(out).items():
             if len(value) > MAX_FIELD:
-                raise UserError(f"{name}: at most {MAX_FIELD} characters")
+                raise UserError("{field}: at most {limit} characters", field=name, limit=MAX_FIELD)
         if out.date:
             try:
                 datetime.strptime(out.date, "%Y-%m-%d")
             except ValueError as exc:
-                raise UserError(f"date: {out.date!r} is not a date like 2025-06-12") from exc
+                raise UserError("date: {date!r} is not a date like 2025-06-12",
+                                date=out.date) from exc
         if out.language and not re.fullmatch(r"[a-z]{2}(-[A-Z]{2})?", out.language):
-            raise UserError(f"language: {out.language!r} is not a language code like en or fi")
+            raise UserError("language: {language!r} is not a language code like en or fi",
+                            language=out.language)
         return out
 
 
 def slug(text: str) -> str:
-    """A file name stem from a title ("session" when nothing is left)."""
-    return templates.slug(text) or "session"
+    """A file name from a title that keeps its letters, in any script
+    (``Семинар в София`` -> ``семинар-в-софия``); only what is not a letter or a
+    digit (spaces, punctuation, path separators) becomes ``-``."""
+    s = unicodedata.normalize("NFC", text).lower()
+    s = re.sub(r"[^\w]+|_+", "-", s).strip("-")
+    return s[:50].strip("-") or "session"
 
 
 def default_path(folder: Path, details: SessionDetails) -> Path:
@@ -89,6 +96,7 @@ def plan_of(template: templates.Template) -> dict[str, Any]:
         "stakeholder_groups": data["stakeholder_groups"],
         "scales": scales,
         "crosspoints": data["crosspoints"],
+        "translations": data.get("translations") or {},
     }
 
 
@@ -100,6 +108,9 @@ def create_session(
 ) -> Session:
     """Create a session and its agenda from a validated template."""
     details = details.cleaned()
+    # A session in one of the template's languages stores that language's texts
+    # (the others stay in its plan, by key).
+    template = templates.in_language(template, details.language)
     plan = plan_of(template)
     session = Session(
         session_id="",
@@ -263,7 +274,7 @@ def change_activity_status(db: DBSession, activity_id: str, status: str) -> Stat
     results shown (as closing a question by hand does).
     """
     if status not in ACTIVITY_STATUSES:
-        raise UserError(f"status must be one of {', '.join(ACTIVITY_STATUSES)}")
+        raise UserError("status must be one of {join}", join=', '.join(ACTIVITY_STATUSES))
     act = db.get(Activity, activity_id)
     if act is None:
         raise UserError("no such activity")
@@ -360,11 +371,12 @@ def _check_participant(session: Session, fields: dict[str, str]) -> dict[str, st
     keys = [g["key"] for g in stakeholder_groups(session)]
     if out.get("stakeholder_group", None) is not None and out["stakeholder_group"] not in keys:
         raise UserError(
-            f"stakeholder group {out['stakeholder_group']!r} is not one of: {', '.join(keys)}"
+            "stakeholder group {stakeholder_group!r} is not one of: {join}",
+            stakeholder_group=out['stakeholder_group'], join=', '.join(keys)
         )
     for name, value in out.items():
         if len(value) > MAX_FIELD:
-            raise UserError(f"{name}: at most {MAX_FIELD} characters")
+            raise UserError("{field}: at most {limit} characters", field=name, limit=MAX_FIELD)
     if "breakout_group" in out:
         out["breakout_group"] = rules.group_name(out["breakout_group"])
     return out

@@ -167,8 +167,9 @@ class Store:
             except (SessionFileError, OSError) as exc:
                 backup.unlink(missing_ok=True)
                 raise SessionFileError(
-                    f"{path}: made by an older coworkshop; could not keep a backup copy "
-                    f"({backup.name}) before updating it, so nothing was changed: {exc}"
+                    "{path}: made by an older coworkshop; could not keep a backup copy ({name}) "
+                    "before updating it, so nothing was changed: {exc}", path=path,
+                    name=backup.name, exc=exc
                 ) from exc
             _migrate(path, version)
         engine = _engine(path)
@@ -227,9 +228,9 @@ class Store:
         """Create a new, empty session file. Refuses to overwrite a file."""
         path = Path(path)
         if path.exists():
-            raise SessionFileError(f"{path}: already exists; choose another name")
+            raise SessionFileError("{path}: already exists; choose another name", path=path)
         if not path.parent.is_dir():
-            raise SessionFileError(f"{path.parent}: no such folder")
+            raise SessionFileError("{parent}: no such folder", parent=path.parent)
         engine = _engine(path)
         _fill_new(engine)
         return cls(path, engine)
@@ -320,8 +321,9 @@ def _check_migrations(path: Path, version: int) -> None:
     missing = [v for v in range(version + 1, probe.SCHEMA_VERSION + 1) if v not in MIGRATIONS]
     if missing:
         raise SessionFileError(
-            f"{path}: unknown file schema {version} (this version cannot bring it to "
-            f"schema {probe.SCHEMA_VERSION}); it cannot be opened"
+            "{path}: unknown file schema {version} (this version cannot bring it to schema "
+            "{SCHEMA_VERSION}); it cannot be opened", path=path, version=version,
+            SCHEMA_VERSION=probe.SCHEMA_VERSION
         )
 
 
@@ -360,9 +362,9 @@ def pack(source: Path, target: Path) -> None:
     """
     probe.check_file(source)
     if target.exists() or probe.side_file(target, "-wal").exists():
-        raise SessionFileError(f"{target}: already exists; choose another name")
+        raise SessionFileError("{target}: already exists; choose another name", target=target)
     if not target.parent.is_dir():
-        raise SessionFileError(f"{target.parent}: no such folder")
+        raise SessionFileError("{parent}: no such folder", parent=target.parent)
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
     try:
@@ -373,7 +375,8 @@ def pack(source: Path, target: Path) -> None:
         finally:
             con.close()
         if not ok or ok[0] != "ok":
-            raise SessionFileError(f"{source}: the copy did not check out ({ok}); nothing written")
+            raise SessionFileError("{source}: the copy did not check out ({ok}); nothing "
+                                   "written", source=source, ok=ok)
         partial.rename(target)
     finally:
         with contextlib.suppress(OSError):

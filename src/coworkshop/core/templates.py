@@ -333,6 +333,9 @@ class Template(Strict):
     scales: dict[Key, Scale] = Field(default_factory=dict)
     crosspoints: list[CrossPoint] = Field(default_factory=list)
     agenda: list[Activity] = Field(min_length=1)
+    # [translations.<lang>]: what participants read, in more languages, by key
+    # (core/translations.py; README, "Templates in several languages").
+    translations: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _references(self) -> Template:
@@ -370,6 +373,12 @@ class Template(Strict):
                         raise _RefError(
                             (("agenda", i, field, j, "scale")), f"unknown scale {mq.scale!r}"
                         )
+        if self.translations:
+            from . import translations
+
+            data = self.model_dump(mode="json", exclude={"translations"})
+            for address, msg in translations.problems(data, self.translations, standard):
+                raise _RefError(("translations", *address), msg)
         return self
 
 
@@ -434,7 +443,8 @@ def validate(data: dict[str, Any], text: str = "", source: str = "<template>") -
         line = locate(text, loc) if text else None
         where = f"{source}:{line}" if line else source
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise TemplateError(f"{where}: field {_dotted(loc)}: {msg}{more}") from exc
+        raise TemplateError("{where}: field {_dotted}: {msg}{more}", where=where,
+                            _dotted=_dotted(loc), msg=msg, more=more) from exc
 
 
 def _dotted(loc: tuple[Any, ...]) -> str:
@@ -444,6 +454,30 @@ def _dotted(loc: tuple[Any, ...]) -> str:
     return out
 
 
+def _locate_dotted(lines: list[str], loc: tuple[Any, ...]) -> int | None:
+    """The line of a key inside a table addressed by dotted keys
+    (``[translations.it]`` then ``agenda.x.title = ...``)."""
+    parts = [str(p) for p in loc]
+    for cut in range(len(parts), 0, -1):
+        head = r"\s*\.\s*".join(re.escape(p) for p in parts[:cut])
+        table = re.compile(rf"^\s*\[\s*{head}\s*\]")
+        for n, line in enumerate(lines):
+            if not table.match(line):
+                continue
+            rest = parts[cut:]
+            if not rest:
+                return n + 1
+            key = re.compile(r"^\s*" + r"\s*\.\s*".join(
+                rf"[\"']?{re.escape(p)}[\"']?" for p in rest) + r"\s*=")
+            for m in range(n + 1, len(lines)):
+                if lines[m].lstrip().startswith("["):
+                    break
+                if key.match(lines[m]):
+                    return m + 1
+            return n + 1
+    return None
+
+
 def locate(text: str, loc: tuple[Any, ...]) -> int | None:
     """Best-effort line number (1-based) of the TOML element at ``loc``.
 
@@ -451,6 +485,8 @@ def locate(text: str, loc: tuple[Any, ...]) -> int | None:
     header for each list index, then the key inside that block.
     """
     lines = text.splitlines()
+    if loc and loc[0] == "translations":
+        return _locate_dotted(lines, loc)
     start, end = 0, len(lines)
     header = ""
     i = 0
@@ -499,9 +535,9 @@ def load(path: Path) -> Template:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
-        raise TemplateError(f"{path}: no such template file") from exc
+        raise TemplateError("{path}: no such template file", path=path) from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise TemplateError(f"{path}: cannot be read ({exc})") from exc
+        raise TemplateError("{path}: cannot be read ({exc})", path=path, exc=exc) from exc
     return parse_text(text, str(path))
 
 
@@ -520,11 +556,11 @@ def check_target(path: Path, *, overwrite: bool = False) -> Path:
     """``path`` may receive a template: a ``.toml`` file name, not a folder, and
     new unless ``overwrite``. Raises :class:`TemplateError` naming the path."""
     if path.is_dir():
-        raise TemplateError(f"{path}: is a folder, not a template file")
+        raise TemplateError("{path}: is a folder, not a template file", path=path)
     if path.suffix != ".toml":
-        raise TemplateError(f"{path}: a template file name ends in .toml")
+        raise TemplateError("{path}: a template file name ends in .toml", path=path)
     if path.exists() and not overwrite:
-        raise TemplateError(f"{path}: already exists; choose another name")
+        raise TemplateError("{path}: already exists; choose another name", path=path)
     return path
 
 
@@ -541,7 +577,8 @@ def save(template: Template, path: Path, *, overwrite: bool = False) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise TemplateError(f"{path}: cannot be written ({exc.strerror})") from exc
+        raise TemplateError("{path}: cannot be written ({reason})", path=path,
+                            reason=exc.strerror) from exc
     return path
 
 
@@ -568,8 +605,9 @@ def activity_config(act: Any) -> Activity:
     except ValidationError as exc:
         err = exc.errors()[0]
         raise TemplateError(
-            f"activity {act.key}: field {_dotted(tuple(err['loc']))}: "
-            f"{str(err['msg']).removeprefix('Value error, ')}"
+            "activity {key}: field {_dotted}: {removeprefix}", key=act.key,
+            _dotted=_dotted(tuple(err['loc'])),
+            removeprefix=str(err['msg']).removeprefix('Value error, ')
         ) from exc
 
 
@@ -580,3 +618,17 @@ def crosspoint_statements(template_plan: dict[str, Any]) -> list[dict[str, str]]
         {"key": c["key"], "text": c.get("title") or c["vision"]}
         for c in template_plan.get("crosspoints", [])
     ]
+
+
+def in_language(template: Template, language: str) -> Template:
+    """``template`` with its texts in ``language`` when it carries that
+    translation (its own texts then kept as a translation); else unchanged."""
+    from . import translations
+
+    if not template.translations or not language:
+        return template
+    data = template.model_dump(mode="json", exclude={"translations"})
+    texts, kept = translations.localize(data, template.translations, language)
+    if texts is data:
+        return template
+    return Template.model_validate({**texts, "translations": kept})

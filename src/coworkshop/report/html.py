@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..i18n import _, current, fmt, language_name, nfmt
 from . import view
 
 AGREE_COLOURS = ["#1b7837", "#5aae61", "#a6dba0", "#d9f0d3"]  # strongest first
@@ -82,7 +83,8 @@ def diverging_bar(
 
 
 def _tip(label: str, count: int, n: int) -> str:
-    return f"{label}: {count} of {n} ({view.pct(count / n)})"
+    return fmt("{label}: {count} of {n} ({share})", label=label, count=count, n=n,
+               share=view.pct(count / n))
 
 
 def legend(points: list[dict[str, str]], agree: list[int], disagree: list[int]) -> list[Segment]:
@@ -110,9 +112,16 @@ def render(report: dict[str, Any]) -> str:
         sentence_end=view.sentence_end,
         unanswered_text=view.unanswered_text,
         bar_width=BAR_WIDTH,
+        _=_,
+        fmt=fmt,
+        nfmt=nfmt,
+        num=view.num,
+        day=view.day,
+        language_name=language_name,
     )
     template = env.get_template("report.html.j2")
     return template.render(
+        lang=current(),
         r=report,
         parts=view.sections(report),
         glabel={g["key"]: g["label"] for g in report["groups"]},

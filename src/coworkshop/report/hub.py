@@ -89,11 +89,13 @@ def _check_meta(path: Path, meta: dict[str, str]) -> None:
     # The rules of probe.check_file, applied to the attached copy (check_file
     # itself opens the file in a way that leaves -wal/-shm beside it).
     if meta.get("app") != APP_ID:
-        raise SessionFileError(f"{path}: an SQLite database, but not a coworkshop session file")
+        raise SessionFileError("{path}: an SQLite database, but not a coworkshop session "
+                               "file", path=path)
     try:
         version = int(meta.get("schema_version", ""))
     except ValueError as exc:
-        raise SessionFileError(f"{path}: the session file has no valid schema version") from exc
+        raise SessionFileError("{path}: the session file has no valid schema version",
+                               path=path) from exc
     if not 1 <= version <= SCHEMA_VERSION:
         raise SessionFileError(
             f"{path}: made by a newer coworkshop (file schema {version}, this version reads "
@@ -124,7 +126,7 @@ class Hub:
         try:
             self.con.execute("ATTACH DATABASE ? AS src", (_ro_uri(path),))
         except sqlite3.DatabaseError as exc:
-            raise SessionFileError(f"{path}: cannot be read ({exc})") from exc
+            raise SessionFileError("{path}: cannot be read ({exc})", path=path, exc=exc) from exc
         try:
             src_tables = {
                 r[0]
@@ -132,7 +134,7 @@ class Hub:
             }
             if "meta" not in src_tables:
                 raise SessionFileError(
-                    f"{path}: an SQLite database, but not a coworkshop session file"
+                    "{path}: an SQLite database, but not a coworkshop session file", path=path
                 )
             meta = dict(self.con.execute("SELECT key, value FROM src.meta").fetchall())
             _check_meta(path, meta)
@@ -141,7 +143,7 @@ class Hub:
                     self._copy(table, wanted)
         except sqlite3.DatabaseError as exc:
             raise SessionFileError(
-                f"{path}: the session file is damaged or unreadable ({exc})"
+                "{path}: the session file is damaged or unreadable ({exc})", path=path, exc=exc
             ) from exc
         finally:
             self.con.execute("DETACH DATABASE src")

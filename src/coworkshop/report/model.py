@@ -50,12 +50,18 @@ def build(
     paths: Sequence[Path | str],
     rules: Rules | None = None,
     session_ids: Sequence[str] | None = None,
+    language: str | None = None,
 ) -> dict[str, Any]:
-    """The report of the sessions in ``paths`` (all, or those in ``session_ids``)."""
+    """The report of the sessions in ``paths`` (all, or those in ``session_ids``).
+
+    With ``language``, questions, options, scale points, statements, groups and
+    cross-points read in that language wherever a session has it (by key);
+    otherwise as the first session stored them.
+    """
     rules = rules or Rules()
     hub = rd.open_files(paths)
     try:
-        return _build(rd.Reader(hub, session_ids), rules, [Path(p) for p in paths])
+        return _build(rd.Reader(hub, session_ids, language), rules, [Path(p) for p in paths])
     finally:
         hub.close()
 
@@ -65,7 +71,8 @@ def _build(r: rd.Reader, rules: Rules, paths: list[Path]) -> dict[str, Any]:
     for s in r.sessions:
         for g in s.groups:
             if g["key"] not in {x["key"] for x in groups}:
-                groups.append({"key": g["key"], "label": g.get("label", g["key"])})
+                groups.append({"key": g["key"],
+                               "label": r.group_label(g["key"], g.get("label", g["key"]))})
     group_keys = [g["key"] for g in groups]
     sessions_json = [
         {
@@ -75,6 +82,7 @@ def _build(r: rd.Reader, rules: Rules, paths: list[Path]) -> dict[str, Any]:
             "place": s.place,
             "country": s.country,
             "sector": s.sector,
+            "language": s.language or "en",
             "participants": sum(s.participants.values()),
             "by_group": {
                 **{g["key"]: s.participants.get(g["key"], 0) for g in s.groups},
@@ -93,13 +101,14 @@ def _build(r: rd.Reader, rules: Rules, paths: list[Path]) -> dict[str, Any]:
             "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "files": [p.name for p in paths],
             "format": 1,
+            "language": r.language or "",
         },
         "rules": rules.as_dict(),
         "definitions": [{"name": n, "text": t} for n, t in consensus.DEFINITIONS],
         "groups": groups,
         "sessions": sessions_json,
         "questions": questions,
-        "canvases": sections.canvases(r.canvases(), r.sessions),
+        "canvases": sections.canvases(r.canvases(), r.sessions, r.crosspoint_text),
         "maps": sections.maps(r),
         "checklists": sections.checklists(r),
     }

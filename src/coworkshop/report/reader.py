@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..core import translations
 from ..core.errors import UserError
 from ..core.probe import MATCHED_PHONE
 from .hub import Hub, open_files
@@ -38,6 +39,13 @@ class SessionRow:
     sector: str
     plan: dict[str, Any]
     participants: dict[str, int] = field(default_factory=dict)  # group key -> people
+    language: str = ""  # the session's language (its texts are stored in it)
+
+    def speaks(self, language: str) -> bool:
+        """Whether this session's texts exist in ``language`` (stored or translated)."""
+        lang = translations.base(language)
+        return translations.base(self.language or "en") == lang or bool(
+            (self.plan.get("translations") or {}).get(lang))
 
     @property
     def groups(self) -> list[dict[str, str]]:
@@ -107,6 +115,7 @@ class PollRow:
     session_id: str
     question: QuestionDef
     legacy: bool = False
+    in_language: bool = True  # its texts are in the report's language
 
     def __post_init__(self) -> None:
         self.statement_keys = [st.key for st in self.question.statements]
@@ -183,6 +192,20 @@ def _question_def(d: dict[str, Any], title: str, position: int) -> QuestionDef:
     )
 
 
+def _retext(q: QuestionDef, other: QuestionDef) -> None:
+    """Give ``q`` the texts of ``other`` (the same question in another session), by key."""
+    q.text, q.activity_title = other.text, other.activity_title
+    for attr in ("options", "statements"):
+        labels = {p.key: p.label for p in getattr(other, attr)}
+        for p in getattr(q, attr):
+            p.label = labels.get(p.key, p.label)
+    if q.scale and other.scale:
+        q.scale["label"] = other.scale.get("label", q.scale["label"])
+        labels = {p.key: p.label for p in other.scale["points"]}
+        for p in q.scale["points"]:
+            p.label = labels.get(p.key, p.label)
+
+
 def _legacy_definition(act_key: str, raw: dict[str, Any], plan: dict[str, Any]) -> dict[str, Any]:
     """The definition a schema-1 question gets: the same functions that freeze a
     new question (keys derived from the labels, the scale resolved with its sides)."""
@@ -215,21 +238,25 @@ def _json(raw: Any) -> Any:
 class Reader:
     """What a report needs, read from a :class:`Hub` for the chosen sessions."""
 
-    def __init__(self, hub: Hub, session_ids: Sequence[str] | None = None) -> None:
+    def __init__(self, hub: Hub, session_ids: Sequence[str] | None = None,
+                 language: str | None = None) -> None:
         self.hub = hub
+        # The language questions, options and statements are read in (by key,
+        # from each session's translations); None: as each session stored them.
+        self.language = translations.base(language) if language else None
         rows = hub.rows(
-            "SELECT id, title, date, place, country, sector, plan FROM session "
+            "SELECT id, title, date, place, country, sector, plan, language FROM session "
             "WHERE deleted_at IS NULL ORDER BY date, title, id"
         )
         found = {r[0]: r for r in rows}
         if session_ids:
             missing = [s for s in session_ids if s not in found]
             if missing:
-                raise UserError(f"no session {missing[0]} in the given files")
+                raise UserError("no session {missing} in the given files", missing=missing[0])
             rows = [r for r in rows if r[0] in set(session_ids)]
         self.sessions = [
             SessionRow(r[0], r[1] or "", r[2] or "", r[3] or "", r[4] or "", r[5] or "",
-                       _json(r[6]) or {})
+                       _json(r[6]) or {}, language=r[7] or "")
             for r in rows
         ]
         self.ids = [s.id for s in self.sessions]
@@ -253,6 +280,7 @@ class Reader:
         if not (self.hub.has("poll") and self.hub.has("activity")):
             return []
         plans = {s.id: s.plan for s in self.sessions}
+        by_id = {s.id: s for s in self.sessions}
         out = []
         seen: dict[tuple[Any, ...], QuestionDef] = {}
         for pid, sid, akey, title, position, config, qkey, frozen in self.hub.rows(
@@ -263,9 +291,10 @@ class Reader:
             self.ids,
         ):
             # The sessions of a merged file share their agenda: parse each text once.
-            cached = seen.get((frozen, config, title, position))
+            own = by_id[sid].language
+            cached = seen.get((frozen, config, title, position, own))
             if cached is not None and frozen:
-                out.append(PollRow(pid, sid, copy.copy(cached), False))
+                out.append(PollRow(pid, sid, copy.copy(cached), False, self._speaks(by_id[sid])))
                 continue
             conf = _json(config) or {}
             raws = conf.get("questions", [])
@@ -277,14 +306,52 @@ class Reader:
                     if raw is None:
                         continue
                     definition = _legacy_definition(akey, raw, plans.get(sid, {}))
+                if self.language and by_id[sid].speaks(self.language):
+                    plan = plans.get(sid, {})
+                    definition = translations.poll_texts(plan, dict(definition or {}),
+                                                         self.language)
+                    title = translations.activity_title(plan, akey, self.language, title)
                 q = _question_def(dict(definition or {}), title, position * 1000)
             except (KeyError, TypeError, ValueError, UserError):
                 continue  # a hand-damaged question: the rest of the report still reads
             if raw is not None:
                 q.position += raws.index(raw)
-            seen[frozen, config, title, position] = q
-            out.append(PollRow(pid, sid, q, legacy))
+            seen[frozen, config, title, position, own] = q
+            out.append(PollRow(pid, sid, q, legacy, self._speaks(by_id[sid])))
         return out
+
+    def _speaks(self, session: SessionRow) -> bool:
+        return self.language is None or session.speaks(self.language)
+
+    def group_label(self, key: str, default: str) -> str:
+        """A stakeholder group's label in the report's language, from the first
+        session that has it."""
+        if self.language is None:
+            return default
+        for s in self.sessions:
+            if translations.base(s.language or "en") == self.language:
+                found = next((g.get("label") for g in s.groups if g.get("key") == key), None)
+                if found:
+                    return str(found)
+            label = translations.group_label(s.plan, key, self.language, "")
+            if label:
+                return label
+        return default
+
+    def crosspoint_text(self, key: str, field: str, default: str) -> str:
+        """A cross-point's title, vision or need in the report's language."""
+        if self.language is None:
+            return default
+        for s in self.sessions:
+            if translations.base(s.language or "en") == self.language:
+                for cp in s.plan.get("crosspoints", []):
+                    if cp.get("key") == key and cp.get(field):
+                        return str(cp[field])
+            table = (s.plan.get("translations") or {}).get(self.language) or {}
+            text = ((table.get("crosspoints") or {}).get(key) or {}).get(field)
+            if isinstance(text, str) and text:
+                return text
+        return default
 
     def questions(self) -> list[tuple[QuestionDef, list[PollRow]]]:
         """Questions identified across sessions by activity key + question key.
@@ -300,6 +367,9 @@ class Reader:
                 by_ref[q.ref] = (copy.deepcopy(q), [poll])
                 continue
             first, polls = by_ref[q.ref]
+            if not polls[0].in_language and poll.in_language and \
+                    not any(p.in_language for p in polls):
+                _retext(first, q)  # the first session in the report's language names it
             polls.append(poll)
             for attr in ("statements", "options"):
                 have = {p.key for p in getattr(first, attr)}

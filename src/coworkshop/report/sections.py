@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from . import reader as rd
@@ -39,9 +39,14 @@ def _pathways(cards: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[d
     return list(changes.values()), loose
 
 
-def canvases(rows: list[dict[str, Any]], sessions: Sequence[rd.SessionRow]) -> dict[str, Any]:
-    """Pathways per cross-point across sessions, and the grids (CREDEX)."""
+def canvases(rows: list[dict[str, Any]], sessions: Sequence[rd.SessionRow],
+             text: Callable[[str, str, str], str] | None = None) -> dict[str, Any]:
+    """Pathways per cross-point across sessions, and the grids (CREDEX).
+
+    ``text(key, field, default)`` gives a cross-point's title, vision or need
+    in the report's language."""
     title_of = {s.id: s.title for s in sessions}
+    say = text or (lambda _key, _field, default: default)
     points: dict[str, dict[str, Any]] = {}
     for s in sessions:
         for cp in s.plan.get("crosspoints", []):
@@ -49,9 +54,10 @@ def canvases(rows: list[dict[str, Any]], sessions: Sequence[rd.SessionRow]) -> d
                 cp["key"],
                 {
                     "crosspoint": cp["key"],
-                    "title": cp.get("title") or cp.get("vision", cp["key"]),
-                    "vision": cp.get("vision", ""),
-                    "need": cp.get("need", ""),
+                    "title": say(cp["key"], "title", cp.get("title") or "")
+                    or say(cp["key"], "vision", cp.get("vision", cp["key"])),
+                    "vision": say(cp["key"], "vision", cp.get("vision", "")),
+                    "need": say(cp["key"], "need", cp.get("need", "")),
                     "sessions": [],
                 },
             )

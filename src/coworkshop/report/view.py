@@ -11,15 +11,27 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.consensus import STATUS_LABELS, topic_order
+from ..i18n import _, current, fmt, format_date, format_number, format_percent, nfmt
 
 
 def pct(x: float | None) -> str:
-    """A share as a whole percentage: 0.7778 -> "78%"."""
-    return "-" if x is None else f"{round(x * 100)}%"
+    """A share as a whole percentage in the report's language: 0.7778 -> "78%" ("78 %")."""
+    return "-" if x is None else format_percent(round(x, 2))
+
+
+def num(x: float, digits: int = 2) -> str:
+    """A figure with the report's language's decimal separator: 0.83, 0,83."""
+    return format_number(x, digits=digits)
+
+
+def day(text: str) -> str:
+    """A session's date: ISO in English (unambiguous for coordinators), as the
+    language writes it otherwise (12 giugno 2025)."""
+    return text if current() == "en" or not text else format_date(text, format="long")
 
 
 def status_label(status: str) -> str:
-    return STATUS_LABELS.get(status, status)
+    return _(STATUS_LABELS.get(status, status))
 
 
 @dataclass
@@ -58,29 +70,30 @@ class Topic:
         s = self.statement
         n = s["n"]
         if not self.agree_idx:
-            return (
-                f"\u201c{self.title}\u201d: {n} answers; the scale "
-                f"\u201c{self.question['scale']['label']}\u201d names no agreement points, so "
-                "agreement cannot be measured (name them with agree = [...] in the template's "
-                "scale)."
-            )
+            return fmt(
+                "\u201c{title}\u201d: {n} answers; the scale \u201c{scale}\u201d names no "
+                "agreement points, so agreement cannot be measured (name them with "
+                "agree = [...] in the template's scale).",
+                title=self.title, n=n, scale=self.question['scale']['label'])
         if s["status"] == "too_few":
-            return (
-                f"\u201c{self.title}\u201d: too few answers to judge ({n}; at least "
-                f"{rules['min_answers']} are needed)."
-            )
-        agree_names = " or ".join(f"\u201c{self.points[i]['label']}\u201d" for i in self.agree_idx)
+            return fmt(
+                "\u201c{title}\u201d: too few answers to judge ({n}; at least {min} are needed).",
+                title=self.title, n=n, min=rules['min_answers'])
+        agree_names = _(" or ").join(
+            f"\u201c{self.points[i]['label']}\u201d" for i in self.agree_idx)
         parts = [
-            f"\u201c{self.title}\u201d: {status_label(s['status'])} \u2013 {pct(s['agree'])} of "
-            f"{n} answers agree ({agree_names}), {pct(s['disagree'])} disagree; "
-            f"median \u201c{self.point_label(s['median'])}\u201d"
+            fmt("\u201c{title}\u201d: {status} \u2013 {agree} of {n} answers agree ({points}), "
+                "{disagree} disagree; median \u201c{median}\u201d",
+                title=self.title, status=status_label(s['status']), agree=pct(s['agree']), n=n,
+                points=agree_names, disagree=pct(s['disagree']),
+                median=self.point_label(s['median']))
         ]
         eligible = [
             group_labels.get(g, g) for g, f in s["by_group"].items() if f["n"] >= rules["min_group"]
         ]
         if s["broad_consensus"]:
-            parts.append(f"every stakeholder group with {rules['min_group']} or more answers "
-                         f"agrees ({'; '.join(eligible)})")
+            parts.append(fmt("every stakeholder group with {min} or more answers agrees "
+                             "({groups})", min=rules['min_group'], groups="; ".join(eligible)))
         else:
             low = [
                 f"{group_labels.get(g, g)} {pct(f['agree'])}"
@@ -88,12 +101,12 @@ class Topic:
                 if f["n"] >= rules["min_group"] and f["status"] != "consensus"
             ]
             if low:
-                parts.append("not shared by every stakeholder group (" + "; ".join(low) + ")")
+                parts.append(fmt("not shared by every stakeholder group ({groups})",
+                                 groups="; ".join(low)))
         e = s["ecosystems"]
         if e["of"]:
-            parts.append(
-                f"consensus in {e['reached']} of {e['of']} ecosystems (needed: {e['k']})"
-            )
+            parts.append(fmt("consensus in {reached} of {of} ecosystems (needed: {k})",
+                             reached=e['reached'], of=e['of'], k=e['k']))
         return "; ".join(parts) + "."
 
 
@@ -103,7 +116,7 @@ def topics(report: dict[str, Any]) -> list[Topic]:
     out = []
     countries: dict[str, str] = {}
     for s in report["sessions"]:
-        countries.setdefault(s["country"], s["country"] or "(no country)")
+        countries.setdefault(s["country"], s["country"] or _("(no country)"))
     group_labels = {g["key"]: g["label"] for g in report["groups"]}
     for q in report["questions"]:
         if not q.get("scale") or "statements" not in q:
@@ -118,11 +131,11 @@ def topics(report: dict[str, Any]) -> list[Topic]:
             def label(i: int | None, pts: list[dict[str, str]] = points) -> str:
                 return "-" if i is None else pts[i]["label"]
 
-            t.rows.append(FigureRow("overall", "", "All answers", st, label(st["median"])))
+            t.rows.append(FigureRow("overall", "", _("All answers"), st, label(st["median"])))
             for g, f in st["by_group"].items():
                 t.rows.append(FigureRow("group", g, group_labels.get(g, g), f, label(f["median"])))
             for c, f in st["by_country"].items():
-                t.rows.append(FigureRow("country", c, countries.get(c, c or "(no country)"), f,
+                t.rows.append(FigureRow("country", c, countries.get(c, c or _("(no country)")), f,
                                         label(f["median"])))
             out.append(t)
     out.sort(key=lambda t: topic_order(t.statement["status"], t.statement["group_informed"]))
@@ -153,7 +166,7 @@ def group_label(report: dict[str, Any], key: str) -> str:
     for g in report["groups"]:
         if g["key"] == key:
             return str(g["label"])
-    return key or "not split by group"
+    return key or _("not split by group")
 
 
 def scope(report: dict[str, Any]) -> str:
@@ -161,22 +174,21 @@ def scope(report: dict[str, Any]) -> str:
     ss = report["sessions"]
     countries = sorted({s["country"] for s in ss if s["country"]})
     people = sum(s["participants"] for s in ss)
-    where = ""
+    sessions = nfmt("{n} session", "{n} sessions", len(ss))
     if countries:
-        where = f" in {len(countries)} countr{'y' if len(countries) == 1 else 'ies'}"
-    return (
-        f"{len(ss)} session{'s' if len(ss) != 1 else ''}{where}, "
-        f"{people} registered participant{'s' if people != 1 else ''}"
-    )
+        sessions = nfmt("{sessions} in {n} country", "{sessions} in {n} countries",
+                        len(countries), sessions=sessions)
+    return sessions + ", " + nfmt("{n} registered participant", "{n} registered participants",
+                                  people)
 
 
 def rules_text(rules: dict[str, Any]) -> str:
-    k = rules["k"] if rules["k"] is not None else "ceil(0.8 x ecosystems with answers)"
-    return (
-        f"consensus when at least {pct(rules['threshold'])} agree; at least "
-        f"{rules['min_answers']} answers per statement; groups of at least "
-        f"{rules['min_group']} answers for broad consensus; ecosystems needed: {k}"
-    )
+    k = rules["k"] if rules["k"] is not None else _("ceil(0.8 x ecosystems with answers)")
+    return fmt(
+        "consensus when at least {threshold} agree; at least {min_answers} answers per "
+        "statement; groups of at least {min_group} answers for broad consensus; ecosystems "
+        "needed: {k}", threshold=pct(rules['threshold']), min_answers=rules['min_answers'],
+        min_group=rules['min_group'], k=k)
 
 
 def sources(report: dict[str, Any], answer: dict[str, Any]) -> str:
@@ -186,10 +198,9 @@ def sources(report: dict[str, Any], answer: dict[str, Any]) -> str:
     if len(pairs) <= 3:
         return "; ".join(f"{x['session']}, {group_label(report, x['group'])}" for x in pairs)
     groups = [group_label(report, g) for g in answer["groups"]]
-    return (
-        f"{len(answer['sessions'])} session{'s' if len(answer['sessions']) != 1 else ''} "
-        f"({', '.join(answer['sessions'])}); groups: {'; '.join(groups) or '-'}"
-    )
+    return fmt("{sessions} ({titles}); groups: {groups}",
+               sessions=nfmt("{n} session", "{n} sessions", len(answer['sessions'])),
+               titles=", ".join(answer['sessions']), groups="; ".join(groups) or "-")
 
 
 def sentence_end(text: str) -> str:
@@ -208,7 +219,8 @@ def unanswered_text(unanswered: list[Topic]) -> str:
         q = ts[0].question
         if len(ts) == len(q["statements"]):
             n = len(ts)
-            parts.append(f"{q['text']} ({ref}{f', {n} statements' if n > 1 else ''})")
+            many = ", " + nfmt("{n} statement", "{n} statements", n) if n > 1 else ""
+            parts.append(f"{q['text']} ({ref}{many})")
         else:
             parts.append(f"{', '.join(t.title for t in ts)} ({ref})")
     return "; ".join(parts)

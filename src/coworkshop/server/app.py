@@ -27,6 +27,7 @@ from sqlalchemy.exc import OperationalError
 from ..core import matching
 from ..core import polls as voting
 from ..core.errors import RuleError, UserError
+from ..i18n import error_text, known, normalize, translator
 from . import i18n
 from .room import Room, RoomEvent
 
@@ -45,14 +46,28 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 class Refused(Exception):
+    """A refusal of the server itself; ``message`` is English (the msgid), shown
+    translated into the phone's language."""
+
     def __init__(self, status: int, message: str, retry_after: float = 0) -> None:
         super().__init__(message)
         self.status, self.message, self.retry_after = status, message, retry_after
 
 
-def _error(status: int, message: str, retry_after: float = 0) -> web.Response:
+def language(request: web.Request) -> str:
+    """The phone's language: the one picked on the page, else the session's."""
+    picked = request.cookies.get(i18n.LANG_COOKIE, "")
+    if known(picked):
+        return normalize(picked)
+    room = request.app[ROOM]
+    return normalize(room.session.language if room.session is not None else "")
+
+
+def _error(status: int, message: str, retry_after: float = 0, code: str = "") -> web.Response:
     headers = {"Retry-After": str(max(1, round(retry_after)))} if retry_after else None
-    return web.json_response({"error": message}, status=status, headers=headers)
+    body = {"error": message, "code": code} if code else {"error": message}
+    return web.json_response(body, status=status, headers=headers,
+                             dumps=lambda o: json.dumps(o, ensure_ascii=False))
 
 
 @web.middleware
@@ -60,11 +75,11 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
     except Refused as exc:
-        return _error(exc.status, exc.message, exc.retry_after)
+        return _error(exc.status, translator(language(request))(exc.message), exc.retry_after)
     except RuleError as exc:
-        return _error(409, str(exc))
+        return _error(409, error_text(exc, language(request)), code=exc.code)
     except UserError as exc:
-        return _error(400, str(exc))
+        return _error(400, error_text(exc, language(request)), code=exc.code)
     except web.HTTPException as exc:
         if exc.status >= 400:
             return _error(exc.status, exc.reason)
@@ -174,11 +189,11 @@ def _bad_json(value: Any, depth: int) -> str:
     return ""
 
 
-def _id(request: web.Request, name: str, what: str) -> str:
-    """A record id from the path; anything else is not found."""
+def _id(request: web.Request, name: str, missing: str) -> str:
+    """A record id from the path; anything else is ``missing`` (404)."""
     value = request.match_info[name]
     if not _ID.fullmatch(value):
-        raise Refused(404, f"no such {what}")
+        raise Refused(404, missing)
     return value
 
 
@@ -198,21 +213,30 @@ async def page(request: web.Request) -> web.Response:
     assert room.session is not None
     code = request.match_info.get("code") or request.query.get("code", "")
     code = code if code.isdigit() and len(code) <= 12 else ""
-    texts = i18n.texts(room.session.language)
+    asked = request.query.get("lang", "")
+    lang = normalize(asked) if known(asked) else language(request)
+    texts = i18n.texts(lang)
     html = request.app[PAGE].render(
-        lang=(room.session.language or "en").split("-")[0],
+        lang=lang,
         title=room.session.title,
         texts=texts,
         texts_json=json.dumps(texts, ensure_ascii=False),
-        groups=room.session.plan.get("stakeholder_groups", []),
+        groups=room.groups(lang),
+        languages=i18n.choices(lang),
         code=code,
     )
-    return web.Response(text=html, content_type="text/html", headers={
+    response = web.Response(text=html, content_type="text/html", headers={
         "Cache-Control": "no-store",
         "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; "
                                    "connect-src 'self'; img-src 'self' data:; "
                                    "base-uri 'none'; form-action 'self'",
     })
+    if known(asked):
+        # The phone keeps the language it picked: its requests carry it, so the
+        # state and the refusals come in that language too.
+        response.set_cookie(i18n.LANG_COOKIE, lang, samesite="Strict",
+                            max_age=7 * 24 * 3600, path="/")
+    return response
 
 
 def _static_handler(name: str, content_type: str) -> Handler:
@@ -261,8 +285,8 @@ async def _join_code(request: web.Request) -> dict[str, Any]:
 
 
 def _text(request: web.Request, key: str) -> str:
-    room = request.app[ROOM]
-    return i18n.texts(room.session.language if room.session else "en")[key]
+    """One of the page's texts in the phone's language."""
+    return i18n.texts(language(request))[key]
 
 
 async def _join_as(request: web.Request, code: Any, pick: Any) -> voting.Joined:
@@ -340,7 +364,8 @@ async def state(request: web.Request) -> web.Response:
     room = request.app[ROOM]
     voter = await _voter(request)
     await room.load_personal(voter, _token(request))
-    return web.Response(text=room.state_for(voter), content_type="application/json",
+    return web.Response(text=room.state_for(voter, language(request)),
+                        content_type="application/json",
                         headers={"Cache-Control": "no-store"})
 
 
@@ -351,6 +376,7 @@ async def events(request: web.Request) -> web.StreamResponse:
     if not room.open_stream(voter.device_id):
         raise Refused(429, "too many open connections", 5)
     response: web.StreamResponse | None = None
+    lang = language(request)
     try:
         await room.load_personal(voter, _token(request))
         response = web.StreamResponse(headers={
@@ -362,7 +388,7 @@ async def events(request: web.Request) -> web.StreamResponse:
         while not room.stopping:
             if room.version != sent:
                 sent = room.version
-                data = room.state_for(voter)
+                data = room.state_for(voter, lang)
                 await response.write(f"id: {sent}\nevent: state\ndata: {data}\n\n".encode())
             else:
                 await response.write(b": ping\n\n")
@@ -382,7 +408,7 @@ async def events(request: web.Request) -> web.StreamResponse:
 async def _open_poll(request: web.Request) -> tuple[Room, voting.Voter, voting.PollInfo]:
     room = request.app[ROOM]
     voter = await _voter(request)
-    poll = await room.poll(_id(request, "poll_id", "poll"))
+    poll = await room.poll(_id(request, "poll_id", "no such poll"))
     if poll is None:
         raise Refused(404, "no such poll")
     return room, voter, poll
@@ -416,7 +442,7 @@ async def qa_post(request: web.Request) -> web.Response:
 async def qa_upvote(request: web.Request) -> web.Response:
     room = request.app[ROOM]
     voter = await _voter(request)
-    item_id = _id(request, "item_id", "item")
+    item_id = _id(request, "item_id", "no such item")
     data = await _body(request)
     up = data.get("up", True)
     if not isinstance(up, bool):

@@ -1,197 +1,92 @@
-"""Every text of the participants' page, one dict per language.
+"""The participants' page's own words, by key; translated by the gettext catalogues.
 
-The poll texts come from the session's template, in its language; this file
-holds the page's own words. English is complete and the fallback for any
-missing key or language. Keep the keys in step with ``static/app.js``.
+The poll texts come from the session's template (and its translations); this
+file holds the page's own words: ``static/app.js`` and ``templates/page.html``
+name them by key, the server sends them translated into the phone's language
+(``tests/unit/test_i18n.py`` checks that the script, the page and this table
+agree, and that every catalogue translates every message).
 """
 
 from __future__ import annotations
 
-EN: dict[str, str] = {
-    "title": "Live voting",
-    "join_heading": "Join the workshop",
-    "code": "Join code",
-    "code_hint": "The 6 digits shown on the screen",
-    "group": "I am here as",
-    "name": "Name (optional)",
-    "name_hint": "For the facilitator's list; answers to anonymous questions "
-                 "are never linked to it",
-    "join": "Join",
-    "joining": "Joining...",
-    "waiting": "Waiting for the facilitator to open a question...",
-    "send": "Send",
-    "change": "Change my answer",
-    "sending": "Sending...",
-    "received": "Received. You can change your answer until the poll closes.",
-    "not_sent": "Not sent. Check the Wi-Fi and tap Send again.",
-    "closed": "This poll is closed.",
-    "late": "Too late: the poll closed before your answer arrived, so it was not counted.",
-    "choose_up_to": "Choose up to {n}",
-    "rank_hint": "Put the options in order, most important first.",
-    "up": "Move up",
-    "down": "Move down",
-    "chars_left": "{n} characters left",
-    "post": "Post",
-    "posted": "Posted. Thank you!",
-    "upvote": "Upvote",
-    "answered": "Answered",
-    "highlighted": "Now discussed",
-    "qa_hint": "Post a question or an idea, and upvote those you share.",
-    "no_items": "Nothing posted yet.",
-    "results": "Results",
-    "respondents": "{n} answered",
-    "offline": "Connection lost, reconnecting...",
-    "slow_down": "Too many requests: wait a moment.",
-    "joined_as": "Joined as {group}",
-    "leave": "Not you? Join again",
-    "error": "Something went wrong.",
-    "choose_group": "Choose your stakeholder group above, then tap Join.",
-    "dismiss": "OK",
-    "busy": "The laptop is busy saving: your answer will be sent again in a moment...",
-    "statement_of": "{n} of {total}",
-    "previous": "Back",
-    "next": "Next",
-    "personal_code": "Personal code (optional)",
-    "personal_code_hint": "If the facilitator gave you one: your phone is then linked to your "
-                          "name on their list, and your group is the one they registered",
-    "pick_name": "Or pick your name (optional)",
-    "pick_none": "My name is not here",
-    "personal_code_unknown": "Unknown personal code: check the code the facilitator gave you, "
-                             "or leave it empty",
-    "personal_code_bad": "The personal code must be text",
-    "personal_code_or_name": "Give your personal code or pick your name, not both",
-    "name_unknown": "That name is not on the list any more: pick another or leave it",
-    "name_pick_off": "Picking a name is not allowed: ask the facilitator for your personal code",
-    "already_matched": "Someone already joined with this name or code: ask the facilitator",
-    "joined_named": "Joined as {name}",
+from ..i18n import LANGUAGES, N_, NAMES, normalize, translator
+
+PAGE: dict[str, str] = {
+    "title": N_("Live voting"),
+    "join_heading": N_("Join the workshop"),
+    "code": N_("Join code"),
+    "code_hint": N_("The 6 digits shown on the screen"),
+    "group": N_("I am here as"),
+    "name": N_("Name (optional)"),
+    "name_hint": N_("For the facilitator's list; answers to anonymous questions "
+                 "are never linked to it"),
+    "join": N_("Join"),
+    "joining": N_("Joining..."),
+    "waiting": N_("Waiting for the facilitator to open a question..."),
+    "send": N_("Send"),
+    "change": N_("Change my answer"),
+    "sending": N_("Sending..."),
+    "received": N_("Received. You can change your answer until the poll closes."),
+    "not_sent": N_("Not sent. Check the Wi-Fi and tap Send again."),
+    "closed": N_("This poll is closed."),
+    "late": N_("Too late: the poll closed before your answer arrived, so it was not counted."),
+    "choose_up_to": N_("Choose up to {n}"),
+    "rank_hint": N_("Put the options in order, most important first."),
+    "up": N_("Move up"),
+    "down": N_("Move down"),
+    "chars_left": N_("{n} characters left"),
+    "post": N_("Post"),
+    "posted": N_("Posted. Thank you!"),
+    "upvote": N_("Upvote"),
+    "answered": N_("Answered"),
+    "highlighted": N_("Now discussed"),
+    "qa_hint": N_("Post a question or an idea, and upvote those you share."),
+    "no_items": N_("Nothing posted yet."),
+    "results": N_("Results"),
+    "respondents": N_("{n} answered"),
+    "offline": N_("Connection lost, reconnecting..."),
+    "slow_down": N_("Too many requests: wait a moment."),
+    "joined_as": N_("Joined as {group}"),
+    "leave": N_("Not you? Join again"),
+    "error": N_("Something went wrong."),
+    "choose_group": N_("Choose your stakeholder group above, then tap Join."),
+    "dismiss": N_("OK"),
+    "busy": N_("The laptop is busy saving: your answer will be sent again in a moment..."),
+    "statement_of": N_("{n} of {total}"),
+    "previous": N_("Back"),
+    "next": N_("Next"),
+    "language": N_("Language"),
+    "needs_js": N_("This page needs JavaScript."),
+    "personal_code": N_("Personal code (optional)"),
+    "personal_code_hint": N_("If the facilitator gave you one: your phone is then linked to "
+                             "your name on their list, and your group is the one they "
+                             "registered"),
+    "pick_name": N_("Or pick your name (optional)"),
+    "pick_none": N_("My name is not here"),
+    "personal_code_unknown": N_("Unknown personal code: check the code the facilitator gave "
+                                "you, or leave it empty"),
+    "personal_code_bad": N_("The personal code must be text"),
+    "personal_code_or_name": N_("Give your personal code or pick your name, not both"),
+    "name_unknown": N_("That name is not on the list any more: pick another or leave it"),
+    "name_pick_off": N_("Picking a name is not allowed: ask the facilitator for your personal "
+                        "code"),
+    "already_matched": N_("Someone already joined with this name or code: ask the facilitator"),
+    "joined_named": N_("Joined as {name}"),
 }
 
-ES: dict[str, str] = {
-    "title": "Votación en directo",
-    "join_heading": "Únete al taller",
-    "code": "Código",
-    "code_hint": "Los 6 dígitos que aparecen en la pantalla",
-    "group": "Participo como",
-    "name": "Nombre (opcional)",
-    "name_hint": "Para la lista del facilitador; las respuestas a preguntas anónimas "
-                 "nunca se vinculan a él",
-    "join": "Entrar",
-    "joining": "Entrando...",
-    "waiting": "Esperando a que se abra una pregunta...",
-    "send": "Enviar",
-    "change": "Cambiar mi respuesta",
-    "sending": "Enviando...",
-    "received": "Recibido. Puedes cambiar tu respuesta hasta que se cierre la votación.",
-    "not_sent": "No enviado. Comprueba la wifi y vuelve a pulsar Enviar.",
-    "closed": "Esta votación está cerrada.",
-    "late": "Demasiado tarde: la votación se cerró antes de que llegara tu respuesta; "
-            "no se ha contado.",
-    "choose_up_to": "Elige hasta {n}",
-    "rank_hint": "Ordena las opciones, la más importante primero.",
-    "up": "Subir",
-    "down": "Bajar",
-    "chars_left": "Quedan {n} caracteres",
-    "post": "Publicar",
-    "posted": "Publicado. ¡Gracias!",
-    "upvote": "Apoyar",
-    "answered": "Respondida",
-    "highlighted": "En debate",
-    "qa_hint": "Publica una pregunta o una idea y apoya las que compartes.",
-    "no_items": "Todavía no hay nada publicado.",
-    "results": "Resultados",
-    "respondents": "{n} respuestas",
-    "offline": "Conexión perdida, reconectando...",
-    "slow_down": "Demasiadas peticiones: espera un momento.",
-    "joined_as": "Participas como {group}",
-    "leave": "¿No eres tú? Vuelve a entrar",
-    "error": "Algo ha fallado.",
-    "choose_group": "Elige arriba tu grupo de interés y pulsa Entrar.",
-    "dismiss": "De acuerdo",
-    "busy": "El portátil está ocupado guardando: tu respuesta se reenviará enseguida...",
-    "statement_of": "{n} de {total}",
-    "previous": "Atrás",
-    "next": "Siguiente",
-    "personal_code": "Código personal (opcional)",
-    "personal_code_hint": "Si el facilitador te dio uno: tu móvil queda vinculado a tu nombre "
-                          "en su lista, y tu grupo es el que él registró",
-    "pick_name": "O elige tu nombre (opcional)",
-    "pick_none": "Mi nombre no está",
-    "personal_code_unknown": "Código personal desconocido: revisa el código que te dio el "
-                             "facilitador o déjalo vacío",
-    "personal_code_bad": "El código personal debe ser texto",
-    "personal_code_or_name": "Escribe tu código personal o elige tu nombre, no ambos",
-    "name_unknown": "Ese nombre ya no está en la lista: elige otro o déjalo",
-    "name_pick_off": "No se puede elegir un nombre: pide tu código personal al facilitador",
-    "already_matched": "Alguien ya entró con este nombre o código: avisa al facilitador",
-    "joined_named": "Participas como {name}",
-}
 
-IT: dict[str, str] = {
-    "title": "Votazione dal vivo",
-    "join_heading": "Partecipa al workshop",
-    "code": "Codice",
-    "code_hint": "Le 6 cifre mostrate sullo schermo",
-    "group": "Partecipo come",
-    "name": "Nome (facoltativo)",
-    "name_hint": "Per l'elenco del facilitatore; le risposte alle domande anonime "
-                 "non vi sono mai collegate",
-    "join": "Entra",
-    "joining": "Accesso...",
-    "waiting": "In attesa che venga aperta una domanda...",
-    "send": "Invia",
-    "change": "Cambia la mia risposta",
-    "sending": "Invio...",
-    "received": "Ricevuto. Puoi cambiare la risposta finché la votazione è aperta.",
-    "not_sent": "Non inviato. Controlla il Wi-Fi e premi di nuovo Invia.",
-    "closed": "Questa votazione è chiusa.",
-    "late": "Troppo tardi: la votazione si è chiusa prima che arrivasse la tua risposta, "
-            "che non è stata contata.",
-    "choose_up_to": "Scegli fino a {n}",
-    "rank_hint": "Metti le opzioni in ordine, la più importante per prima.",
-    "up": "Su",
-    "down": "Giù",
-    "chars_left": "{n} caratteri rimasti",
-    "post": "Pubblica",
-    "posted": "Pubblicato. Grazie!",
-    "upvote": "Sostieni",
-    "answered": "Risposta data",
-    "highlighted": "In discussione",
-    "qa_hint": "Pubblica una domanda o un'idea e sostieni quelle che condividi.",
-    "no_items": "Ancora niente.",
-    "results": "Risultati",
-    "respondents": "{n} risposte",
-    "offline": "Connessione persa, riconnessione...",
-    "slow_down": "Troppe richieste: attendi un momento.",
-    "joined_as": "Partecipi come {group}",
-    "leave": "Non sei tu? Entra di nuovo",
-    "error": "Qualcosa è andato storto.",
-    "choose_group": "Scegli sopra il tuo gruppo di interesse, poi tocca Entra.",
-    "dismiss": "OK",
-    "busy": "Il portatile sta salvando: la tua risposta sarà inviata di nuovo tra poco...",
-    "statement_of": "{n} di {total}",
-    "previous": "Indietro",
-    "next": "Avanti",
-    "personal_code": "Codice personale (facoltativo)",
-    "personal_code_hint": "Se il facilitatore te ne ha dato uno: il tuo telefono viene "
-                          "collegato al tuo nome nel suo elenco, e il tuo gruppo è quello "
-                          "che ha registrato",
-    "pick_name": "Oppure scegli il tuo nome (facoltativo)",
-    "pick_none": "Il mio nome non c'è",
-    "personal_code_unknown": "Codice personale sconosciuto: controlla il codice che ti ha dato "
-                             "il facilitatore, o lascialo vuoto",
-    "personal_code_bad": "Il codice personale deve essere testo",
-    "personal_code_or_name": "Inserisci il codice personale o scegli il tuo nome, non entrambi",
-    "name_unknown": "Quel nome non è più nell'elenco: scegline un altro o lascialo",
-    "name_pick_off": "Non è possibile scegliere un nome: chiedi al facilitatore il tuo "
-                     "codice personale",
-    "already_matched": "Qualcuno è già entrato con questo nome o codice: avvisa il facilitatore",
-    "joined_named": "Partecipi come {name}",
-}
-
-LANGUAGES: dict[str, dict[str, str]] = {"en": EN, "es": ES, "it": IT}
+#: The language a phone asked for on the page (``?lang=bg``), kept in this cookie.
+LANG_COOKIE = "cws_lang"
 
 
 def texts(language: str) -> dict[str, str]:
     """The page's texts in ``language`` (``fi``, ``es-ES``...), English where missing."""
-    base = (language or "en").split("-")[0].lower()
-    return {**EN, **LANGUAGES.get(base, {})}
+    tr = translator(language)
+    return {key: tr(message) for key, message in PAGE.items()}
+
+
+def choices(current: str) -> list[dict[str, str]]:
+    """The page's language switch: every language in its own name."""
+    lang = normalize(current)
+    return [{"code": code, "name": NAMES[code], "current": "1" if code == lang else ""}
+            for code in LANGUAGES]

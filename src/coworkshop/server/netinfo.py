@@ -25,17 +25,19 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
+from ..i18n import N_, _
+
 #: What each kind is called on screen, and its place in the list (the room's
 #: network is most likely the Wi-Fi phones are on, then a cable to the room's
 #: switch; a VPN or a virtual machine's bridge almost never).
 KINDS = {
-    "wifi": "Wi-Fi",
-    "ethernet": "Ethernet",
-    "other": "Network",
-    "vpn": "VPN",
-    "virtual": "Virtual",
-    "chosen": "Chosen",
-    "loopback": "This laptop only",
+    "wifi": N_("Wi-Fi"),
+    "ethernet": N_("Ethernet"),
+    "other": N_("Network"),
+    "vpn": N_("VPN"),
+    "virtual": N_("Virtual"),
+    "chosen": N_("Chosen"),
+    "loopback": N_("This laptop only"),
 }
 _RANK = {kind: i for i, kind in enumerate(KINDS)}
 
@@ -49,7 +51,7 @@ class Address:
     @property
     def where(self) -> str:
         """The network, by kind and interface: "Wi-Fi (wlp2s0)"."""
-        name = KINDS.get(self.kind, self.kind)
+        name = _(KINDS[self.kind]) if self.kind in KINDS else self.kind
         # Windows names interfaces "Wi-Fi" or "Ethernet 2": no need to say it twice
         if self.interface and self.interface.lower() != name.lower():
             return f"{name} ({self.interface})"

@@ -32,11 +32,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from ..core import matching
+from ..core import matching, translations
 from ..core import polls as voting
 from ..core.models import Session
 from ..core.store import Store
-from .shape import item_public, poll_public, results_public
+from .shape import Texts, item_public, poll_public, results_public
 
 log = logging.getLogger("coworkshop.server")
 T = TypeVar("T")
@@ -142,7 +142,8 @@ class Room:
         self.session: Session | None = None
         self.polls: dict[str, voting.PollInfo] = {}
         self.version = 0
-        self.public_json = "{}"
+        self.public_json = "{}"  # in the session's language
+        self._public_by_lang: dict[str, str] = {}
         self.stopping = False
         self.streams = 0
         self.device_buckets = Buckets(self.limits.device_burst, self.limits.device_rate)
@@ -470,25 +471,39 @@ class Room:
         fingerprint = self._read_fingerprint()
         polls = voting.polls(self.store, self.session_id)
         self.polls = {p.id: p for p in polls}
-        shown: list[dict[str, Any]] = []
+        plan = self.session.plan
+        own = translations.base(self.session.language) or "en"
+        langs = translations.languages(plan, own)
+        shown: dict[str, list[dict[str, Any]]] = {lang: [] for lang in langs}
         for p in polls:
             if not p.is_open:
                 continue
-            item = poll_public(p)
+            items = results = None
             if p.type == "qa":
-                item["items"] = [item_public(i) for i in voting.qa_items(self.store, p.id)[:100]]
+                items = [item_public(i) for i in voting.qa_items(self.store, p.id)[:100]]
             if p.results_visible and p.type != "qa":
-                item["results"] = results_public(voting.results(self.store, p.id))
-            shown.append(item)
-        groups = [{"key": g["key"], "label": g["label"]}
-                  for g in self.session.plan.get("stakeholder_groups", [])]
-        # Nothing open: phones show the waiting message, not an old poll's results.
-        state = {"title": self.session.title, "groups": groups, "polls": shown}
-        # readable(): a file may hold text stored before invalid text was refused
-        text = voting.readable(json.dumps(state, ensure_ascii=False, separators=(",", ":")))
+                results = voting.results(self.store, p.id)
+            for lang in langs:
+                texts = Texts(p, plan, lang) if lang != own else None
+                item = poll_public(p, texts)
+                if items is not None:
+                    item["items"] = items
+                if results is not None:
+                    item["results"] = results_public(results, texts)
+                shown[lang].append(item)
+        by_lang: dict[str, str] = {}
+        for lang in langs:
+            # Nothing open: phones show the waiting message, not an old poll's results.
+            state = {"title": self.session.title, "groups": self.groups(lang),
+                     "polls": shown[lang]}
+            # readable(): a file may hold text stored before invalid text was refused
+            by_lang[lang] = voting.readable(
+                json.dumps(state, ensure_ascii=False, separators=(",", ":")))
+        text = by_lang[own]
         self._fingerprint = fingerprint
-        if text != self.public_json:
+        if by_lang != self._public_by_lang:
             self.public_json = text
+            self._public_by_lang = by_lang
             # we are in the DB thread: the version moves on the event loop
             if self._loop is not None:
                 self._loop.call_soon_threadsafe(self._bump)
@@ -498,8 +513,18 @@ class Room:
         event, self._changed = self._changed, asyncio.Event()
         event.set()
 
-    def state_for(self, voter: voting.Voter | None) -> str:
-        """The JSON a phone receives: the shared state plus its own answers."""
+    def groups(self, language: str) -> list[dict[str, str]]:
+        """The stakeholder groups a phone picks from, labelled in ``language``."""
+        assert self.session is not None
+        plan = self.session.plan
+        return [{"key": g["key"],
+                 "label": translations.group_label(plan, g["key"], language, g["label"])}
+                for g in plan.get("stakeholder_groups", [])]
+
+    def state_for(self, voter: voting.Voter | None, language: str = "") -> str:
+        """The JSON a phone receives: the shared state (in ``language`` when the
+        session has it, else in its own) plus its own answers."""
+        public = self._public_by_lang.get(translations.base(language), self.public_json)
         mine: dict[str, Any] = {}
         upvoted: list[str] = []
         if voter is not None:
@@ -510,7 +535,7 @@ class Room:
         me = json.dumps({"mine": mine, "upvoted": upvoted, "v": self.version,
                          "group": voter.stakeholder_group if voter else ""},
                         ensure_ascii=False, separators=(",", ":"))
-        return '{"room":' + self.public_json + ',"me":' + voting.readable(me) + "}"
+        return '{"room":' + public + ',"me":' + voting.readable(me) + "}"
 
     # ------------------------------------------------------------ voters
 

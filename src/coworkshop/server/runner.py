@@ -120,8 +120,8 @@ class VotingServer:
                 if exc.errno not in (errno.EADDRINUSE, errno.EACCES):
                     await runner.cleanup()
                     await self.room.stop()
-                    raise voting.UserError(f"cannot listen on {h}:{candidate}: "
-                                           f"{exc.strerror}") from exc
+                    raise voting.UserError("cannot listen on {h}:{candidate}: {strerror}", h=h,
+                                           candidate=candidate, strerror=exc.strerror) from exc
                 last = exc
                 continue
             self._runner = runner
@@ -132,8 +132,9 @@ class VotingServer:
             return self.base_url(None if self.host in _EVERY else self.host)
         await runner.cleanup()
         await self.room.stop()
-        raise voting.UserError(f"ports {port}-{port + tries - 1} are all in use "
-                               f"({last.strerror if last else ''}); choose another with --port")
+        raise voting.UserError("ports {port}-{value} are all in use ({value2}); choose another "
+                               "with --port", port=port, value=port + tries - 1,
+                               value2=last.strerror if last else '')
 
     async def listen_on(self, ip: str) -> None:
         """Listen on ``ip`` (and loopback) instead of the previous chosen address."""
@@ -144,7 +145,8 @@ class VotingServer:
         try:
             await site.start()
         except OSError as exc:
-            raise voting.UserError(f"cannot listen on {ip}:{self.port}: {exc.strerror}") from exc
+            raise voting.UserError("cannot listen on {ip}:{port}: {strerror}", ip=ip,
+                                   port=self.port, strerror=exc.strerror) from exc
         old = self._sites.pop(self.host, None) if self.host != LOOPBACK else None
         self._sites[ip] = site
         self.host = ip

@@ -17,12 +17,14 @@ from textual.logging import TextualHandler
 from textual.screen import Screen
 from textual.worker import Worker
 
+from coworkshop.i18n import _, error_text, fmt, nfmt
 from coworkshop.tui import writes
 from coworkshop.tui.common.confirm import ConfirmScreen
 from coworkshop.tui.common.form import TypedForm
 from coworkshop.tui.common.help import HelpScreen
 from coworkshop.tui.home.home import HomeScreen
 
+from .. import i18n
 from ..core.errors import UserError
 from .commands import CoworkshopCommands
 
@@ -83,6 +85,8 @@ class CoworkshopApp(App[None]):
         session_id: str | None = None,
     ) -> None:
         super().__init__()
+        # COWORKSHOP_LANG, else English until a session is opened (then its language)
+        i18n.set_language(i18n.from_env())
         self.sessions_dir = Path(sessions_dir)
         self.templates_dir = Path(templates_dir)
         self.session_file = Path(session_file) if session_file else None
@@ -145,16 +149,24 @@ class CoworkshopApp(App[None]):
             if session_id is not None or len(info.sessions) <= 1:
                 session_id = pick_session(path, info.sessions, session_id).id
         except SessionFileError as exc:
-            self.notify(str(exc), title="Cannot open", severity="error", timeout=10)
+            self.notify(error_text(exc), title=_("Cannot open"), severity="error", timeout=10)
             return
         if session_id is None:
             self.choose_session(path, info)
             return
+        self.speak(next((s.language for s in info.sessions if s.id == session_id), ""))
         # Imported here: the session screen needs SQLModel, the home screen does not.
         from coworkshop.tui.session.session import SessionScreen
 
         self.push_screen(SessionScreen(path, session_id, sessions_dir=self.sessions_dir,
                                        templates_dir=self.templates_dir))
+
+    def speak(self, session_language: str) -> None:
+        """Follow the session's language, unless ``COWORKSHOP_LANG`` says otherwise."""
+        import os
+
+        if not i18n.known(os.environ.get(i18n.LANG_ENV)) and i18n.known(session_language):
+            i18n.set_language(session_language)
 
     def choose_session(self, path: Path, info: FileInfo) -> None:
         """Ask which of the file's sessions to open."""
@@ -175,7 +187,8 @@ class CoworkshopApp(App[None]):
                 self.open_session(path, session_id)
 
         self.push_screen(
-            PickScreen(f"{path.name} holds {len(info.sessions)} sessions: which one?", options),
+            PickScreen(fmt("{name} holds {n} sessions: which one?",
+                           name=path.name, n=len(info.sessions)), options),
             chosen,
         )
 
@@ -208,7 +221,7 @@ class CoworkshopApp(App[None]):
             try:
                 result = await self.commit(store, change)
             except UserError as exc:
-                self.notify(str(exc), severity="error", timeout=8)
+                self.notify(error_text(exc), severity="error", timeout=8)
                 return
             if on_done is not None:
                 done = on_done(result)
@@ -235,20 +248,23 @@ class CoworkshopApp(App[None]):
             if quit_now:
                 self.exit()
 
-        self.push_screen(ConfirmScreen("Quit coworkshop?", "Quit", "Stay",
+        self.push_screen(ConfirmScreen(_("Quit coworkshop?"), "Quit", "Stay",
                                        note="\n".join(warnings)), answered)
 
     def quit_warnings(self) -> list[str]:
         """What quitting now would drop or stop, one line each; none: quit at once."""
         warnings: list[str] = []
         if any(isinstance(s, TypedForm) and s.holds_text() for s in self.screen_stack):
-            warnings.append("A form holds text you typed; it is not saved yet.")
+            warnings.append(_("A form holds text you typed; it is not saved yet."))
         live = self.live_now()
         if live:
             phones = sum(v.connected() for v in self.live.values())
-            warnings.append(f"Live voting is on ({live}, {phones} phone"
-                            f"{'s' if phones != 1 else ''} connected): quitting stops it and "
-                            "phones can no longer answer. Everything received is saved.")
+            warnings.append(nfmt("Live voting is on ({live}, {n} phone connected): quitting stops "
+                                 "it and phones "
+                                 "can no longer answer. Everything received is saved.",
+                                 "Live voting is on ({live}, {n} phones connected): quitting "
+                                 "stops it and phones can no longer answer. Everything "
+                                 "received is saved.", phones, live=live))
         return warnings
 
     def action_help(self) -> None:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from coworkshop.i18n import _
+
 if TYPE_CHECKING:
     from .app import CoworkshopApp
 
@@ -17,7 +19,9 @@ class CoworkshopCommands(Provider):
 
     def _entries(self) -> list[tuple[str, str, Callable[[], object]]]:
         app = cast("CoworkshopApp", self.app)
-        return list(app.palette_entries(self.screen))
+        # in the app's language: the entries are written in English
+        return [(_(name), _(help_text), callback)
+                for name, help_text, callback in app.palette_entries(self.screen)]
 
     async def discover(self) -> Hits:
         for name, help_text, callback in self._entries():

@@ -13,7 +13,12 @@ def local_time(when: datetime | None) -> str:
         when = when.replace(tzinfo=UTC)
     local = when.astimezone()
     today = datetime.now().astimezone().date()
-    return local.strftime("%H:%M" if local.date() == today else "%Y-%m-%d %H:%M")
+    from coworkshop.i18n import current, format_datetime, format_time
+
+    if current() == "en":  # the 24-hour clock and ISO dates, as before
+        return local.strftime("%H:%M" if local.date() == today else "%Y-%m-%d %H:%M")
+    # as the app's language writes a time (and a date, for another day)
+    return format_time(local) if local.date() == today else format_datetime(local, format="short")
 
 
 def short(text: str, width: int = 60) -> str:

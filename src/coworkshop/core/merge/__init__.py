@@ -209,15 +209,16 @@ def merge_files(
     if not paths:
         raise UserError("merge: name at least one session file to merge")
     if output.is_dir():
-        raise UserError(f"{output}: is a folder; name the merged file, e.g. {output}/merged.cws")
+        raise UserError("{output}: is a folder; name the merged file, e.g. "
+                        "{output}/merged.cws", output=output)
     if not output.parent.is_dir():
-        raise UserError(f"{output.parent}: no such folder")
+        raise UserError("{parent}: no such folder", parent=output.parent)
     exists = output.exists()
     if exists and not into:
-        raise UserError(f"{output}: already exists; add --into to merge into it")
+        raise UserError("{output}: already exists; add --into to merge into it", output=output)
     for p in paths:
         if p.exists() and exists and p.resolve() == output.resolve():
-            raise UserError(f"{p}: is the output too; it is already in it")
+            raise UserError("{p}: is the output too; it is already in it", p=p)
     report = MergeReport(output=output, into=exists, strip_names=strip_names)
     # The models (SQLModel, pydantic) take a third of a second to import: let
     # that run while SQLite reads the inputs, which it does without the GIL.

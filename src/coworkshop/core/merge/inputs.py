@@ -128,7 +128,8 @@ def _prepare(path: Path, tmp: Path, n: int) -> _Input:
             _migrate_copy(copy, version)
         except sqlite3.DatabaseError as exc:
             raise SessionFileError(
-                f"{path}: could not be brought to schema {SCHEMA_VERSION} ({exc})"
+                "{path}: could not be brought to schema {SCHEMA_VERSION} ({exc})", path=path,
+                SCHEMA_VERSION=SCHEMA_VERSION, exc=exc
             ) from exc
         migrated = True
     file_id = meta.get("file_id", "")

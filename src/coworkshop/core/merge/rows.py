@@ -201,7 +201,8 @@ class _Merger:
                 return True
             except sqlite3.IntegrityError:
                 continue
-        raise SessionFileError(f"{src.file}: could not place {t.name} {row.get('id')}")
+        raise SessionFileError("{file}: could not place {name} {get}", file=src.file, name=t.name,
+                               get=row.get('id'))
 
     def write(self, t: _Table, row: dict[str, Any], update: bool) -> None:
         cols = [c for c in t.columns if c in row]
@@ -245,8 +246,8 @@ class _Merger:
         )
         if unknown:
             raise SessionFileError(
-                f"{inp.path}: holds records this coworkshop does not know "
-                f"({', '.join(unknown)}); update coworkshop to merge it"
+                "{path}: holds records this coworkshop does not know ({join}); update coworkshop "
+                "to merge it", path=inp.path, join=', '.join(unknown)
             )
         extra = sorted(
             f"{t.name}.{c}" for t in self.tables if t.name in src_tables
@@ -254,8 +255,8 @@ class _Merger:
         )
         if extra:
             raise SessionFileError(
-                f"{inp.path}: holds fields this coworkshop does not know "
-                f"({', '.join(extra)}); update coworkshop to merge it"
+                "{path}: holds fields this coworkshop does not know ({join}); update coworkshop "
+                "to merge it", path=inp.path, join=', '.join(extra)
             )
         data = [t for t in self.tables if t.name in src_tables and not t.provenance]
         new_sessions = {

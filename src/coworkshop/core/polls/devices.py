@@ -63,12 +63,12 @@ def _checked(session: Session, stakeholder_group: str, name: str) -> dict[str, s
         raise UserError("group and name must be text")
     name = name.strip()
     if len(name) > MAX_NAME:
-        raise UserError(f"name: at most {MAX_NAME} characters")
+        raise UserError("name: at most {limit} characters", limit=MAX_NAME)
     problem = rules.text_problem(name, one_line=True) or rules.text_problem(
         stakeholder_group, one_line=True
     )
     if problem:
-        raise UserError(f"name: {problem}")
+        raise UserError("name: {problem}", problem=problem)
     return sessions.participant_fields(session, stakeholder_group, name)
 
 

@@ -220,7 +220,7 @@ def find_polls(store: Store, session_id: str, ref: str) -> list[PollInfo]:
     found = [p for p in everything if ref in (p.ref, p.activity_key, p.id)]
     if not found:
         known = ", ".join(p.ref for p in everything) or "none"
-        raise UserError(f"no poll {ref!r} in this session (polls: {known})")
+        raise UserError("no poll {ref!r} in this session (polls: {known})", ref=ref, known=known)
     return found
 
 
@@ -273,7 +273,7 @@ def close_poll(db: DBSession, poll_id: str) -> PollInfo:
     """Close an open poll: from now on its ballots are refused (caller commits)."""
     current = _get(db, poll_id)
     if not current.is_open:
-        raise RuleError(f"poll {current.ref} is not open")
+        raise RuleError("poll {ref} is not open", ref=current.ref)
     return _set_state(db, poll_id, state="closed", closed_at=utcnow())
 
 
@@ -308,18 +308,19 @@ def _question(data: Mapping[str, Any]) -> templates.Question:
 def _add_question(db: DBSession, act: Activity, q: templates.Question) -> Poll:
     """Append ``q`` to ``act`` and make its poll, in the caller's transaction."""
     if act.kind != "poll":
-        raise RuleError(f"activity {act.key} is a {act.kind}, not a poll")
+        raise RuleError("activity {key} is a {kind}, not a poll", key=act.key, kind=act.kind)
     session = db.get(Session, act.session_id)
     assert session is not None
     if any(x.key == q.key for x in _questions(act)):
-        raise RuleError(f"activity {act.key} already has a question {q.key!r}")
+        raise RuleError("activity {key} already has a question {key2!r}", key=act.key, key2=q.key)
     plan = dict(session.plan or {})
     if q.scale:
         scales = dict(plan.get("scales", {}))
         if q.scale not in scales:
             if q.scale not in STANDARD_SCALES:
                 names = ", ".join([*scales, *STANDARD_SCALES])
-                raise UserError(f"scale: unknown scale {q.scale!r} (have: {names})")
+                raise UserError("scale: unknown scale {scale!r} (have: {names})", scale=q.scale,
+                                names=names)
             scales[q.scale] = dict(STANDARD_SCALES[q.scale])
             plan["scales"] = scales
             session.plan = plan
@@ -376,7 +377,8 @@ def add_poll_activity(
     refused; the caller commits)."""
     title = title.strip()
     if not title or len(title) > rules.MAX_FIELD:
-        raise UserError(f"title: a poll needs a title of at most {rules.MAX_FIELD} characters")
+        raise UserError("title: a poll needs a title of at most {MAX_FIELD} characters",
+                        MAX_FIELD=rules.MAX_FIELD)
     question = dict(question)
     if not question.get("key"):
         question["key"] = templates.question_key(str(question.get("text", "")), set())
@@ -386,7 +388,8 @@ def add_poll_activity(
         raise UserError(str(exc.errors()[0]["msg"]).removeprefix("Value error, ")) from exc
     existing = sessions.activities(db, session_id)
     taken = {a.key for a in existing}
-    key = templates.unique_key(key or ("poll-" + sessions.slug(title))[:50], taken)
+    # keys are ASCII whatever the title's script (file names keep their letters)
+    key = templates.unique_key(key or ("poll-" + templates.slug(title)).strip("-")[:50], taken)
     act = Activity(
         session_id=session_id,
         position=max((a.position for a in existing), default=-1) + 1,

@@ -74,7 +74,7 @@ def qa_submit(store: Store, poll: PollInfo, voter: Voter, text: str) -> QAItem:
             )
         ).scalar_one()
         if mine >= MAX_QA_ITEMS_PER_PARTICIPANT:
-            raise RuleError(f"you have posted {MAX_QA_ITEMS_PER_PARTICIPANT} items already")
+            raise RuleError("you have posted {n} items already", n=MAX_QA_ITEMS_PER_PARTICIPANT)
         conn.execute(insert(QAItem).values(**item.model_dump()))
     return item
 

@@ -191,7 +191,7 @@ def normalise_scale(name: str, raw: dict[str, Any]) -> dict[str, Any]:
     try:
         scale = templates.Scale.model_validate(data)
     except Exception as exc:  # a hand-edited file
-        raise UserError(f"scale {name!r} is invalid ({exc})") from exc
+        raise UserError("scale {name!r} is invalid ({exc})", name=name, exc=exc) from exc
     return scale.model_dump(mode="json")
 
 
@@ -204,7 +204,7 @@ def resolve_scale(name: str, plan: dict[str, Any]) -> dict[str, Any]:
     raw = (plan.get("scales") or {}).get(name) or STANDARD_SCALES.get(name)
     if raw is None:
         names = ", ".join([*(plan.get("scales") or {}), *STANDARD_SCALES])
-        raise UserError(f"unknown scale {name!r} (have: {names})")
+        raise UserError("unknown scale {name!r} (have: {names})", name=name, names=names)
     return {"key": name, **normalise_scale(name, raw)}
 
 

@@ -36,22 +36,22 @@ def set_tally(
     transaction (the caller commits), so a form's counts are saved together.
     """
     if poll.type not in TALLY_TYPES:
-        raise RuleError(f"a {poll.type} poll cannot be counted by hand")
+        raise RuleError("a {type} poll cannot be counted by hand", type=poll.type)
     if source not in TALLY_SOURCES:
-        raise UserError(f"source must be one of {', '.join(TALLY_SOURCES)}")
+        raise UserError("source must be one of {join}", join=', '.join(TALLY_SOURCES))
     if isinstance(choice, str) and choice in poll.choice_keys:
         choice_key = choice
     else:
         choice_key = poll.choice_keys[position(choice, len(poll.choices))]
     if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= MAX_TALLY:
-        raise UserError(f"count must be a whole number from 0 to {MAX_TALLY}")
+        raise UserError("count must be a whole number from 0 to {MAX_TALLY}", MAX_TALLY=MAX_TALLY)
     if poll.type == "scale_statements":
         if isinstance(statement, str) and statement in poll.statement_keys:
             statement_key = statement
         elif isinstance(statement, int) and 0 <= statement < len(poll.statements):
             statement_key = poll.statement_keys[statement]
         else:
-            raise UserError(f"there is no statement {statement}")
+            raise UserError("there is no statement {statement}", statement=statement)
     elif statement not in (0, ""):
         raise UserError("this poll has no statements")
     else:
@@ -62,7 +62,8 @@ def set_tally(
         keys = [g["key"] for g in sessions.stakeholder_groups(session)]
         if stakeholder_group not in keys:
             raise UserError(
-                f"stakeholder group {stakeholder_group!r} is not one of: {', '.join(keys)}"
+                "stakeholder group {stakeholder_group!r} is not one of: {join}",
+                stakeholder_group=stakeholder_group, join=', '.join(keys)
             )
     tally = Tally(
         session_id=poll.session_id,

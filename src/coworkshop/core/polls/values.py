@@ -34,7 +34,7 @@ def text_value(value: Any, limit: int, one_line: bool) -> str:
     if not value.strip():
         raise UserError("the answer is empty")
     if len(value) > limit:
-        raise UserError(f"the answer is too long: at most {limit} characters")
+        raise UserError("the answer is too long: at most {limit} characters", limit=limit)
     if text_problem(value, one_line=one_line):
         raise UserError("the answer contains characters that are not allowed")
     return value
@@ -45,7 +45,7 @@ def position(value: Any, size: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise UserError("the answer must be the number of a choice")
     if not 0 <= value < size:
-        raise UserError(f"there is no choice {value}")
+        raise UserError("there is no choice {value}", value=value)
     return value
 
 
@@ -67,7 +67,7 @@ def check_value(poll: PollInfo, value: Any) -> Any:
             raise UserError("an option is chosen twice")
         limit = q.max_choices or n
         if len(picked) > limit:
-            raise UserError(f"choose at most {limit} options")
+            raise UserError("choose at most {limit} options", limit=limit)
         return picked
     if q.type == "ranking":
         if not isinstance(value, list):
@@ -84,7 +84,7 @@ def check_value(poll: PollInfo, value: Any) -> Any:
             if isinstance(k, str) and k.isascii() and k.isdigit() and len(k) < 4:  # not "²"
                 k = int(k)
             if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k < len(poll.statements):
-                raise UserError(f"there is no statement {k!r}")
+                raise UserError("there is no statement {key!r}", key=k)
             out[k] = position(v, n)
         return out
     if q.type in ("open", "wordcloud"):

@@ -137,7 +137,7 @@ def map_data(db: DB, session: Session, activity: Activity, number: int | None = 
     else:
         rnd = next((r for r in all_rounds if r.number == number), None)
         if rnd is None:
-            raise UserError(f"no round {number} on this map")
+            raise UserError("no round {number} on this map", number=number)
     prev = None
     if rnd is not None:
         earlier = [r for r in all_rounds if r.number < rnd.number]

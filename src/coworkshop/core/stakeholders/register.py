@@ -66,21 +66,22 @@ def _clean(db: DB, session: Session, fields: dict[str, Any], current: str | None
         if not out["name"]:
             raise UserError("name: a stakeholder needs a name")
         if len(out["name"]) > MAX_NAME:
-            raise UserError(f"name: at most {MAX_NAME} characters")
+            raise UserError("name: at most {MAX_NAME} characters", MAX_NAME=MAX_NAME)
         taken = {s.name.casefold(): s.id for s in register(db, session.id)}
         other = taken.get(out["name"].casefold())
         if other is not None and other != current:
-            raise UserError(f"name: {out['name']!r} is already in the register")
+            raise UserError("name: {name!r} is already in the register", name=out['name'])
     for k in ("organisation",):
         if len(out.get(k) or "") > MAX_NAME:
-            raise UserError(f"{k}: at most {MAX_NAME} characters")
+            raise UserError("{k}: at most {MAX_NAME} characters", k=k, MAX_NAME=MAX_NAME)
     if len(out.get("notes") or "") > MAX_NOTES:
-        raise UserError(f"notes: at most {MAX_NOTES} characters")
+        raise UserError("notes: at most {MAX_NOTES} characters", MAX_NOTES=MAX_NOTES)
     group = out.get("stakeholder_group")
     if group:
         keys = _group_keys(session)
         if group not in keys:
-            raise UserError(f"stakeholder group {group!r} is not one of: {', '.join(keys)}")
+            raise UserError("stakeholder group {group!r} is not one of: {join}", group=group,
+                            join=', '.join(keys))
     pid = out.get("participant_id")
     if pid:
         p = db.get(Participant, pid)
@@ -122,7 +123,7 @@ def update_stakeholder(db: DB, session: Session, stakeholder_id: str, **fields: 
     allowed = {"name", "stakeholder_group", "organisation", "notes", "participant_id"}
     bad = set(fields) - allowed
     if bad:
-        raise UserError(f"cannot change {sorted(bad)[0]}")
+        raise UserError("cannot change {sorted}", sorted=sorted(bad)[0])
     for k, v in _clean(db, session, fields, current=s.id).items():
         setattr(s, k, v)
     db.add(s)
@@ -190,7 +191,7 @@ def new_round(db: DB, activity: Activity, on: str = "", note: str = "") -> Mappi
         try:
             date.fromisoformat(on)
         except ValueError:
-            raise UserError(f"date: {on!r} is not a date like 2025-06-12") from None
+            raise UserError("date: {on!r} is not a date like 2025-06-12", on=on) from None
     last = current_round(db, activity.id)
     r = MappingRound(
         session_id=activity.session_id, activity_id=activity.id,
@@ -325,7 +326,7 @@ def set_understanding(db: DB, activity: Activity, stakeholder_id: str, value: st
     """Set the understanding level directly (low, medium, high)."""
     _stakeholder(db, activity, stakeholder_id)
     if value not in UNDERSTANDING_VALUE:
-        raise UserError(f"understanding: low, medium or high, not {value!r}")
+        raise UserError("understanding: low, medium or high, not {value!r}", value=value)
     rnd = _working_round(db, activity)
     _write(db, activity, rnd, stakeholder_id, "understanding", UNDERSTANDING_VALUE[value],
            "direct")
@@ -349,8 +350,8 @@ def submit_questionnaire(db: DB, session: Session, activity: Activity, stakehold
     if not s.complete:
         missing = ", ".join(f"{part} {n}" for part, n in s.missing.items())
         raise UserError(
-            f"questionnaire: {s.total - s.answered} of {s.total} questions unanswered "
-            f"({missing}); nothing was saved"
+            "questionnaire: {value} of {total} questions unanswered ({missing}); nothing was "
+            "saved", value=s.total - s.answered, total=s.total, missing=missing
         )
     rnd = _working_round(db, activity)
     submission = new_id()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import UserError
+from ..errors import N_, UserError
 from ..models import Activity, Session
 from ..templates import activity_config
 
@@ -35,20 +35,21 @@ class Quadrant:
 QUADRANTS: dict[str, Quadrant] = {
     q.key: q
     for q in (
-        Quadrant("manage", True, True, "promoters", 2, "high influence, high support",
-                 "manage closely"),
-        Quadrant("satisfy", True, False, "keep satisfied", 1, "high influence, low support",
-                 "keep satisfied"),
-        Quadrant("inform", False, True, "keep informed", 4, "low influence, high support",
-                 "keep informed"),
-        Quadrant("monitor", False, False, "monitor", 3, "low influence, low support",
-                 "monitor"),
+        # N_: the words are translated where shown
+        Quadrant("manage", True, True, N_("promoters"), 2, N_("high influence, high support"),
+                 N_("manage closely")),
+        Quadrant("satisfy", True, False, N_("keep satisfied"), 1,
+                 N_("high influence, low support"), N_("keep satisfied")),
+        Quadrant("inform", False, True, N_("keep informed"), 4,
+                 N_("low influence, high support"), N_("keep informed")),
+        Quadrant("monitor", False, False, N_("monitor"), 3, N_("low influence, low support"),
+                 N_("monitor")),
     )
 }
 
 AXIS_NAMES = {
-    "power_interest": {"power": "power", "interest": "interest"},
-    "saccord": {"power": "influence", "interest": "support"},
+    "power_interest": {"power": N_("power"), "interest": N_("interest")},
+    "saccord": {"power": N_("influence"), "interest": N_("support")},
 }
 
 RULES_TEXT = (
@@ -75,9 +76,10 @@ def check_rating(value: Any, axis: str = "rating") -> int:
             value = int(str(value).strip())
         except ValueError:
             raise UserError(
-                f"{axis}: a rating is a whole number from 1 to 5, not {value!r}") from None
+                "{axis}: a rating is a whole number from 1 to 5, not {value!r}", axis=axis,
+                value=value) from None
     if not LOW <= value <= HIGH:
-        raise UserError(f"{axis}: a rating is from 1 to 5, not {value}")
+        raise UserError("{axis}: a rating is from 1 to 5, not {value}", axis=axis, value=value)
     return value
 
 
@@ -264,7 +266,7 @@ def _check_answers(qs: list[MapQuestion], answers: dict[str, int | None]) -> Non
     known = {q.key for q in qs}
     unknown = sorted(set(answers) - known)
     if unknown:
-        raise UserError(f"questionnaire: no question {unknown[0]!r} on this map")
+        raise UserError("questionnaire: no question {unknown!r} on this map", unknown=unknown[0])
     for q in qs:
         value = answers.get(q.key)
         if value is None:
@@ -272,6 +274,7 @@ def _check_answers(qs: list[MapQuestion], answers: dict[str, int | None]) -> Non
         if isinstance(value, bool) or not isinstance(value, int) or not (
             0 <= value < len(q.choices())
         ):
-            raise UserError(f"questionnaire: {value!r} is not an answer to {q.key!r}")
+            raise UserError("questionnaire: {value!r} is not an answer to {key!r}", value=value,
+                            key=q.key)
 
 

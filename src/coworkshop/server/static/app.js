@@ -4,9 +4,14 @@
 (function () {
   "use strict";
   var T = JSON.parse(document.body.getAttribute("data-texts") || "{}");
-  function t(key, n) {
+  /* t("chars_left", {n: 12}): the page's text (sent by the server in the
+     phone's language) with its {placeholders} filled */
+  function t(key, params) {
     var s = T[key] || key;
-    return n === undefined ? s : s.replace("{n}", n).replace("{group}", n).replace("{name}", n);
+    if (params) Object.keys(params).forEach(function (k) {
+      s = s.split("{" + k + "}").join(String(params[k]));
+    });
+    return s;
   }
   function $(id) { return document.getElementById(id); }
   function el(tag, cls, text) {
@@ -214,8 +219,8 @@
     me = state.me;
     var group = "";
     (room.groups || []).forEach(function (g) { if (g.key === me.group) group = g.label; });
-    $("who").textContent = joinedName ? t("joined_named", joinedName) + " · " + (group || me.group)
-                                      : t("joined_as", group || me.group);
+    $("who").textContent = joinedName ? t("joined_named", {name: joinedName}) + " · " + (group || me.group)
+                                      : t("joined_as", {group: group || me.group});
     $("who").hidden = !me.group;
     render();
   }
@@ -344,7 +349,7 @@
 
   function buildChoices(p, card, body) {
     var multiple = p.type === "multiple";
-    var hint = multiple ? el("p", "hint", t("choose_up_to", p.max_choices)) : null;
+    var hint = multiple ? el("p", "hint", t("choose_up_to", {n: p.max_choices})) : null;
     var box = el("div", p.type === "scale" ? "scale" : "options");
     if (hint) body.appendChild(hint);
     body.appendChild(box);
@@ -402,7 +407,7 @@
         p.statements.forEach(function (_text, i) {
           var b = el("button", "step" + (rated(i) ? " done" : ""), i + 1);
           b.type = "button";
-          b.setAttribute("aria-label", t("statement_of", (i + 1)).replace("{total}", n));
+          b.setAttribute("aria-label", t("statement_of", {n: i + 1, total: n}));
           if (i === s) b.setAttribute("aria-current", "step");
           b.addEventListener("click", function () { go(i); });
           steps.appendChild(b);
@@ -411,7 +416,7 @@
       box.textContent = "";
       var row = el("div", "stmt");
       row.setAttribute("data-statement", s);
-      if (n > 1) row.appendChild(el("p", "progress", t("statement_of", s + 1).replace("{total}", n)));
+      if (n > 1) row.appendChild(el("p", "progress", t("statement_of", {n: s + 1, total: n})));
       row.appendChild(el("p", null, p.statements[s]));
       var scale = el("div", "scale");
       p.choices.forEach(function (label, i) {
@@ -495,7 +500,7 @@
     var count = el("p", "count");
     body.appendChild(input);
     body.appendChild(count);
-    function counter() { count.textContent = t("chars_left", p.max_length - input.value.length); }
+    function counter() { count.textContent = t("chars_left", {n: p.max_length - input.value.length}); }
     input.addEventListener("input", function () {
       card.draft = input.value;
       card.dirty = true;
@@ -629,7 +634,7 @@
   function showResults(box, results) {
     box.textContent = "";
     if (!results) return;
-    box.appendChild(el("h3", null, t("results") + " \u2014 " + t("respondents", results.respondents)));
+    box.appendChild(el("h3", null, t("results") + " \u2014 " + t("respondents", {n: results.respondents})));
     if (results.statements) {
       results.statements.forEach(function (s) {
         box.appendChild(el("p", "hint", s.statement));

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from rich.text import Text
 
+from coworkshop.i18n import _, fmt
 from coworkshop.tui.canvas.messages import CanvasChanged
 
 if TYPE_CHECKING:
@@ -66,10 +67,10 @@ class CanvasActions:
             # a form that cannot be saved says so when it opens, not after typing
             blocked = canvas.add_refusal(db, board.activity.id, column)
         spec = CardFormSpec(
-            title=f"Add a {board.column_title(column)} card",
-            text_label="Card text",
-            placeholder="one idea per card",
-            ok="Add",
+            title=fmt("Add a {column_title} card", column_title=board.column_title(column)),
+            text_label=_("Card text"),
+            placeholder=_("one idea per card"),
+            ok=_("Add"),
             blocked=blocked[:1].upper() + blocked[1:] + "." if blocked else "",
         )
         board.form_extras(spec, column, None)
@@ -96,9 +97,10 @@ class CanvasActions:
         if card is None:
             return
         spec = CardFormSpec(
-            title=f"Edit {board.label(card)} ({board.column_title(card.column)})",
+            title=fmt("Edit {label} ({column_title})",
+                      label=board.label(card), column_title=board.column_title(card.column)),
             text=card.text,
-            text_label="Card text",
+            text_label=_("Card text"),
         )
         board.form_extras(spec, card.column, card)
 
@@ -129,14 +131,14 @@ class CanvasActions:
         groups = self._breakout_groups(board)
         others = [g for g in groups if g != board.group_for(card)]
         spec = CardFormSpec(
-            title=f"Comment on {board.label(card)}: feedback from another group",
+            title=fmt("Comment on {label}: feedback from another group", label=board.label(card)),
             prompt=display_text(card.text),
-            text_label="Comment",
-            placeholder="what the other group said",
-            group_label="From group",
+            text_label=_("Comment"),
+            placeholder=_("what the other group said"),
+            group_label=_("From group"),
             group=others[0] if others else "",
             groups=groups,
-            ok="Add comment",
+            ok=_("Add comment"),
         )
 
         async def submit(form: CardForm) -> Comment:
@@ -170,15 +172,15 @@ class CanvasActions:
             for c in received
         ]
         spec = CardFormSpec(
-            title=f"Revise {board.label(card)} after feedback",
+            title=fmt("Revise {label} after feedback", label=board.label(card)),
             text=card.text,
-            text_label="Revised text",
+            text_label=_("Revised text"),
             feedback=feedback,
-            group_label="Revised by group",
+            group_label=_("Revised by group"),
             group=board.group_for(card),
             groups=self._breakout_groups(board),
             resolve_label="Mark the feedback as taken into account" if open_ones else "",
-            ok="Save revision",
+            ok=_("Save revision"),
         )
 
         def change(db: DBSession, form: CardForm) -> None:
@@ -208,9 +210,10 @@ class CanvasActions:
             return
         label = board.label(card)
 
-        async def deleted(_: Card) -> None:
+        async def deleted(_result: Card) -> None:
             await self._canvas_saved(board, "deleted", card.id, focus=False)
-            self._canvas_screen().notify(f"Card {label} deleted — press u to restore it.")
+            self._canvas_screen().notify(fmt("Card {label} deleted — press u to restore it.",
+                                             label=label))
 
         self._canvas_write(board, lambda db: canvas.delete_card(db, card.id), deleted)
 
@@ -221,7 +224,7 @@ class CanvasActions:
         if card is None:
             return
 
-        async def moved(_: Card) -> None:
+        async def moved(_result: Card) -> None:
             await self._canvas_saved(board, "moved", card.id)
 
         self._canvas_write(board, lambda db: canvas.move_card(db, card.id, delta), moved)
@@ -240,7 +243,7 @@ class CanvasActions:
             labels = canvas.labels(db, board.activity.id)
         screen = self._canvas_screen()
         if not deleted:
-            screen.notify("No deleted cards on this canvas.")
+            screen.notify(_("No deleted cards on this canvas."))
             return
         options: list[tuple[str, Text | str]] = [
             (
@@ -258,13 +261,13 @@ class CanvasActions:
 
         async def restored(card: Card) -> None:
             await self._canvas_saved(board, "restored", card.id)
-            screen.notify(f"Card {board.label(card)} restored.")
+            screen.notify(fmt("Card {label} restored.", label=board.label(card)))
 
         def chosen(card_id: str | None) -> None:
             if card_id is not None:
                 self._canvas_write(board, lambda db: canvas.restore_card(db, card_id), restored)
 
-        screen.app.push_screen(PickScreen("Restore a deleted card", options), chosen)
+        screen.app.push_screen(PickScreen(_("Restore a deleted card"), options), chosen)
 
     def on_board_link_requested(self, message: Board.LinkRequested) -> None:
         from coworkshop.core import canvas
@@ -280,7 +283,7 @@ class CanvasActions:
             return
         parent = canvas.PARENT[card.column]
 
-        async def linked(_: Card) -> None:
+        async def linked(_result: Card) -> None:
             await self._canvas_saved(board, "linked", card.id)
 
         def chosen(target: str | None) -> None:
@@ -291,7 +294,8 @@ class CanvasActions:
 
         self._canvas_screen().app.push_screen(
             PickScreen(
-                f"Link {board.label(card)} to the {canvas.COLUMN_TITLES[parent]} it serves",
+                fmt("Link {label} to the {value} it serves",
+                    label=board.label(card), value=canvas.COLUMN_TITLES[parent]),
                 options,
                 note=display_text(card.text),
                 highlight=card.link_id,

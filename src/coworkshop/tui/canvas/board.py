@@ -20,6 +20,7 @@ from textual.widget import Widget
 from coworkshop.core import canvas
 from coworkshop.core.models import Activity, Card, Comment, Session
 from coworkshop.core.store import Store
+from coworkshop.i18n import _
 from coworkshop.tui.canvas.card_edit import CardFormSpec
 
 if TYPE_CHECKING:
@@ -196,7 +197,7 @@ class Board(Widget, can_focus=True):
 
     def show_banner_hint(self) -> None:
         full = self.query_one("#banner").has_class("-full")
-        self.border_subtitle = "i: one line each" if full else "i: read it all"
+        self.border_subtitle = _("i: one line each") if full else _("i: read it all")
 
     def action_toggle_banner(self) -> None:
         self.query_one("#banner").toggle_class("-full")
@@ -224,7 +225,7 @@ class Board(Widget, can_focus=True):
     def _need_card(self) -> Card | None:
         card = self.current_card()
         if card is None:
-            self.notify("No card here. Press a to add one.", severity="warning")
+            self.notify(_("No card here. Press a to add one."), severity="warning")
         return card
 
     def _ask(self, kind: type[Requested], need_card: bool = True) -> None:

@@ -15,6 +15,7 @@ from textual.widgets import Static
 from coworkshop.core import canvas
 from coworkshop.core.canvas import Pathways
 from coworkshop.core.models import Card
+from coworkshop.i18n import _, fmt
 from coworkshop.tui.canvas.board import Board
 from coworkshop.tui.canvas.card_edit import CardFormSpec
 from coworkshop.tui.canvas.card_view import CardView, display_text, short_words
@@ -66,9 +67,9 @@ class CanvasBoard(Board):
             return
         if cp.get("title"):
             yield Static(Text.assemble((str(cp["title"]), "bold")), classes="banner-title")
-        yield Static(Text.assemble(("Policy vision  ", "bold cyan"), str(cp["vision"])),
+        yield Static(Text.assemble((_("Policy vision  "), "bold cyan"), str(cp["vision"])),
                      classes="banner-line", id="vision")
-        yield Static(Text.assemble(("Industry need  ", "bold yellow"), str(cp["need"])),
+        yield Static(Text.assemble((_("Industry need  "), "bold yellow"), str(cp["need"])),
                      classes="banner-line", id="need")
 
     def compose(self) -> ComposeResult:
@@ -145,7 +146,7 @@ class CanvasBoard(Board):
                 )
             if not views[column]:
                 views[column].append(
-                    Static("No cards yet. Press a to add one.", classes="empty-column")
+                    Static(_("No cards yet. Press a to add one."), classes="empty-column")
                 )
         # one removal and one mount for the whole board: fewer repaints
         containers = [self.query_one(f"#cards-{c}", VerticalScroll) for c in canvas.COLUMNS]
@@ -221,7 +222,7 @@ class CanvasBoard(Board):
             (c.id, Text.assemble((self.label(c), "bold"), "  ", display_text(c.text)))
             for c in self.column_cards(canvas.PARENT[card.column])
         ]
-        options.append((NO_LINK, Text.assemble(("not linked", "italic"))))
+        options.append((NO_LINK, Text.assemble((_("not linked"), "italic"))))
         return options
 
     def pathways(self) -> Pathways:
@@ -234,8 +235,8 @@ class CanvasBoard(Board):
             return
         if card.column not in canvas.PARENT:
             self.notify(
-                f"{canvas.COLUMN_TITLES[card.column]} cards do not link to another card; "
-                "link the HOW cards to them.",
+                fmt("{value} cards do not link to another card; link the HOW cards to them.",
+                    value=canvas.COLUMN_TITLES[card.column]),
                 severity="warning",
             )
             return

@@ -16,6 +16,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from coworkshop.core import rules
 from coworkshop.core.errors import UserError
+from coworkshop.i18n import _
 from coworkshop.tui.canvas.card_text import CardText
 from coworkshop.tui.common.form import FormScreen, LimitCounter
 
@@ -82,7 +83,7 @@ class CardFormScreen(FormScreen[CardForm, S], Generic[S]):
                 if spec.prompt:
                     yield Static(spec.prompt, classes="dialog-note", markup=False)
                 if spec.feedback:
-                    yield Label("Feedback received", classes="field-label")
+                    yield Label(_("Feedback received"), classes="field-label")
                     with Vertical(id="feedback"):
                         for line in spec.feedback:
                             yield Static(line, classes="feedback-line")
@@ -91,14 +92,14 @@ class CardFormScreen(FormScreen[CardForm, S], Generic[S]):
                 yield LimitCounter("card-text", spec.limit, len(spec.text))
                 with Grid(classes="form-grid"):
                     if spec.links is not None:
-                        yield Label("Link to", classes="field-label")
+                        yield Label(_("Link to"), classes="field-label")
                         value: Any = spec.link_id if spec.link_id else Select.NULL
-                        yield Select(spec.links, value=value, prompt="no card (unlinked)",
+                        yield Select(spec.links, value=value, prompt=_("no card (unlinked)"),
                                      id="card-link", compact=True)
                     if spec.stakeholders is not None:
-                        yield Label("Stakeholders", classes="field-label")
+                        yield Label(_("Stakeholders"), classes="field-label")
                         yield Input(spec.stakeholders,
-                                    placeholder="the people who carry this objective",
+                                    placeholder=_("the people who carry this objective"),
                                     id="card-stakeholders", compact=True,
                                     max_length=rules.MAX_CARD_TEXT)
                     if spec.group_label:
@@ -108,11 +109,11 @@ class CardFormScreen(FormScreen[CardForm, S], Generic[S]):
                             if spec.groups
                             else None
                         )
-                        yield Input(spec.group, placeholder="e.g. Group B", id="card-group",
+                        yield Input(spec.group, placeholder=_("e.g. Group B"), id="card-group",
                                     suggester=suggester, compact=True,
                                     max_length=rules.MAX_GROUP_NAME)
                     if spec.resolve_label:
-                        yield Label("Feedback", classes="field-label")
+                        yield Label(_("Feedback"), classes="field-label")
                         yield Checkbox(spec.resolve_label, value=True, id="card-resolve",
                                        compact=True)
             yield LimitCounter("form", rules.MAX_FIELD, always=False)
@@ -120,8 +121,8 @@ class CardFormScreen(FormScreen[CardForm, S], Generic[S]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(spec.ok, variant="primary", id="ok", compact=True,
                              disabled=bool(spec.blocked))
-                yield Button("Cancel", id="cancel", compact=True)
-            yield Static("enter saves · tab next field · esc cancels", classes="dialog-hint")
+                yield Button(_("Cancel"), id="cancel", compact=True)
+            yield Static(_("enter saves · tab next field · esc cancels"), classes="dialog-hint")
 
     def on_mount(self) -> None:
         area = self.query_one("#card-text", CardText)

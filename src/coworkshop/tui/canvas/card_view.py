@@ -10,6 +10,8 @@ from rich.measure import Measurement
 from rich.text import Text
 from textual.widgets import Static
 
+from coworkshop.i18n import _, fmt, nfmt
+
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
 
@@ -173,19 +175,19 @@ class CardView(Static):
         self.label = label
         body = Text(display_text(card.text))
         if card.stakeholders:
-            body.append("\nwith: ", style="dim")
+            body.append("\n" + _("with: "), style="dim")
             body.append(display_text(card.stakeholders), style="italic")
         tags = []
         if link_label:
             tags.append(f"→ {link_label}")
         if unlinked:
-            tags.append("⚠ link deleted" if broken else "⚠ unlinked")
+            tags.append(_("⚠ link deleted") if broken else _("⚠ unlinked"))
             self.add_class("-unlinked")
         if comments:
-            word = "comment" if comments == 1 else "comments"
-            tag = f"{comments} {word}"
+            tag = nfmt("{n} comment", "{n} comments", comments)
             if open_comments:  # feedback not yet taken into account
-                tag += f", {open_comments} open" if open_comments < comments else ", open"
+                tag += (fmt(", {n} open", n=open_comments) if open_comments < comments
+                        else _(", open"))
             tags.append(tag)
         if compact:
             head = Text.assemble((f"{label} ", "bold"))

@@ -11,6 +11,7 @@ from textual.css.query import NoMatches
 from textual.widgets import Static
 
 from coworkshop.core.models import Card
+from coworkshop.i18n import _
 from coworkshop.tui.canvas.board import Board
 from coworkshop.tui.canvas.card_edit import CardFormSpec
 from coworkshop.tui.canvas.card_view import CardView
@@ -177,7 +178,7 @@ class GridBoard(Board):
 
     def form_extras(self, spec: CardFormSpec, column: str, card: Card | None) -> None:
         if card is None:
-            spec.title = "Add an objective"
+            spec.title = _("Add an objective")
         spec.prompt = self.cell_prompt(column).plain
         spec.text_label = "Objective or outcome"
         spec.stakeholders = card.stakeholders if card is not None else ""

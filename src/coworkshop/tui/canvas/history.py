@@ -13,6 +13,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from coworkshop.i18n import _, fmt, nfmt
 from coworkshop.tui.canvas.card_view import display_text
 from coworkshop.tui.fmt import local_time
 
@@ -51,19 +52,20 @@ class HistoryScreen(ModalScreen[None]):
             versions.add_row(Text(f"{n}.", style="bold"), head)
             body = Text(display_text(rev.text))
             if rev.stakeholders:
-                body.append(f"\nwith: {display_text(rev.stakeholders)}", style="dim")
+                body.append(fmt("\nwith: {display_text}",
+                                display_text=display_text(rev.stakeholders)), style="dim")
             versions.add_row("", body)
         parts: list[Table | Text] = [
-            Text.assemble((f"{count} version{'s' if count != 1 else ''}", "bold underline")),
+            Text.assemble((nfmt("{n} version", "{n} versions", count), "bold underline")),
             versions,
             Text(""),
         ]
         if not self.card_comments:
-            parts.append(Text.assemble(("No comments yet.", "dim")))
+            parts.append(Text.assemble((_("No comments yet."), "dim")))
             return Group(*parts)
         n_comments = len(self.card_comments)
         parts.append(Text.assemble(
-            (f"{n_comments} comment{'s' if n_comments != 1 else ''}", "bold underline")))
+            (nfmt("{n} comment", "{n} comments", n_comments), "bold underline")))
         table = Table.grid(padding=(0, 1), expand=True)
         table.add_column(no_wrap=True)
         table.add_column(ratio=1)
@@ -73,7 +75,7 @@ class HistoryScreen(ModalScreen[None]):
                 ("  " + local_time(c.created_at), "dim"),
             )
             if c.resolved:
-                line.append("  taken into account", style="green")
+                line.append(_("  taken into account"), style="green")
             table.add_row("•", line)
             table.add_row("", display_text(c.text))
         parts.append(table)
@@ -81,10 +83,11 @@ class HistoryScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog history-dialog"):
-            yield Static(f"History of {self.label}", classes="dialog-title", markup=False)
+            yield Static(fmt("History of {label}",
+                             label=self.label), classes="dialog-title", markup=False)
             with VerticalScroll(id="history-body"):
                 yield Static(self.render_history(), id="history")
-            yield Static("↑↓ scroll · esc closes", classes="dialog-hint")
+            yield Static(_("↑↓ scroll · esc closes"), classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one("#history-body").focus()

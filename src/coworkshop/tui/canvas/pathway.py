@@ -10,6 +10,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from coworkshop.i18n import _, fmt
 from coworkshop.tui.canvas.pathway_view import PathwayView
 
 if TYPE_CHECKING:
@@ -29,10 +30,11 @@ class PathwayScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog pathway-dialog"):
-            yield Static(f"Pathway · {self.title_text}", classes="dialog-title", markup=False)
+            yield Static(fmt("Pathway · {title_text}",
+                             title_text=self.title_text), classes="dialog-title", markup=False)
             with VerticalScroll(id="pathway-body"):
                 yield PathwayView(self.paths, self.labels, id="pathway")
-            yield Static("↑↓ scroll · esc closes", classes="dialog-hint")
+            yield Static(_("↑↓ scroll · esc closes"), classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one("#pathway-body").focus()

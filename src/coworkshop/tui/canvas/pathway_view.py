@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
+from coworkshop.i18n import _
 from coworkshop.tui.canvas.card_view import display_text
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ class PathwayView(Static):
     def render_pathways(self) -> Group:
         p = self.paths
         if not p.pathways and not p.unlinked_how and not p.unlinked_what:
-            return Group(Text.assemble(("The canvas is empty: add a CHANGE card first.", "dim")))
+            return Group(Text.assemble((_("The canvas is empty: add a CHANGE card first."), "dim")))
         out: list[Table | Text] = []
         for pathway in p.pathways:
             table = self._table()
@@ -74,7 +75,7 @@ class PathwayView(Static):
             done = "✓ Every card is linked: the pathway is complete."
             out.append(Text.assemble((done, "bold green")))
             return Group(*out)
-        out.append(Text.assemble(("⚠ Not linked yet", "bold yellow")))
+        out.append(Text.assemble((_("⚠ Not linked yet"), "bold yellow")))
         table = Table.grid(padding=(0, 1), expand=True)
         table.add_column(no_wrap=True)
         table.add_column(ratio=1)

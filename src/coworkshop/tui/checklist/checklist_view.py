@@ -15,6 +15,8 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
+from coworkshop.i18n import _, fmt
+
 from ...core import checklist as cl
 from ..stakeholders.render import window
 
@@ -98,11 +100,11 @@ class ChecklistView(Widget, can_focus=True):
         if not self.is_mounted:
             return
         prog = cl.progress(self.states)
-        head = Text.assemble(("Checklist", "bold"), " · ", (prog.text(), "bold"))
+        head = Text.assemble((_("Checklist"), "bold"), " · ", (prog.text(), "bold"))
         carried = [s for s in self.states if s.previous is not None]
         if carried:
             changed = sum(1 for s in self.states if s.changed)
-            head.append(f" · {changed} changed since last time", style="cyan")
+            head.append(fmt(" · {changed} changed since last time", changed=changed), style="cyan")
         self.query_one("#checklist-head", Static).update(head)
         box = self.query_one("#checklist-items", Static)
         width = max(30, box.size.width or 70)
@@ -144,7 +146,7 @@ class ChecklistView(Widget, can_focus=True):
     def detail(self) -> Text:
         s = self.current()
         if s is None:
-            return Text("This checklist has no items.", style="italic")
+            return Text(_("This checklist has no items."), style="italic")
         text = Text()
         if s.item.stage:
             text.append(f"{s.item.stage}: ", style="bold cyan")

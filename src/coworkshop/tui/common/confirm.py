@@ -11,6 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from coworkshop.i18n import _
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Returns True when the facilitator confirms; escape (or the safe
@@ -35,7 +37,7 @@ class ConfirmScreen(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.no, variant="primary", id="no", compact=True)
                 yield Button(self.yes, variant="error", id="yes", compact=True)
-            yield Static("tab switches · enter answers · esc goes back", classes="dialog-hint")
+            yield Static(_("tab switches · enter answers · esc goes back"), classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

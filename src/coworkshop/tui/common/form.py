@@ -24,6 +24,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static, TextArea
 
 from coworkshop.core.errors import UserError
+from coworkshop.i18n import _, error_text
 from coworkshop.tui.common.confirm import ConfirmScreen
 from coworkshop.tui.writes import NotSaved
 
@@ -137,7 +138,7 @@ class TypedForm(ModalScreen[T]):
 
         self.app.push_screen(
             ConfirmScreen(self.DROP_QUESTION, "Drop it", "Keep editing",
-                          note="Nothing of this form is saved yet."),
+                          note=_("Nothing of this form is saved yet.")),
             answered,
         )
 
@@ -172,10 +173,10 @@ class FormScreen(TypedForm[S | None], Generic[R, S]):
             self.check(result)
             saved = await self.on_submit(result)
         except UserError as exc:
-            self.show_error(str(exc))
+            self.show_error(error_text(exc))
             if isinstance(exc, NotSaved):
                 # not about what was typed: the file is busy; say it loudly
-                self.notify(str(exc), severity="error", timeout=8)
+                self.notify(error_text(exc), severity="error", timeout=8)
             self.refused(exc)
             return
         finally:
@@ -206,6 +207,6 @@ class FormScreen(TypedForm[S | None], Generic[R, S]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         if self.saving:  # closing now would hide whether it was saved
-            self.notify("Saving; one moment.")
+            self.notify(_("Saving; one moment."))
             return
         self.leave(None)

@@ -13,6 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from coworkshop.i18n import _
+
 
 class PickScreen(ModalScreen[str | None]):
     """Returns the id of the chosen option, or None when cancelled."""
@@ -37,7 +39,7 @@ class PickScreen(ModalScreen[str | None]):
             if self.note:
                 yield Static(self.note, classes="dialog-note", markup=False)
             yield OptionList(*[Option(label, id=key) for key, label in self.options], id="pick")
-            yield Static("↑↓ choose · enter confirm · esc cancel", classes="dialog-hint")
+            yield Static(_("↑↓ choose · enter confirm · esc cancel"), classes="dialog-hint")
 
     def on_mount(self) -> None:
         pick = self.query_one("#pick", OptionList)

@@ -14,6 +14,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Static
 
 from coworkshop.core import rules
+from coworkshop.i18n import _
 from coworkshop.tui.common.form import FormScreen, LimitCounter
 
 S = TypeVar("S")
@@ -74,8 +75,8 @@ class PromptScreen(FormScreen[dict[str, str], S], Generic[S]):
             yield Static(id="form-error", classes="form-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.ok, variant="primary", id="ok", compact=True)
-                yield Button("Cancel", id="cancel", compact=True)
-            yield Static("enter confirms · esc cancels", classes="dialog-hint")
+                yield Button(_("Cancel"), id="cancel", compact=True)
+            yield Static(_("enter confirms · esc cancels"), classes="dialog-hint")
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#ok")

@@ -14,6 +14,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, ProgressBar, Static
 
+from coworkshop.i18n import _, error_text, fmt
+
 from ...core.errors import UserError
 from ...core.probe import SESSION_SUFFIX
 from ..common.form import TypedForm
@@ -61,7 +63,7 @@ def summary_text(report: MergeReport) -> Text:
         text.append(f"  +{added or 'nothing new'}")
         extra = [count(s.duplicates + s.older, "duplicates")]
         if s.updated:
-            extra.append(f"{s.updated} updated")
+            extra.append(fmt("{updated} updated", updated=s.updated))
         if s.conflicts:
             extra.append(count(s.conflicts, "conflicts"))
         text.append("  (" + ", ".join(extra) + ")\n", style="dim")
@@ -74,13 +76,15 @@ def summary_text(report: MergeReport) -> Text:
         style="bold",
     )
     if report.conflicts:
-        text.append("\nConflicts (both versions kept, the latest is current):", style="yellow")
+        text.append(_("\nConflicts (both versions kept, the latest is current):"), style="yellow")
         for c in report.conflicts[:20]:
-            text.append(f"\n  {c.table} {c.row_id[:13]}… from {c.file}", style="yellow")
+            text.append(fmt("\n  {table} {value}… from {file}",
+                            table=c.table, value=c.row_id[:13], file=c.file), style="yellow")
         if len(report.conflicts) > 20:
-            text.append(f"\n  … and {len(report.conflicts) - 20} more", style="yellow")
+            text.append(fmt("\n  … and {value} more",
+                            value=len(report.conflicts) - 20), style="yellow")
     for _file, why in report.skipped:
-        text.append(f"\nskipped: {why}", style="red")
+        text.append(fmt("\nskipped: {why}", why=why), style="red")
     return text
 
 
@@ -107,14 +111,14 @@ class MergeScreen(TypedForm[Path | None]):
         names = [p.name for p in self.files]
         listed = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
         with Vertical(classes="dialog merge-dialog"):
-            yield Static(f"Merge {len(self.files)} session files", classes="dialog-title")
+            yield Static(fmt("Merge {n} session files", n=len(self.files)), classes="dialog-title")
             yield Static(
-                f"{listed}. Every session and record is kept, with where it came from; "
-                "the files themselves are not changed.",
+                fmt("{listed}. Every session and record is kept, with where it came from; the "
+                    "files themselves are not changed.", listed=listed),
                 classes="dialog-note", markup=False,
             )
             with Horizontal(id="merge-form", classes="merge-form"):
-                yield Label("Merged file", classes="field-label")
+                yield Label(_("Merged file"), classes="field-label")
                 yield Input(value=default_name(self.folder), id="merge-name", compact=True)
             yield Static(id="merge-error", classes="form-error")
             yield ProgressBar(id="merge-progress", show_eta=False)
@@ -122,10 +126,10 @@ class MergeScreen(TypedForm[Path | None]):
             with VerticalScroll(id="merge-summary"):
                 yield Static(id="merge-summary-text")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Merge", variant="primary", id="merge-go", compact=True)
-                yield Button("Open overview", variant="primary", id="merge-open", compact=True)
-                yield Button("Cancel", id="merge-cancel", compact=True)
-            yield Static("enter merges · esc cancels", id="merge-hint", classes="dialog-hint")
+                yield Button(_("Merge"), variant="primary", id="merge-go", compact=True)
+                yield Button(_("Open overview"), variant="primary", id="merge-open", compact=True)
+                yield Button(_("Cancel"), id="merge-cancel", compact=True)
+            yield Static(_("enter merges · esc cancels"), id="merge-hint", classes="dialog-hint")
 
     def on_mount(self) -> None:
         for selector in ("#merge-progress", "#merge-step", "#merge-summary", "#merge-open"):
@@ -140,7 +144,7 @@ class MergeScreen(TypedForm[Path | None]):
         try:
             out = output_path(self.folder, self.query_one("#merge-name", Input).value)
         except UserError as exc:
-            self.query_one("#merge-error", Static).update(str(exc))
+            self.query_one("#merge-error", Static).update(error_text(exc))
             return
         self.output = out
         self.running = True
@@ -152,7 +156,7 @@ class MergeScreen(TypedForm[Path | None]):
         bar.update(total=len(self.files), progress=0)
         step = self.query_one("#merge-step", Static)
         step.display = True
-        step.update("Reading the files…")
+        step.update(_("Reading the files…"))
         self.query_one("#merge-hint", Static).update("merging…")
         self.run_merge(out)
 
@@ -166,7 +170,7 @@ class MergeScreen(TypedForm[Path | None]):
         try:
             report = merge_files(self.files, out, progress=progress)
         except UserError as exc:
-            self.app.call_from_thread(self._failed, str(exc))
+            self.app.call_from_thread(self._failed, error_text(exc))
             return
         self.app.call_from_thread(self._finished, report)
 
@@ -182,8 +186,8 @@ class MergeScreen(TypedForm[Path | None]):
         self.query_one("#merge-form").display = True
         self.query_one("#merge-go").display = True
         self.query_one("#merge-error", Static).update(f"Nothing was written: {message}")
-        self.query_one("#merge-hint", Static).update("enter merges · esc cancels")
-        self.notify(message, title="Merge refused", severity="error", timeout=10)
+        self.query_one("#merge-hint", Static).update(_("enter merges · esc cancels"))
+        self.notify(message, title=_("Merge refused"), severity="error", timeout=10)
         self.query_one("#merge-name", Input).focus()
 
     def _finished(self, report: MergeReport) -> None:
@@ -197,7 +201,8 @@ class MergeScreen(TypedForm[Path | None]):
         opener = self.query_one("#merge-open", Button)
         opener.display = True
         opener.focus()
-        self.query_one("#merge-hint", Static).update("enter or o: sessions overview · esc closes")
+        self.query_one("#merge-hint", Static).update(_("enter or o: sessions overview · esc "
+                                                       "closes"))
 
     @on(Button.Pressed, "#merge-open")
     def action_overview(self) -> None:
@@ -207,7 +212,7 @@ class MergeScreen(TypedForm[Path | None]):
     @on(Button.Pressed, "#merge-cancel")
     def action_close(self) -> None:
         if self.running:
-            self.notify("The merge is finishing; it writes nothing until it is complete.")
+            self.notify(_("The merge is finishing; it writes nothing until it is complete."))
             return
         # Closing after a merge still returns the file: the home screen lists it.
         # A name typed for the merged file is not dropped without asking.

@@ -13,6 +13,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from coworkshop.i18n import _, error_text
+from coworkshop.i18n import fmt as fmt_
 from coworkshop.tui.common.footer import KeysFooter
 
 from ...core.errors import UserError
@@ -97,7 +99,7 @@ class SessionsOverviewScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#overview-title", Static).update(
-            Text.assemble(("Sessions overview  ", "bold"), (self.path.name, "dim"))
+            Text.assemble((_("Sessions overview  "), "bold"), (self.path.name, "dim"))
         )
         self.load()
 
@@ -107,7 +109,7 @@ class SessionsOverviewScreen(Screen[None]):
             overview = read_overview(self.path)
         except UserError as exc:
             self.app.call_from_thread(
-                self.notify, str(exc), title="Cannot read", severity="error", timeout=10
+                self.notify, error_text(exc), title=_("Cannot read"), severity="error", timeout=10
             )
             return
         self.app.call_from_thread(self._show, overview)
@@ -134,7 +136,8 @@ class SessionsOverviewScreen(Screen[None]):
         sources = ", ".join(s.sources) or "this file"
         people = ", ".join(f"{label} {n}" for label, n in s.by_group) or "no participants"
         self.query_one("#overview-detail", Static).update(
-            Text.assemble((s.title, "bold"), f" · from {sources} · {people} · done: {done}")
+            Text.assemble((s.title, "bold"), fmt_(" · from {sources} · {people} · done: {done}",
+                                                  sources=sources, people=people, done=done))
         )
 
     def action_back(self) -> None:

@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from coworkshop.core.errors import SessionFileError, UserError
 from coworkshop.core.probe import FileInfo, SessionSummary, list_session_files, read_info
+from coworkshop.i18n import _, error_text, fmt, nfmt
 from coworkshop.tui.common.footer import KeysFooter
 
 if TYPE_CHECKING:
@@ -117,11 +118,11 @@ class HomeScreen(Screen[None]):
         yield Static(id="home-title", classes="title-bar")
         with Horizontal(id="home-panes"):
             with Vertical(id="sessions-pane", classes="pane"):
-                yield Static("Sessions", classes="pane-title")
+                yield Static(_("Sessions"), classes="pane-title")
                 yield OptionList(id="sessions")
                 yield Static(id="sessions-hint", classes="pane-hint")
             with Vertical(id="templates-pane", classes="pane"):
-                yield Static("Templates", classes="pane-title")
+                yield Static(_("Templates"), classes="pane-title")
                 yield OptionList(id="templates")
                 yield Static(id="templates-hint", classes="pane-hint")
         yield KeysFooter()
@@ -170,7 +171,7 @@ class HomeScreen(Screen[None]):
             try:
                 rows.append(SessionRow(path, read_info(path)))
             except SessionFileError as exc:
-                rows.append(SessionRow(path, None, _short_error(path, str(exc))))
+                rows.append(SessionRow(path, None, _short_error(path, error_text(exc))))
         return rows, list_templates(self.templates_dir)
 
     def _show_lists(self, rows: list[SessionRow], entries: list[TemplateEntry]) -> None:
@@ -195,14 +196,14 @@ class HomeScreen(Screen[None]):
             self._show_marks_hint()
         else:
             hint.update(
-                "No session files yet. Press n to create one from a template, "
-                "or d for a demo workshop."
+                _("No session files yet. Press n to create one from a template, "
+                "or d for a demo workshop.")
             )
         options = [Option(self._template_prompt(e), id=str(e.path)) for e in entries]
         self._fill(self.query_one("#templates", OptionList), options)
         thint = self.query_one("#templates-hint", Static)
         if entries:
-            thint.update("enter or n: new session from it")
+            thint.update(_("enter or n: new session from it"))
         else:
             thint.update(f"No templates (*.toml) in {self.templates_dir}.")
 
@@ -211,7 +212,7 @@ class HomeScreen(Screen[None]):
         if self.marked:
             hint.update(f"{len(self.marked)} marked · m: merge them · space: unmark")
         else:
-            hint.update("enter: open · space: mark files to merge")
+            hint.update(_("enter: open · space: mark files to merge"))
 
     def _prompt_for(self, key: str) -> Text:
         """The prompt of a listed file or session, marked when its file is."""
@@ -235,7 +236,7 @@ class HomeScreen(Screen[None]):
                 ("\n  unreadable: ", "red"), (row.error, "red"),
             )
         if not row.info.sessions:
-            return Text.assemble((row.path.name, "bold"), ("\n  holds no session", "dim"))
+            return Text.assemble((row.path.name, "bold"), (_("\n  holds no session"), "dim"))
         return HomeScreen._summary_prompt(row.info.sessions[0], row.path)
 
     @staticmethod
@@ -244,7 +245,7 @@ class HomeScreen(Screen[None]):
         if s.date:
             text.append(f"  {s.date}", style="cyan")
         facts = [", ".join(p for p in (s.place, s.country) if p),
-                 f"{s.participants} people", where + path.name]
+                 nfmt("{n} person", "{n} people", s.participants), where + path.name]
         text.append("\n  " + " · ".join(f for f in facts if f), style="dim")
         return text
 
@@ -256,7 +257,7 @@ class HomeScreen(Screen[None]):
                 ("\n  unreadable: ", "red"), (entry.error, "red"),
             )
         text = Text.assemble((entry.title or entry.name, "bold"))
-        facts = [f"{entry.activities} steps", entry.language, entry.name]
+        facts = [nfmt("{n} step", "{n} steps", entry.activities), entry.language, entry.name]
         text.append("\n  " + " · ".join(f for f in facts if f), style="dim")
         return text
 
@@ -283,7 +284,7 @@ class HomeScreen(Screen[None]):
         path, session_id = self.session_targets.get(key, (Path(key), None))
         for row in self.session_rows:
             if row.path == path and row.info is None:
-                self.notify(f"{path.name}: {row.error}", title="Cannot open", severity="error",
+                self.notify(f"{path.name}: {row.error}", title=_("Cannot open"), severity="error",
                             timeout=10)
                 return
         self.cw_app.open_session(path, session_id)
@@ -305,13 +306,14 @@ class HomeScreen(Screen[None]):
         usable = [e for e in self.template_entries if not e.error]
         if not usable:
             self.notify(
-                f"No usable template in {self.templates_dir}; add a .toml template first.",
+                fmt("No usable template in {templates_dir}; add a .toml template first.",
+                    templates_dir=self.templates_dir),
                 severity="error",
             )
             return
         for entry in self.template_entries:
             if entry.path == template and entry.error:
-                self.notify(f"{entry.path.name}: {entry.error}", title="Template unreadable",
+                self.notify(f"{entry.path.name}: {entry.error}", title=_("Template unreadable"),
                             severity="error", timeout=10)
                 return
         self.app.push_screen(
@@ -321,11 +323,11 @@ class HomeScreen(Screen[None]):
 
     def _session_created(self, path: Path | None) -> None:
         if path is not None:
-            self.notify(f"Created {path.name}")
+            self.notify(fmt("Created {name}", name=path.name))
             self.cw_app.open_session(path)
 
     def action_demo(self) -> None:
-        self.notify("Building the demo workshop…", timeout=3)
+        self.notify(_("Building the demo workshop…"), timeout=3)
         self.build_demo()
 
     @work(thread=True, exclusive=True, group="demo")
@@ -364,7 +366,7 @@ class HomeScreen(Screen[None]):
         if row is None:
             return
         if row.info is None:
-            self.notify(f"{path.name}: {row.error}", title="Cannot be merged",
+            self.notify(f"{path.name}: {row.error}", title=_("Cannot be merged"),
                         severity="error", timeout=10)
             return
         self.marked ^= {path}
@@ -381,8 +383,8 @@ class HomeScreen(Screen[None]):
         # Oldest first, as they were received: an updated copy then shows what it adds.
         files = [r.path for r in reversed(self.session_rows) if r.path in self.marked]
         if not files:
-            self.notify("Mark the session files to merge with space, then press m.",
-                        title="Nothing marked")
+            self.notify(_("Mark the session files to merge with space, then press m."),
+                        title=_("Nothing marked"))
             return
         self.app.push_screen(MergeScreen(files, self.sessions_dir), self._merged)
 

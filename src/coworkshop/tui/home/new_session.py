@@ -15,6 +15,7 @@ from textual.worker import Worker, WorkerState
 
 from coworkshop.core import rules
 from coworkshop.core.errors import UserError
+from coworkshop.i18n import _, error_text
 from coworkshop.tui.common.form import LimitCounter, TypedForm
 
 if TYPE_CHECKING:
@@ -62,9 +63,9 @@ class NewSessionScreen(TypedForm[Path | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="new-session-dialog", classes="dialog"):
-            yield Static("New session", classes="dialog-title")
+            yield Static(_("New session"), classes="dialog-title")
             with VerticalScroll(classes="form"), Grid(classes="form-grid"):
-                yield Label("Template", classes="field-label")
+                yield Label(_("Template"), classes="field-label")
                 yield Select(
                     [(t.title or t.name, t.path) for t in self.templates],
                     value=self.initial,
@@ -84,9 +85,9 @@ class NewSessionScreen(TypedForm[Path | None]):
             yield LimitCounter("form", rules.MAX_FIELD, always=False)
             yield Static(id="form-error", classes="form-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Create", variant="primary", id="create", compact=True)
-                yield Button("Cancel", id="cancel", compact=True)
-            yield Static("enter create · tab next field · esc cancel", classes="dialog-hint")
+                yield Button(_("Create"), variant="primary", id="create", compact=True)
+                yield Button(_("Cancel"), id="cancel", compact=True)
+            yield Static(_("enter create · tab next field · esc cancel"), classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one("#title", Input).focus()
@@ -118,7 +119,7 @@ class NewSessionScreen(TypedForm[Path | None]):
 
     def show_error(self, message: str) -> None:
         self.query_one("#form-error", Static).update(message)
-        self.notify(message, title="Cannot create the session", severity="error")
+        self.notify(message, title=_("Cannot create the session"), severity="error")
 
     @work(thread=True, exclusive=True, group="create-session")
     def create_session(self, template: Path, values: dict[str, str]) -> Path | None:
@@ -131,7 +132,7 @@ class NewSessionScreen(TypedForm[Path | None]):
             path = default_path(self.sessions_dir, details)
             store, _session = create_session_file(path, template, details)
         except UserError as exc:
-            self.app.call_from_thread(self.show_error, str(exc))
+            self.app.call_from_thread(self.show_error, error_text(exc))
             return None
         store.close()
         return path

@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from coworkshop.core import rules
 from coworkshop.core.errors import UserError
+from coworkshop.i18n import _
 from coworkshop.tui.common.form import FormScreen, LimitCounter
 
 S = TypeVar("S")
@@ -57,11 +58,11 @@ class ParticipantFormScreen(FormScreen[dict[str, str], S], Generic[S]):
         with Vertical(classes="dialog participant-dialog"):
             yield Static(self.title_text, classes="dialog-title", markup=False)
             with VerticalScroll(classes="form"), Grid(classes="form-grid"):
-                yield Label("Stakeholder group *", classes="field-label")
+                yield Label(_("Stakeholder group *"), classes="field-label")
                 yield Select(
                     self.groups,
                     value=current if current in keys else Select.NULL,
-                    prompt="choose a stakeholder group",
+                    prompt=_("choose a stakeholder group"),
                     id="stakeholder_group",
                     compact=True,
                 )
@@ -75,9 +76,9 @@ class ParticipantFormScreen(FormScreen[dict[str, str], S], Generic[S]):
             yield LimitCounter("form", rules.MAX_FIELD, always=False)
             yield Static(id="form-error", classes="form-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", variant="primary", id="ok", compact=True)
-                yield Button("Cancel", id="cancel", compact=True)
-            yield Static("enter saves · tab next field · esc cancels", classes="dialog-hint")
+                yield Button(_("Save"), variant="primary", id="ok", compact=True)
+                yield Button(_("Cancel"), id="cancel", compact=True)
+            yield Static(_("enter saves · tab next field · esc cancels"), classes="dialog-hint")
 
     def on_mount(self) -> None:
         select = self.query_one("#stakeholder_group", Select)

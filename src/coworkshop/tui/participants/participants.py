@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Static
 from coworkshop.core import matching, sessions
 from coworkshop.core.models import Participant, PhoneMatch, Session
 from coworkshop.core.store import Store
+from coworkshop.i18n import N_, _, fmt
 from coworkshop.tui.colors import group_color
 from coworkshop.tui.common.footer import KeysFooter
 from coworkshop.tui.common.pick import PickScreen
@@ -80,7 +81,7 @@ class ParticipantsScreen(Screen[None]):
         self.by_group: dict[str, int] = {}
 
     def compose(self) -> ComposeResult:
-        yield Static(Text.assemble(("Participants", "bold"), "  ·  ", self.session.title),
+        yield Static(Text.assemble((_("Participants"), "bold"), "  ·  ", self.session.title),
                      classes="title-bar", id="participants-title")
         yield Static(id="group-counts")
         yield Static(id="head-counts")
@@ -89,14 +90,14 @@ class ParticipantsScreen(Screen[None]):
         yield KeysFooter()
 
     COLUMNS = (
-        ("name", "Name", 0.22),
-        ("group", "Stakeholder group", 0.22),
-        ("organisation", "Organisation", 0.3),
-        ("country", "Country", 0.12),
-        ("breakout", "Group", 0.1),
+        ("name", N_("Name"), 0.22),
+        ("group", N_("Stakeholder group"), 0.22),
+        ("organisation", N_("Organisation"), 0.3),
+        ("country", N_("Country"), 0.12),
+        ("breakout", N_("Group"), 0.1),
     )
     #: Fixed widths: a personal code is 5 characters, a join time 5 more.
-    FIXED = (("code", "Code", 5), ("phone", "Phone", 7))
+    FIXED = (("code", N_("Code"), 5), ("phone", N_("Phone"), 7))
 
     def on_mount(self) -> None:
         self._columns_for(self.size.width)
@@ -128,9 +129,9 @@ class ParticipantsScreen(Screen[None]):
         room = max(40, width - 4 - 2 * (len(self.COLUMNS) + len(self.FIXED)) - fixed)
         table.clear(columns=True)
         for key, label, share in self.COLUMNS:
-            table.add_column(label, key=key, width=max(6, int(room * share)))
+            table.add_column(_(label), key=key, width=max(6, int(room * share)))
         for key, label, w in self.FIXED:
-            table.add_column(label, key=key, width=w)
+            table.add_column(_(label), key=key, width=w)
 
     # ------------------------------------------------------------ data
 
@@ -214,12 +215,14 @@ class ParticipantsScreen(Screen[None]):
             bar.append(f"{g['label']} ", style="")
             bar.append(f"{self.by_group.get(g['key'], 0)}", style="bold")
             bar.append("   ")
-        bar.append(f"total {self.counts.people}", style="bold")
+        bar.append(fmt("total {people}", people=self.counts.people), style="bold")
         self.query_one("#group-counts", Static).update(bar)
         self.query_one("#head-counts", Static).update(head_counts_text(self.counts).append(
-            "   names on phones: " + ("on" if self.name_pick else "off"), style="dim"))
+            "   " + (_("names on phones: on") if self.name_pick else _("names on phones: off")),
+            style="dim"))
         hint = self.query_one("#participants-hint", Static)
-        hint.update("" if self.people else "Nobody registered yet. Press a to add a participant.")
+        hint.update("" if self.people
+                    else _("Nobody registered yet. Press a to add a participant."))
 
     def current_id(self) -> str | None:
         table = self.query_one("#participants", DataTable)
@@ -254,7 +257,7 @@ class ParticipantsScreen(Screen[None]):
         def done(added: Participant | None) -> None:
             if added is not None:
                 self.reload(focus=added.id)
-                self.notify("Participant added.")
+                self.notify(_("Participant added."))
 
         last = self.people[-1] if self.people else None
         defaults = {
@@ -263,7 +266,7 @@ class ParticipantsScreen(Screen[None]):
         }
         self.app.push_screen(
             ParticipantFormScreen(
-                "Add a participant",
+                _("Add a participant"),
                 self.group_labels(),
                 defaults,
                 submit,
@@ -276,7 +279,7 @@ class ParticipantsScreen(Screen[None]):
     def action_edit(self) -> None:
         person = self.current()
         if person is None:
-            self.notify("Nobody to edit. Press a to add a participant.", severity="warning")
+            self.notify(_("Nobody to edit. Press a to add a participant."), severity="warning")
             return
 
         async def submit(values: dict[str, str]) -> dict[str, str]:
@@ -289,11 +292,12 @@ class ParticipantsScreen(Screen[None]):
         def done(values: dict[str, str] | None) -> None:
             if values is not None:
                 self.reload(focus=person.id)
-                self.notify(f"Saved {values['name'].strip() or 'the participant'}.")
+                self.notify(fmt("Saved {value}.",
+                                value=values['name'].strip() or 'the participant'))
 
         self.app.push_screen(
             ParticipantFormScreen(
-                "Edit participant",
+                _("Edit participant"),
                 self.group_labels(),
                 {
                     "name": person.name,
@@ -319,11 +323,11 @@ class ParticipantsScreen(Screen[None]):
         at = ids.index(person.id)
         after = next(iter(ids[at + 1:] + ids[:at][::-1]), None)
 
-        def deleted(_: Participant) -> None:
+        def deleted(_result: Participant) -> None:
             self.reload(focus=after)
             who = person.name or "The participant"
             phone = " Their phone is no longer matched." if had_phone else ""
-            self.notify(f"{who} deleted — press u to restore.{phone}")
+            self.notify(fmt("{who} deleted — press u to restore.{phone}", who=who, phone=phone))
 
         self.writer.write(
             self.store, lambda db: sessions.delete_participant(db, person.id), deleted
@@ -333,7 +337,7 @@ class ParticipantsScreen(Screen[None]):
         with self.store.db() as db:
             deleted = sessions.participants(db, self.session.id, deleted=True)
         if not deleted:
-            self.notify("No deleted participants.")
+            self.notify(_("No deleted participants."))
             return
         options: list[tuple[str, Text | str]] = [
             (
@@ -353,15 +357,15 @@ class ParticipantsScreen(Screen[None]):
             if pid is None:
                 return
 
-            def restored(_: Participant) -> None:
+            def restored(_result: Participant) -> None:
                 self.reload(focus=pid)
-                self.notify("Participant restored.")
+                self.notify(_("Participant restored."))
 
             self.writer.write(
                 self.store, lambda db: sessions.delete_participant(db, pid, restore=True), restored
             )
 
-        self.app.push_screen(PickScreen("Restore a deleted participant", options), chosen)
+        self.app.push_screen(PickScreen(_("Restore a deleted participant"), options), chosen)
 
     def phone_label(self, ph: matching.Phone) -> Text:
         p = ph.participant
@@ -382,11 +386,11 @@ class ParticipantsScreen(Screen[None]):
     def action_match(self) -> None:
         person = self.current()
         if person is None:
-            self.notify("Nobody to match. Press a to add a participant.", severity="warning")
+            self.notify(_("Nobody to match. Press a to add a participant."), severity="warning")
             return
         if person.id in self.matches:
-            self.notify(f"{person.name or 'This person'} is matched with a phone already: "
-                        "M unmatches.", severity="warning")
+            self.notify(fmt("{value} is matched with a phone already: M unmatches.",
+                            value=person.name or 'This person'), severity="warning")
             return
         matched_phones = {m.phone_participant_id for m in self.matches.values()}
         options: list[tuple[str, Text | str]]
@@ -410,10 +414,11 @@ class ParticipantsScreen(Screen[None]):
                 return
             registered_id, phone = (pid, phone_id) if phone_id else (person.id, pid)
 
-            def matched(_: PhoneMatch) -> None:
+            def matched(_result: PhoneMatch) -> None:
                 self.reload(focus=registered_id)
                 who = next((p.name for p in self.people if p.id == registered_id), "")
-                self.notify(f"Matched: {who or 'the participant'} and the phone are one person.")
+                self.notify(fmt("Matched: {value} and the phone are one person.",
+                                value=who or 'the participant'))
 
             self.writer.write(
                 self.store,
@@ -426,14 +431,14 @@ class ParticipantsScreen(Screen[None]):
     def action_unmatch(self) -> None:
         person = self.current()
         if person is None or person.id not in self.matches:
-            self.notify("The highlighted person is not matched with a phone.",
+            self.notify(_("The highlighted person is not matched with a phone."),
                         severity="warning")
             return
 
         def unmatched(m: PhoneMatch) -> None:
             self.reload(focus=person.id)
-            self.notify(f"{person.name or 'The participant'} and the phone are apart again "
-                        "(the match stays in the file, ended). m matches again.")
+            self.notify(fmt("{value} and the phone are apart again (the match stays in the file, "
+                            "ended). m matches again.", value=person.name or 'The participant'))
 
         self.writer.write(
             self.store, lambda db: matching.unmatch(db, self.session.id, person.id), unmatched
@@ -442,10 +447,10 @@ class ParticipantsScreen(Screen[None]):
     def action_name_pick(self) -> None:
         allowed = not self.name_pick
 
-        def done(_: bool) -> None:
+        def done(_result: bool) -> None:
             self.reload()
-            self.notify("Phones may pick their name from the registered people when joining."
-                        if allowed else "Phones can no longer pick a name: personal codes only.")
+            self.notify(_("Phones may pick their name from the registered people when joining.")
+                        if allowed else _("Phones can no longer pick a name: personal codes only."))
 
         self.writer.write(
             self.store, lambda db: matching.allow_name_pick(db, self.session.id, allowed), done
@@ -470,7 +475,7 @@ class ParticipantsScreen(Screen[None]):
 def head_counts_text(counts: matching.HeadCounts) -> Text:
     """"registered N · by phone M · both K", the counts wherever the room is counted."""
     return Text.assemble(
-        "registered ", (str(counts.registered), "bold"),
-        " · by phone ", (str(counts.by_phone), "bold"),
-        " · both ", (str(counts.both), "bold"),
+        _("registered "), (str(counts.registered), "bold"),
+        _(" · by phone "), (str(counts.by_phone), "bold"),
+        _(" · both "), (str(counts.both), "bold"),
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
+from coworkshop.i18n import _, fmt
 from coworkshop.tui.polls.messages import (
     HiddenItemsRequested,
     NewPollRequested,
@@ -38,10 +39,12 @@ def closed_note(change: StatusChange) -> str:
         parts.append("finished " + ", ".join(a.title for a in change.finished))
     closed = change.closed
     if len(closed) == 1:
-        parts.append(f"closed the open question “{closed[0].question.text}” (results shown)")
+        parts.append(fmt("closed the open question “{text}” (results shown)",
+                         text=closed[0].question.text))
     elif closed:
         texts = ", ".join(f"“{p.question.text}”" for p in closed)
-        parts.append(f"closed {len(closed)} open questions: {texts} (results shown)")
+        parts.append(fmt("closed {n} open questions: {texts} (results shown)",
+                         n=len(closed), texts=texts))
     return " · " + "; ".join(parts) if parts else ""
 
 
@@ -110,7 +113,7 @@ class PollHost:
                 view.unhide(item)
 
         self._me().app.push_screen(
-            PickScreen("Bring back a hidden item", [(i.id, i.text) for i in hidden]), chosen
+            PickScreen(_("Bring back a hidden item"), [(i.id, i.text) for i in hidden]), chosen
         )
 
     # ------------------------------------------------------------ the agenda

@@ -18,6 +18,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static, Text
 from coworkshop.core import polls as voting
 from coworkshop.core import rules
 from coworkshop.core.errors import UserError
+from coworkshop.i18n import _, error_text
 from coworkshop.tui.common.form import TypedForm
 from coworkshop.tui.polls.poll_text import TYPE_NAMES
 
@@ -79,37 +80,37 @@ class NewQuestionScreen(TypedForm["voting.PollInfo | None"]):
             with VerticalScroll(classes="form"):
                 with Grid(classes="form-grid"):
                     if self.activity is None:
-                        yield Label("Poll title", classes="field-label")
-                        yield Input(placeholder="shown in the agenda", id="poll-title",
+                        yield Label(_("Poll title"), classes="field-label")
+                        yield Input(placeholder=_("shown in the agenda"), id="poll-title",
                                     compact=True, max_length=rules.MAX_FIELD)
-                    yield Label("Type", classes="field-label")
-                    yield Select([(name, key) for key, name in TYPE_NAMES.items()],
+                    yield Label(_("Type"), classes="field-label")
+                    yield Select([(_(name), key) for key, name in TYPE_NAMES.items()],
                                  value=self.question_type, allow_blank=False, id="q-type",
                                  compact=True)
-                    yield Label("Question", classes="field-label")
-                    yield Input(placeholder="what the room is asked", id="q-text", compact=True)
+                    yield Label(_("Question"), classes="field-label")
+                    yield Input(placeholder=_("what the room is asked"), id="q-text", compact=True)
                 with Vertical(classes="q-field", id="field-options"):
-                    yield Label("Options, one per line", classes="field-label text-label")
+                    yield Label(_("Options, one per line"), classes="field-label text-label")
                     yield TextArea(id="q-options", classes="q-lines", compact=True)
                 with Grid(classes="form-grid q-field", id="field-max-choices"):
-                    yield Label("At most (choices)", classes="field-label")
-                    yield Input(placeholder="empty: any number", type="integer",
+                    yield Label(_("At most (choices)"), classes="field-label")
+                    yield Input(placeholder=_("empty: any number"), type="integer",
                                 id="q-max-choices", compact=True)
                 with Grid(classes="form-grid q-field", id="field-scale"):
-                    yield Label("Scale", classes="field-label")
+                    yield Label(_("Scale"), classes="field-label")
                     yield Select(self.scales(), allow_blank=False, id="q-scale", compact=True)
                 with Vertical(classes="q-field", id="field-statements"):
                     if has_crosspoints:
-                        yield Checkbox("Rate this session's cross-points", value=False,
+                        yield Checkbox(_("Rate this session's cross-points"), value=False,
                                        id="q-crosspoints", compact=True)
-                    yield Label("Statements to rate, one per line",
+                    yield Label(_("Statements to rate, one per line"),
                                 classes="field-label text-label")
                     yield TextArea(id="q-statements", classes="q-lines", compact=True)
             yield Static(id="form-error", classes="form-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Add", variant="primary", id="ok", compact=True)
-                yield Button("Cancel", id="cancel", compact=True)
-            yield Static("tab next field · ctrl+s adds · esc cancels", classes="dialog-hint")
+                yield Button(_("Add"), variant="primary", id="ok", compact=True)
+                yield Button(_("Cancel"), id="cancel", compact=True)
+            yield Static(_("tab next field · ctrl+s adds · esc cancels"), classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.show_fields()
@@ -178,8 +179,8 @@ class NewQuestionScreen(TypedForm["voting.PollInfo | None"]):
                     lambda db: voting.add_poll_activity(db, self.session.id, title, data),
                 )
         except UserError as exc:
-            self.query_one("#form-error", Static).update(str(exc))
-            self.notify(str(exc), severity="error")
+            self.query_one("#form-error", Static).update(error_text(exc))
+            self.notify(error_text(exc), severity="error")
             return
         finally:
             self.saving = False

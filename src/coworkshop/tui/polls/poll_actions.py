@@ -19,6 +19,7 @@ from textual.widgets import OptionList
 
 from coworkshop.core import polls as voting
 from coworkshop.core.errors import UserError
+from coworkshop.i18n import _, error_text, fmt
 from coworkshop.tui.polls.live import (
     LiveVoting,
     PollClosed,
@@ -72,7 +73,7 @@ class PollActions(_Base):
             try:
                 await change()
             except UserError as exc:
-                self.notify(str(exc), title=what, severity="error")
+                self.notify(error_text(exc), title=what, severity="error")
 
         self.run_worker(run(), group="poll-write", description=what)
 
@@ -80,7 +81,7 @@ class PollActions(_Base):
         poll = self.current
         if poll is None or poll.is_open:
             return
-        self._write("Cannot open", lambda: self._open_poll(poll))
+        self._write(_("Cannot open"), lambda: self._open_poll(poll))
 
     async def _open_poll(self, poll: voting.PollInfo) -> None:
         # One change: the others are closed (results shown, as with c) and a
@@ -104,13 +105,13 @@ class PollActions(_Base):
         poll = self.current
         if poll is None or not poll.is_open:
             return
-        self._write("Cannot close", lambda: self._close_poll(poll))
+        self._write(_("Cannot close"), lambda: self._close_poll(poll))
 
     async def _close_poll(self, poll: voting.PollInfo) -> None:
         await self.live.close_poll(poll.id)  # shows the results too (Q&A aside)
         self.post_message(PollClosed(poll.id))
         shown = " — results shown (r hides them)" if poll.type != "qa" else ""
-        self.notify(f"Closed: {poll.question.text}{shown}")
+        self.notify(fmt("Closed: {text}{shown}", text=poll.question.text, shown=shown))
         self.reload(poll.id)
 
     def action_toggle_results(self) -> None:
@@ -124,7 +125,7 @@ class PollActions(_Base):
             self.post_message(ResultsShown(poll.id) if visible else ResultsHidden(poll.id))
             self.reload(poll.id)
 
-        self._write("Cannot change", toggle)
+        self._write(_("Cannot change"), toggle)
 
     def action_sort_by_agreement(self) -> None:
         self.by_agreement = not self.by_agreement
@@ -139,8 +140,8 @@ class PollActions(_Base):
         if poll is None:
             return
         if poll.type not in voting.TALLY_TYPES:
-            self.notify(f"A {TYPE_NAMES.get(poll.type, poll.type)} question is answered from "
-                        "phones only.", severity="warning")
+            self.notify(fmt("A {get} question is answered from phones only.",
+                            get=_(TYPE_NAMES.get(poll.type, poll.type))), severity="warning")
             return
         self.post_message(TallyRequested(self, poll))
 
@@ -161,7 +162,7 @@ class PollActions(_Base):
         a key that does not apply now says why instead of doing nothing."""
         poll = self.current
         if poll is None:
-            self.notify("This poll has no question yet: a adds one.", severity="warning")
+            self.notify(_("This poll has no question yet: a adds one."), severity="warning")
             return
         if self.check_action(action, ()):
             getattr(self, f"action_{action}")()
@@ -197,7 +198,7 @@ class PollActions(_Base):
             self.notify(note)
             self.reload()
 
-        self._write("Cannot change", change)
+        self._write(_("Cannot change"), change)
 
     def action_qa_highlight(self) -> None:
         item = self._item()
@@ -215,15 +216,15 @@ class PollActions(_Base):
     def action_qa_hide(self) -> None:
         item = self._item()
         if item is not None:
-            self._qa(item, "Hidden from the room (u brings it back)", hidden=True)
+            self._qa(item, _("Hidden from the room (u brings it back)"), hidden=True)
 
     def action_qa_unhide(self) -> None:
         hidden = self.snapshot.hidden_items
         if not hidden:
-            self.notify("No hidden items.")
+            self.notify(_("No hidden items."))
             return
         self.post_message(HiddenItemsRequested(self, list(hidden)))
 
     def unhide(self, item: voting.QAView) -> None:
         """Show a hidden Q&A item to the room again."""
-        self._qa(item, "Shown to the room again", hidden=False)
+        self._qa(item, _("Shown to the room again"), hidden=False)

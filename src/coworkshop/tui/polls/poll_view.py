@@ -37,6 +37,7 @@ from textual.widgets.option_list import Option
 from coworkshop.core import polls as voting
 from coworkshop.core import sessions
 from coworkshop.core.errors import UserError
+from coworkshop.i18n import _, error_text, fmt, nfmt
 from coworkshop.tui.colors import group_color
 from coworkshop.tui.polls.live import (
     BallotReceived,
@@ -49,7 +50,7 @@ from coworkshop.tui.polls.live import (
     RoomMessage,
 )
 from coworkshop.tui.polls.poll_actions import PollActions
-from coworkshop.tui.polls.poll_text import STATES, kind_text, plan_text
+from coworkshop.tui.polls.poll_text import kind_text, plan_text, state_label
 from coworkshop.tui.polls.results import ResultsChart, qa_line
 from coworkshop.tui.quiet import set_text
 
@@ -180,13 +181,13 @@ class PollView(PollActions, Widget, can_focus=True):
     def on_mount(self) -> None:
         self.live.watch(self)
         self.show_live()
-        self.query_one("#poll-list", Static).update(Text("Loading the questions…", style="dim"))
+        self.query_one("#poll-list", Static).update(Text(_("Loading the questions…"), style="dim"))
         self.set_interval(1, self.show_live)
         desc = str(self.activity.config.get("description", "")).strip()
         notes = self.query_one("#poll-notes", Static)
         notes.display = bool(desc)
         if desc:
-            notes.update(Text.assemble(("Facilitator notes  ", "bold"), (desc, "")))
+            notes.update(Text.assemble((_("Facilitator notes  "), "bold"), (desc, "")))
         self.reload()
 
     def on_unmount(self) -> None:
@@ -230,7 +231,7 @@ class PollView(PollActions, Widget, can_focus=True):
             polls = [p for p in voting.polls(self.store, self.session.id)
                      if p.activity_id == self.activity.id]
         except UserError as exc:
-            return Snapshot(error=str(exc))
+            return Snapshot(error=error_text(exc))
         snap = Snapshot(polls)
         if not polls:
             return snap
@@ -281,17 +282,18 @@ class PollView(PollActions, Widget, can_focus=True):
         """The line that tells the facilitator (and the room) how to join."""
         live = self.live
         if live.running:
-            text = Text.assemble(("● LIVE ", "bold #101010 on #5cc46b"), "  ")
+            text = Text.assemble((_("● LIVE "), "bold #101010 on #5cc46b"), "  ")
             text.append(live.base_url(), style="bold")
             text.append("   code ", style="dim")
             text.append(f"{live.code[:3]} {live.code[3:]}", style="bold yellow")
             progress = self.snapshot.progress
             joined = progress.joined if progress is not None else 0
-            text.append(f"   {joined} joined · {live.connected()} connected", style="dim")
+            text.append(fmt("   {joined} joined · {connected} connected",
+                            joined=joined, connected=live.connected()), style="dim")
         else:
-            text = Text.assemble(("Live voting is off", "bold"),
-                                 (" · w starts it for phones · e enters counts from a show "
-                                  "of hands or paper", "dim"))
+            text = Text.assemble((_("Live voting is off"), "bold"),
+                                 (_(" · w starts it for phones · e enters counts from a show "
+                                  "of hands or paper"), "dim"))
         self._set_text("poll-live", text)
 
     def show_list(self) -> None:
@@ -305,9 +307,10 @@ class PollView(PollActions, Widget, can_focus=True):
                                                      p.question.text) for p in snap.polls])):
             return
         n = len(snap.polls)
-        head = Text.assemble((f"Poll · {n} question{'s' if n != 1 else ''}", "bold underline"))
+        head = Text.assemble((nfmt("Poll · {n} question", "Poll · {n} questions", n),
+                              "bold underline"))
         if not snap.polls:
-            head.append("   a adds a question", style="dim")
+            head.append(_("   a adds a question"), style="dim")
             target.update(head)
             return
         grid = Table.grid(expand=True, padding=(0, 1))
@@ -316,44 +319,45 @@ class PollView(PollActions, Widget, can_focus=True):
         grid.add_column(no_wrap=True, justify="right")
         for i, poll in enumerate(snap.polls):
             here = i == self.cursor
-            label, style = STATES.get(poll.state, (poll.state, ""))
+            label, style = state_label(poll.state)
             state = Text(label, style=style)
             if poll.results_visible and poll.type != "qa":
-                state.append(" · shown", style="yellow")
+                state.append(_(" · shown"), style="yellow")
             row_style = "bold on #2f3550" if here else ""
             grid.add_row(Text("▸" if here else " ", style="bold yellow"),
                          Text(f"{i + 1}. {poll.question.text}"), state, style=row_style)
         target.update(Group(head, grid))
 
     def status_text(self, poll: voting.PollInfo) -> Text:
-        label, style = STATES.get(poll.state, (poll.state, ""))
+        label, style = state_label(poll.state)
         text = Text(label, style=style)
         res, progress = self.snapshot.results, self.snapshot.progress
         if poll.type == "qa":
             items = len(res.items) if res is not None else 0
             people = res.respondents if res is not None else 0
-            text.append(f" · {items} item{'s' if items != 1 else ''} from {people} "
-                        f"{'person' if people == 1 else 'people'}")
+            text.append(" · " + nfmt("{n} item", "{n} items", items) + " "
+                            + nfmt("from {n} person", "from {n} people", people))
             hidden = len(self.snapshot.hidden_items)
             if hidden:
-                text.append(f" · {hidden} hidden (u)", style="dim")
+                text.append(fmt(" · {hidden} hidden (u)", hidden=hidden), style="dim")
             return text
         if progress is not None:
             if progress.joined and progress.voted <= progress.joined:
-                text.append(f" · {progress.voted} of {progress.joined} joined answered",
+                text.append(fmt(" · {voted} of {joined} joined answered",
+                                voted=progress.voted, joined=progress.joined),
                             style="bold")
             elif progress.voted:  # more answers than phones joined here (a demo, a merge)
-                text.append(f" · {progress.voted} answered", style="bold")
+                text.append(fmt(" · {n} answered", n=progress.voted), style="bold")
         if res is not None and res.tallied:
-            text.append(f" · {res.tallied} counted by hand", style="bold")
+            text.append(fmt(" · {tallied} counted by hand", tallied=res.tallied), style="bold")
         answered = res is not None and (res.respondents > 0 or bool(res.texts))
         if poll.state == "draft" and not answered:
-            text.append(" · o opens it for answers", style="dim")
+            text.append(_(" · o opens it for answers"), style="dim")
         elif not poll.results_visible:
-            text.append("\nResults hidden from the room", style="bold yellow")
-            text.append(" · r shows them (closing shows them too)", style="dim")
+            text.append(_("\nResults hidden from the room"), style="bold yellow")
+            text.append(_(" · r shows them (closing shows them too)"), style="dim")
         elif self.by_group:
-            text.append(" · by stakeholder group (b: overall)", style="dim")
+            text.append(_(" · by stakeholder group (b: overall)"), style="dim")
         return text
 
     def show_detail(self) -> None:
@@ -397,8 +401,8 @@ class PollView(PollActions, Widget, can_focus=True):
                           id=v.id) for v in views]
         items.set_options(options)
         if not views:
-            items.add_option(Option(Text("No questions yet: phones post them while the poll "
-                                         "is open.", style="dim italic"), id="-", disabled=True))
+            items.add_option(Option(Text(_("No questions yet: phones post them while the poll "
+                                         "is open."), style="dim italic"), id="-", disabled=True))
             return
         index = next((i for i, v in enumerate(views) if v.id == current), 0)
         items.highlighted = index

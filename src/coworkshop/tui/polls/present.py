@@ -25,6 +25,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Digits, Static
 
+from coworkshop.i18n import _
 from coworkshop.tui.polls.live import (
     BallotReceived,
     JoinCodeChanged,
@@ -103,7 +104,7 @@ class PresentScreen(Screen[None]):
         with Horizontal(id="present-join"):
             yield Static(id="present-qr")
             with Vertical(id="present-side"):
-                yield Static("Join the vote", id="present-title")
+                yield Static(_("Join the vote"), id="present-title")
                 yield Static(id="present-url")
                 yield Static("code", classes="present-hint")
                 yield Digits(id="present-code")
@@ -209,10 +210,10 @@ class PresentScreen(Screen[None]):
         qr.display = code.display = live.running
         self.query_one(".present-hint").display = live.running
         if not live.running:
-            self.query_one("#present-title", Static).update("Live voting is off")
-            url.update(Text("Escape, then w starts it: phones join with a code.", style="dim"))
+            self.query_one("#present-title", Static).update(_("Live voting is off"))
+            url.update(Text(_("Escape, then w starts it: phones join with a code."), style="dim"))
             return
-        self.query_one("#present-title", Static).update("Join the vote")
+        self.query_one("#present-title", Static).update(_("Join the vote"))
         key = (live.join_url(), max(self.size.width - SIDE, 20), self.size.height)
         if key != self._qr_key:  # drawn again only when the link or the terminal changes
             self._qr_key = key
@@ -239,7 +240,7 @@ class PresentScreen(Screen[None]):
         line = self.query_one("#present-join-line", Static)
         line.display = self.live.running and poll.is_open
         if self.live.running:
-            line.update(Text.assemble("Join at ", (self.live.base_url(), "bold"),
+            line.update(Text.assemble(_("Join at "), (self.live.base_url(), "bold"),
                                       "  code ", (self.live.code, "bold")))
 
     # ------------------------------------------------------------ room events

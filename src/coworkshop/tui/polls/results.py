@@ -23,6 +23,7 @@ from textual.geometry import Size
 from textual.widget import Widget
 
 from coworkshop.core import consensus
+from coworkshop.i18n import _, fmt, format_percent, nfmt
 from coworkshop.tui.colors import DEFAULT as GREY
 
 if TYPE_CHECKING:
@@ -92,7 +93,8 @@ def option_color(i: int) -> str:
 
 
 def pct(value: float) -> str:
-    return f"{value:.0f}%"
+    """A share 0-100 as a whole percentage, as the app's language writes it."""
+    return format_percent(round(value) / 100)
 
 
 def bar(fraction: float, width: int, color: str) -> Text:
@@ -193,10 +195,10 @@ class Chart:
         f = self.figures(counts)
         points = list(self.res.poll.choices)
         line = Text("  ")
-        line.append(f"agree {round(f.agree * 100)}%", style="bold")
-        line.append(f" · disagree {round(f.disagree * 100)}%", style="dim")
+        line.append(fmt("agree {n}%", n=round(f.agree * 100)), style="bold")
+        line.append(fmt(" · disagree {n}%", n=round(f.disagree * 100)), style="dim")
         if f.median is not None:
-            line.append(" · median ", style="dim")
+            line.append(_(" · median "), style="dim")
             line.append(_fit(points[f.median], max(8, self.width // 3)))
         line.append(" · ")
         line.append(consensus.STATUS_LABELS[f.status], style=STATUS_STYLES.get(f.status, ""))
@@ -216,19 +218,19 @@ class Chart:
 
     def summary(self) -> Text:
         res = self.res
-        people = "person" if res.respondents == 1 else "people"
-        text = Text.assemble((f"{res.respondents} {people} answered", "bold"))
+        text = Text.assemble((nfmt("{n} person answered", "{n} people answered",
+                                          res.respondents), "bold"))
         parts = []
         if res.ballots:
-            parts.append(f"{res.ballots} from phones")
+            parts.append(fmt("{ballots} from phones", ballots=res.ballots))
         if res.tallied:
-            parts.append(f"{res.tallied} counted by hand or on paper")
+            parts.append(fmt("{tallied} counted by hand or on paper", tallied=res.tallied))
         if parts and (res.ballots and res.tallied):
             text.append("  (" + " + ".join(parts) + ")", style="dim")
         elif res.tallied and not res.ballots:
-            text.append("  (counted by hand or on paper)", style="dim")
+            text.append(_("  (counted by hand or on paper)"), style="dim")
         if res.poll.type == "multiple" and res.respondents:
-            text.append("\nSeveral choices each: shares add up to more than 100%.",
+            text.append(_("\nSeveral choices each: shares add up to more than 100%."),
                         style="dim italic")
         return text
 
@@ -239,10 +241,10 @@ class Chart:
         kind = res.poll.type
         if kind == "qa":
             return Group(*[qa_line(i, self.group_colors, self.res.group_labels)
-                           for i in res.items]) if res.items else Text("No questions yet.",
+                           for i in res.items]) if res.items else Text(_("No questions yet."),
                                                                        style="dim")
         if res.respondents == 0 and not res.texts:
-            return Text("No answers yet.", style="dim italic")
+            return Text(_("No answers yet."), style="dim italic")
         parts: list[RenderableType] = [self.summary(), Text("")]
         if kind == "scale_statements":
             parts += self.statements()
@@ -266,7 +268,7 @@ class Chart:
         if self.by_group:
             groups = self.groups(group_respondents)
             if groups:
-                legend = Text("Share of each group: ", style="dim")
+                legend = Text(_("Share of each group: "), style="dim")
                 legend.append_text(_legend(
                     [f"{self.group_label(g)} ({group_respondents[g]})" for g in groups],
                     [self.group_color(g) for g in groups], self.width - legend.cell_len))
@@ -275,7 +277,8 @@ class Chart:
                               max(8, self.width // 3))
             for i, row in enumerate(rows):
                 head = Text.assemble(("■ ", colors[i]), (row.label, "bold"))
-                head.append(f"   {row.count} · {pct(row.percent)} overall", style="dim")
+                head.append(fmt("   {count} · {pct} overall",
+                                count=row.count, pct=pct(row.percent)), style="dim")
                 out.append(head)
                 for g in groups:
                     line = Text("  ")
@@ -317,7 +320,7 @@ class Chart:
         out: list[RenderableType] = [_legend(points, colors, self.width), Text("")]
         numbered = list(enumerate(res.statements, 1))
         if self.by_agreement and self.agree:
-            out.insert(1, Text("Ordered by agreement (v: in the agenda's order).",
+            out.insert(1, Text(_("Ordered by agreement (v: in the agenda's order)."),
                                style="dim italic"))
             numbered.sort(key=lambda ns: -self.figures([r.count for r in ns[1].rows]).agree)
         for n, st in numbered:
@@ -353,7 +356,7 @@ class Chart:
         rows = self.res.rows
         n = len(rows)
         out: list[RenderableType] = [
-            Text("Ordered by average position (1 = always first).", style="dim italic"),
+            Text(_("Ordered by average position (1 = always first)."), style="dim italic"),
             Text(""),
         ]
         for place, row in enumerate(rows, 1):
@@ -362,7 +365,8 @@ class Chart:
             mean = row.mean_rank
             score = (n - mean) / (n - 1) if mean is not None and n > 1 else 0.0
             tail = Text(f" avg {mean:.1f}" if mean is not None else " avg -", style="bold")
-            tail.append(f" · first for {row.count} ({pct(row.percent)})", style="dim")
+            tail.append(fmt(" · first for {count} ({pct})",
+                            count=row.count, pct=pct(row.percent)), style="dim")
             width = max(10, self.width - tail.cell_len)
             line = bar(score, width, color)
             line.append_text(tail)
@@ -370,7 +374,7 @@ class Chart:
             if self.by_group:
                 firsts = [(g, c) for g, c in row.by_group.items() if c]
                 if firsts:
-                    line = Text("  first choice of: ", style="dim")
+                    line = Text(_("  first choice of: "), style="dim")
                     for i, (g, c) in enumerate(firsts):
                         if i:
                             line.append(" · ", style="dim")
@@ -426,7 +430,7 @@ def word_cloud(rows: list[Row], width: int) -> Text:
     """Words ordered by count, the most said largest: a chip on a colour, then
     bold, plain and dim words, laid out in lines of ``width`` cells."""
     if not rows:
-        return Text("No words yet.", style="dim italic")
+        return Text(_("No words yet."), style="dim italic")
     top = rows[0].count
     text = Text(justify="center")
     line_width = 0
@@ -483,7 +487,7 @@ def qa_line(item: QAView, group_colors: dict[str, str], group_labels: dict[str, 
     if item.answered:
         text.append("  answered", style="dim italic")
     if item.hidden:
-        text.append("  hidden from the room", style="dim italic")
+        text.append(_("  hidden from the room"), style="dim italic")
     return text
 
 

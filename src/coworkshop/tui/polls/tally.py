@@ -19,6 +19,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from coworkshop.core import polls as voting
 from coworkshop.core import sessions
 from coworkshop.core.errors import UserError
+from coworkshop.i18n import _, error_text, fmt, nfmt
 from coworkshop.tui.common.form import TypedForm
 
 if TYPE_CHECKING:
@@ -38,8 +39,8 @@ def _plural(n: int, word: str) -> str:
 def _cells(cells: list[tuple[int, int]], statements: tuple[str, ...]) -> str:
     """"3 options", or for a rated list the statements counted: "2 statements"."""
     if statements:
-        return _plural(len({s for s, _c in cells}), "statement")
-    return _plural(len(cells), "option")
+        return nfmt("{n} statement", "{n} statements", len({s for s, _c in cells}))
+    return nfmt("{n} option", "{n} options", len(cells))
 
 
 class TallyScreen(TypedForm[bool]):
@@ -75,15 +76,16 @@ class TallyScreen(TypedForm[bool]):
             (g["label"], g["key"]) for g in sessions.stakeholder_groups(self.session)
         ]
         with Vertical(classes="dialog tally-dialog"):
-            yield Static(f"Counts: {self.poll.question.text}", classes="dialog-title",
+            yield Static(fmt("Counts: {text}",
+                             text=self.poll.question.text), classes="dialog-title",
                          markup=False)
-            yield Static("How many people chose each option. Counts add to the answers "
-                         "from phones.", classes="dialog-note")
+            yield Static(_("How many people chose each option. Counts add to the answers "
+                         "from phones."), classes="dialog-note")
             with Grid(classes="form-grid"):
-                yield Label("Counted by", classes="field-label")
+                yield Label(_("Counted by"), classes="field-label")
                 yield Select(SOURCES, value="hands", allow_blank=False, id="tally-source",
                              compact=True)
-                yield Label("Stakeholder group", classes="field-label")
+                yield Label(_("Stakeholder group"), classes="field-label")
                 yield Select(groups, value="", allow_blank=False, id="tally-group",
                              compact=True)
             # not a tab stop of its own: tab goes from the last select to the
@@ -100,9 +102,9 @@ class TallyScreen(TypedForm[bool]):
                                         classes="tally-count", compact=True)
             yield Static(id="form-error", classes="form-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", variant="primary", id="ok", compact=True)
-                yield Button("Cancel", id="cancel", compact=True)
-            yield Static("enter next count · ctrl+s saves · esc cancels", classes="dialog-hint")
+                yield Button(_("Save"), variant="primary", id="ok", compact=True)
+                yield Button(_("Cancel"), id="cancel", compact=True)
+            yield Static(_("enter next count · ctrl+s saves · esc cancels"), classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.fill()
@@ -180,8 +182,8 @@ class TallyScreen(TypedForm[bool]):
             self.saved.update(changed)
             self.wrote += len(changed)
         except UserError as exc:
-            self.query_one("#form-error", Static).update(str(exc))
-            self.notify(str(exc), severity="error")
+            self.query_one("#form-error", Static).update(error_text(exc))
+            self.notify(error_text(exc), severity="error")
             return
         finally:
             self.saving = False

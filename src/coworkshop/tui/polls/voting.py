@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Digits, OptionList, Static
 from textual.widgets.option_list import Option
 
+from coworkshop.i18n import _, error_text, fmt
 from coworkshop.tui.common.footer import KeysFooter
 from coworkshop.tui.polls.live import JoinCodesLocked, LiveVoting, ParticipantJoined
 
@@ -91,13 +92,13 @@ class JoinScreen(Screen[None]):
         with Horizontal(id="join-body"):
             yield Static(id="join-qr")
             with Vertical(id="join-side"):
-                yield Static("Join the vote", id="join-title")
-                yield Static("Scan the code with your phone, or open", classes="join-hint")
+                yield Static(_("Join the vote"), id="join-title")
+                yield Static(_("Scan the code with your phone, or open"), classes="join-hint")
                 yield Static(id="join-url")
-                yield Static("and type the code", classes="join-hint")
+                yield Static(_("and type the code"), classes="join-hint")
                 yield Digits(id="join-code")
                 yield Static(id="join-count")
-                yield Static("Address for phones", id="join-addresses-title",
+                yield Static(_("Address for phones"), id="join-addresses-title",
                              classes="pane-title")
                 yield OptionList(id="join-addresses")
         yield KeysFooter()
@@ -146,10 +147,10 @@ class JoinScreen(Screen[None]):
         self.joined, self.matched = counts.by_phone, counts.both
 
     def show_count(self) -> None:
-        text = Text.assemble((f"{self.joined}", "bold"), " joined · ")
+        text = Text.assemble((f"{self.joined}", "bold"), _(" joined · "))
         if self.matched:
-            text.append_text(Text.assemble((f"{self.matched}", "bold"), " matched · "))
-        text.append_text(Text.assemble((f"{self.live.connected()}", "bold"), " connected now"))
+            text.append_text(Text.assemble((f"{self.matched}", "bold"), _(" matched · ")))
+        text.append_text(Text.assemble((f"{self.live.connected()}", "bold"), _(" connected now")))
         self.query_one("#join-count", Static).update(text)
 
     def on_participant_joined(self, _message: ParticipantJoined) -> None:
@@ -157,14 +158,14 @@ class JoinScreen(Screen[None]):
         self.show_count()
 
     def on_join_codes_locked(self, _message: JoinCodesLocked) -> None:
-        self.notify("Many wrong join codes were tried: joining is paused. "
-                    "Press n for a new code.", title="Someone may be guessing the code",
+        self.notify(_("Many wrong join codes were tried: joining is paused. "
+                    "Press n for a new code."), title=_("Someone may be guessing the code"),
                     severity="warning", timeout=30)
 
     def action_new_code(self) -> None:
         self.live.new_code()
         self.show()
-        self.notify(f"New join code {self.live.code}; the old one no longer works.")
+        self.notify(fmt("New join code {code}; the old one no longer works.", code=self.live.code))
 
     @on(OptionList.OptionHighlighted, "#join-addresses")
     async def _address_chosen(self, event: OptionList.OptionHighlighted) -> None:
@@ -174,7 +175,7 @@ class JoinScreen(Screen[None]):
             try:
                 await self.live.choose_address(event.option.id)
             except UserError as exc:
-                self.notify(str(exc), severity="error")
+                self.notify(error_text(exc), severity="error")
                 return
             self.show()
 
@@ -207,7 +208,7 @@ class JoinScreen(Screen[None]):
     @work(exclusive=True, group="live-voting")
     async def action_stop_voting(self) -> None:
         await self.live.stop()
-        self.notify("Live voting stopped. Everything received is saved.")
+        self.notify(_("Live voting stopped. Everything received is saved."))
         self.action_back()
 
 
@@ -220,7 +221,7 @@ def poll_palette_entries(screen: SessionScreen) -> list[PaletteEntry]:
 
             found = screen.query(PollView)
             if not found:
-                screen.notify("Highlight a poll in the agenda first.", severity="warning")
+                screen.notify(_("Highlight a poll in the agenda first."), severity="warning")
                 return None
             view = found.first()
             view.focus()

@@ -7,6 +7,9 @@ from pathlib import Path
 
 from textual.dom import DOMNode
 
+from coworkshop.i18n import error_text
+from coworkshop.i18n import fmt as fmt_
+
 from ...core.errors import UserError
 
 #: palette entry -> format
@@ -48,13 +51,13 @@ def start_export(
     """Run :func:`write_report` in a thread; notify where the report went, or why not."""
     target = report_path(sources[0], fmt)
     app = node.app
-    app.notify(f"Writing the {fmt} report...", timeout=2)
+    app.notify(fmt_("Writing the {fmt} report...", fmt=fmt), timeout=2)
 
     def job() -> None:
         try:
             path = write_report(sources, fmt, target, session_ids)
         except UserError as exc:
-            app.call_from_thread(app.notify, str(exc), severity="error")
+            app.call_from_thread(app.notify, error_text(exc), severity="error")
             return
         app.call_from_thread(app.notify, f"Report written: {path}", title="export", timeout=8)
 

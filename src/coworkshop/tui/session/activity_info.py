@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.containers import VerticalScroll
 
+from coworkshop.i18n import _, fmt
+
 if TYPE_CHECKING:
     from coworkshop.core.models import Activity, Session
 
@@ -50,7 +52,7 @@ class ActivityInfo(VerticalScroll):
         desc = str(self.config.get("description", "")).strip()
         if not desc:
             return None
-        text = Text.assemble(("Facilitator notes  ", "bold"))
+        text = Text.assemble((_("Facilitator notes  "), "bold"))
         text.append(desc)
         return text
 
@@ -66,8 +68,9 @@ class ActivityInfo(VerticalScroll):
     def scale_text(self, name: str, indent: str = "   ") -> Text:
         found = self.scale(name)
         if found is None:
-            return Text.assemble((f"{indent}scale {name!r} (not in this session's plan)", "red"))
-        text = Text.assemble((f"{indent}Scale: ", "dim"))
+            return Text.assemble((fmt("{indent}scale {name!r} (not in this session's plan)",
+                                      indent=indent, name=name), "red"))
+        text = Text.assemble((fmt("{indent}Scale: ", indent=indent), "dim"))
         text.append(str(found.get("label", name)), style="bold")
         side = {k: "agree" for k in found["agree"]} | {k: "disagree" for k in found["disagree"]}
         for i, point in enumerate(found["points"], 1):

@@ -14,6 +14,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from coworkshop.core.sessions import remaining_seconds
+from coworkshop.i18n import N_, _, fmt
 from coworkshop.tui.colors import breakout_color
 from coworkshop.tui.fmt import clock
 
@@ -21,13 +22,14 @@ if TYPE_CHECKING:
     from coworkshop.core.models import Activity
 
 STATUS_ICON = {"pending": ("○", "dim"), "running": ("▶", "bold green"), "done": ("✓", "cyan")}
-KIND_NAME = {"canvas": "canvas", "poll": "poll", "stakeholder_map": "map", "checklist": "checklist"}
+KIND_NAME = {"canvas": N_("canvas"), "poll": N_("poll"), "stakeholder_map": N_("map"),
+             "checklist": N_("checklist")}
 
 
 def activity_kind(act: Activity) -> str:
     if act.kind == "canvas" and act.config.get("shape") == "grid":
-        return "grid"
-    return KIND_NAME.get(act.kind, act.kind)
+        return _("grid")
+    return _(KIND_NAME.get(act.kind, act.kind))
 
 
 def countdown(act: Activity, now: datetime | None = None) -> Text:
@@ -36,8 +38,9 @@ def countdown(act: Activity, now: datetime | None = None) -> Text:
     if left is None or act.status != "running":
         return Text("")
     if left < 0:
-        return Text.assemble((f"{clock(left)} over", "bold red"))
-    return Text(f"{clock(left)} left", style="bold green" if left > 60 else "bold yellow")
+        return Text.assemble((fmt("{clock} over", clock=clock(left)), "bold red"))
+    return Text(fmt("{clock} left", clock=clock(left)),
+                style="bold green" if left > 60 else "bold yellow")
 
 
 class AgendaList(OptionList):
@@ -96,7 +99,8 @@ class AgendaList(OptionList):
         title = Text.assemble((act.title, "bold" if act.status == "running" else ""))
         meta = Text.assemble((activity_kind(act), "italic"))
         if act.timebox_minutes:
-            meta.append(f" · {act.timebox_minutes} min", style="dim")
+            meta.append(fmt(" · {timebox_minutes} min",
+                            timebox_minutes=act.timebox_minutes), style="dim")
         if act.group_name:
             meta.append(" · ")
             meta.append(act.group_name, style=breakout_color(act.group_name))

@@ -23,6 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from coworkshop.core.errors import UserError
+from coworkshop.i18n import _, error_text, fmt
 from coworkshop.tui.canvas.actions import CanvasActions
 from coworkshop.tui.canvas.messages import CanvasChanged
 from coworkshop.tui.colors import breakout_color
@@ -162,18 +163,18 @@ class SessionScreen(CanvasActions, PollHost, MapActions, ChecklistActions, Sessi
                 _load, self.path, self.session_id
             )
         except UserError as exc:
-            self.notify(str(exc), title="Cannot open", severity="error", timeout=10)
+            self.notify(error_text(exc), title=_("Cannot open"), severity="error", timeout=10)
             self.action_home()
             return
         self.store, self.session, self.activities = store, session, acts
         if store.read_only:
             from coworkshop.core.probe import READ_ONLY_NOTICE
 
-            self.notify(f"{self.path.name}: {READ_ONLY_NOTICE}", title="Read-only", timeout=10)
+            self.notify(f"{self.path.name}: {READ_ONLY_NOTICE}", title=_("Read-only"), timeout=10)
         elif store.backup is not None:
             self.notify(
-                f"{self.path.name} was made by an older coworkshop and is now up to date; "
-                f"the original is kept as {store.backup.name}",
+                fmt("{name} was made by an older coworkshop and is now up to date; the original "
+                    "is kept as {name2}", name=self.path.name, name2=store.backup.name),
                 timeout=10,
             )
         # the app's: live voting goes on when this screen closes
@@ -183,7 +184,7 @@ class SessionScreen(CanvasActions, PollHost, MapActions, ChecklistActions, Sessi
         body = self.query_one("#session-body")
         agenda = AgendaList(id="agenda")
         await self.query_one("#agenda-pane").mount(
-            Static("Agenda", classes="pane-title"), agenda
+            Static(_("Agenda"), classes="pane-title"), agenda
         )
         running = next((a for a in acts if a.status == "running"), None)
         first_open = next((a for a in acts if a.status != "done"), None)
@@ -232,11 +233,12 @@ class SessionScreen(CanvasActions, PollHost, MapActions, ChecklistActions, Sessi
                 text.append(f"  ·  {fact}", style="")
         if self.live is not None and self.live.running:
             # visible on every activity, so nobody forgets the room can vote
-            live = Text.assemble(("● LIVE ", "bold red"), (f"code {self.live.code}  ", "bold"))
+            live = Text.assemble((_("● LIVE "), "bold red"), (fmt("code {code}  ",
+                                                                  code=self.live.code), "bold"))
             if self.live.codes_locked():
                 # someone is guessing the code: joining is paused until a new one
                 live = Text.assemble(
-                    ("⚠ CODE GUESSING: joining paused, press w then n for a new code  ",
+                    (_("⚠ CODE GUESSING: joining paused, press w then n for a new code  "),
                      "bold black on yellow"), live)
             text = live + text
         set_text(self.query_one("#session-title", Static), text)
@@ -246,7 +248,7 @@ class SessionScreen(CanvasActions, PollHost, MapActions, ChecklistActions, Sessi
             self.query_one("#saved", Static).update(notice)
         elif self.saved_at is not None:
             # every change is committed at once; this shows the room it happened
-            saved = Text.assemble(("✓ saved ", "green"), (f"{self.saved_at:%H:%M:%S}", "green"))
+            saved = Text.assemble((_("✓ saved "), "green"), (f"{self.saved_at:%H:%M:%S}", "green"))
             self.query_one("#saved", Static).update(saved)
 
     def update_head(self) -> None:
@@ -260,10 +262,12 @@ class SessionScreen(CanvasActions, PollHost, MapActions, ChecklistActions, Sessi
         text = Text.assemble((activity_kind(act).upper(), "bold reverse"))
         text.append(" ")
         text.append(act.title, style="bold")
-        status = {"pending": "not started", "running": "running", "done": "done"}[act.status]
+        status = {"pending": _("not started"), "running": _("running"),
+                  "done": _("done")}[act.status]
         text.append(f"   {status}", style="dim")
         if act.timebox_minutes:
-            text.append(f" · {act.timebox_minutes} min", style="dim")
+            text.append(fmt(" · {timebox_minutes} min",
+                            timebox_minutes=act.timebox_minutes), style="dim")
         cd = countdown(act)
         if cd.plain:
             text.append(" · ")

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, cast
 from textual import work
 
 from coworkshop.core.errors import UserError
+from coworkshop.i18n import _, error_text
+from coworkshop.i18n import fmt as fmt_
 from coworkshop.tui.common.prompt import Field, PromptScreen
 from coworkshop.tui.polls.live import LiveVoting, PollActivityAdded
 
@@ -108,13 +110,14 @@ class SessionActions(_Base):
             if name is not None:
                 self.reload_activities()
                 self.mark_saved()
-                self.notify(f"{act.title}: {name}" if name else f"{act.title}: no group")
+                self.notify(f"{act.title}: {name}" if name else fmt_("{title}: no group",
+                                                                     title=act.title))
 
         note = "Groups in use: " + ", ".join(groups) if groups else "e.g. Group A"
         self.app.push_screen(
             PromptScreen(
-                "Breakout group for this activity",
-                [Field("group", "Breakout group", act.group_name, "e.g. Group A", groups)],
+                _("Breakout group for this activity"),
+                [Field("group", _("Breakout group"), act.group_name, _("e.g. Group A"), groups)],
                 submit,
                 note=note,
             ),
@@ -154,20 +157,22 @@ class SessionActions(_Base):
 
         def done(saved: Path | None) -> None:
             if saved is not None:
-                self.notify(f"Saved the plan as template {saved.stem} ({saved})")
+                self.notify(fmt_("Saved the plan as template {stem} ({saved})",
+                                 stem=saved.stem, saved=saved))
 
         self.app.push_screen(
             PromptScreen(
-                "Save this session's plan as a template",
+                _("Save this session's plan as a template"),
                 [
-                    Field("name", "Template name (file name)", templates.slug(session.title),
+                    Field("name", _("Template name (file name)"), templates.slug(session.title),
                           "lowercase-with-dashes"),
-                    Field("title", "Title", f"{session.title} (plan)", "shown on the home screen"),
+                    Field("title", _("Title"), f"{session.title} (plan)", _("shown on the home "
+                                                                            "screen")),
                 ],
                 submit,
-                note=(f"The agenda, prompts, cross-points and questions go into {folder}; "
-                      "no cards, votes or participants."),
-                ok="Save",
+                note=(fmt_("The agenda, prompts, cross-points and questions go into {folder}; no "
+                           "cards, votes or participants.", folder=folder)),
+                ok=_("Save"),
             ),
             done,
         )
@@ -190,8 +195,9 @@ class SessionActions(_Base):
         if self.store is not None and self.store.read_only and not self.live.running:
             from coworkshop.core.probe import READ_ONLY_NOTICE
 
-            self.notify(f"{self.path.name}: {READ_ONLY_NOTICE}; phones cannot vote",
-                        title="Cannot start live voting", severity="error")
+            self.notify(fmt_("{name}: {READ_ONLY_NOTICE}; phones cannot vote",
+                             name=self.path.name, READ_ONLY_NOTICE=READ_ONLY_NOTICE),
+                        title=_("Cannot start live voting"), severity="error")
             return
         if self.live.running:
             self.app.push_screen(JoinScreen(self.live))
@@ -219,13 +225,14 @@ class SessionActions(_Base):
         try:
             await self.live.start()
         except (UserError, OSError) as exc:
-            self.notify(str(exc), title="Cannot start live voting", severity="error",
+            self.notify(error_text(exc), title=_("Cannot start live voting"), severity="error",
                         timeout=10)
             return
         if not self.live.running:  # stopped while it started
             return
         self.update_title()
-        self.notify(f"Live voting on {self.live.base_url()} · code {self.live.code}")
+        self.notify(fmt_("Live voting on {base_url} · code {code}",
+                         base_url=self.live.base_url(), code=self.live.code))
         self.app.push_screen(JoinScreen(self.live))
 
     @work(exclusive=True, group="live-voting")
@@ -233,7 +240,7 @@ class SessionActions(_Base):
         if self.live is not None and self.live.running:
             await self.live.stop()
             self.update_title()
-            self.notify("Live voting stopped. Everything received is saved.")
+            self.notify(_("Live voting stopped. Everything received is saved."))
 
     def action_new_poll(self) -> None:
         from coworkshop.core import polls as voting
@@ -252,11 +259,11 @@ class SessionActions(_Base):
         def run() -> object:
             board = self.board()
             if board is None:
-                self.notify("Highlight a canvas in the agenda first.", severity="warning")
+                self.notify(_("Highlight a canvas in the agenda first."), severity="warning")
                 return None
             method = getattr(board, f"action_{name}", None)
             if method is None:
-                self.notify("This canvas has no such view.", severity="warning")
+                self.notify(_("This canvas has no such view."), severity="warning")
                 return None
             board.focus()
             return method(*args)

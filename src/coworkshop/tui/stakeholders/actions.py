@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from coworkshop.i18n import _, fmt
 from coworkshop.tui.common.pick import PickScreen
 from coworkshop.tui.common.prompt import Field, PromptScreen
 
@@ -107,11 +108,13 @@ class MapActions:
             self._map_saved(view, StakeholderAdded(added), select=added)
             data = view.data
             if data is not None and len(data.entries) > data.max_actors:
-                self._me().notify(f"{len(data.entries)} stakeholders: the method advises to start "
-                            f"with at most {data.max_actors} and extend later.",
+                self._me().notify(fmt("{n} stakeholders: the method advises to start with at most "
+                                      "{max_actors} and extend later.", n=len(data.entries),
+                                      max_actors=data.max_actors),
                             severity="warning")
 
-        self._me().app.push_screen(StakeholderForm("Add a stakeholder", self._stakeholder_groups(),
+        self._me().app.push_screen(StakeholderForm(_("Add a stakeholder"),
+                                                   self._stakeholder_groups(),
                                              self._participant_choices(), {}, submit), done)
 
     def on_map_view_edit_requested(self, message: MapView.EditRequested) -> None:
@@ -136,7 +139,8 @@ class MapActions:
 
         values = {"name": e.name, "stakeholder_group": e.group, "organisation": e.organisation,
                   "notes": e.notes, "participant_id": e.participant_id or ""}
-        self._me().app.push_screen(StakeholderForm(f"Edit {e.name}", self._stakeholder_groups(),
+        self._me().app.push_screen(StakeholderForm(fmt("Edit {name}",
+                                                       name=e.name), self._stakeholder_groups(),
                                              self._participant_choices(), values, submit), done)
 
     def on_map_view_remove_requested(self, message: MapView.RemoveRequested) -> None:
@@ -151,13 +155,13 @@ class MapActions:
                 return
 
             def removed(_r: object) -> None:
-                self._me().notify(f"Removed {e.name} from the register; "
-                                  "its ratings stay in the file.")
+                self._me().notify(fmt("Removed {name} from the register; its ratings stay in the "
+                                      "file.", name=e.name))
                 self._map_saved(view, StakeholderDeleted(e.id))
 
             self._app().write(store, lambda db: sh.delete_stakeholder(db, e.id), removed)
 
-        self._me().app.push_screen(PickScreen(f"Remove {e.name}?", [
+        self._me().app.push_screen(PickScreen(fmt("Remove {name}?", name=e.name), [
             ("keep", "Keep it"), ("delete", f"Remove {e.name} from the register")]), chosen)
 
     def on_map_view_understanding_requested(
@@ -177,7 +181,7 @@ class MapActions:
                 lambda _r: self._map_saved(view, StakeholderMoved(e.id)))
 
         self._me().app.push_screen(PickScreen(
-            f"Understanding of micro-credentials: {e.name}",
+            fmt("Understanding of micro-credentials: {name}", name=e.name),
             [(k, f"{sh.SHAPES[k]} {k}") for k in ("low", "medium", "high")],
             highlight=e.understanding or None), chosen)
 
@@ -192,8 +196,9 @@ class MapActions:
             return
         qs = sh.questions(session, view.activity)
         if not qs:
-            self._me().notify("This map has no questionnaire: move stakeholders with shift+arrows "
-                        "(or enter, then the arrows).", severity="warning")
+            self._me().notify(_("This map has no questionnaire: move stakeholders with "
+                                "shift+arrows "
+                        "(or enter, then the arrows)."), severity="warning")
             return
         with store.db() as db:
             before: dict[str, int | None] = dict(sh.last_answers(db, view.activity.id, e.id))
@@ -225,23 +230,24 @@ class MapActions:
         def done(made: int | None) -> None:
             if made is not None:
                 self._map_saved(view, RoundStarted())
-                self._me().notify(f"Round {made} started from the last places: move whoever "
-                            "changed.", timeout=3)
+                self._me().notify(fmt("Round {made} started from the last places: move whoever "
+                                      "changed.", made=made), timeout=3)
 
         self._me().app.push_screen(PromptScreen(
-            "Start a new mapping round",
-            [Field("date", "Date", date.today().isoformat(), "YYYY-MM-DD"),
-             Field("note", "Note", "", "e.g. second meeting of the group")],
-            submit, note="Everyone keeps their place until you move them; the map then shows "
-                         "who changed quadrant.", ok="Start"), done)
+            _("Start a new mapping round"),
+            [Field("date", _("Date"), date.today().isoformat(), _("YYYY-MM-DD")),
+             Field("note", _("Note"), "", "e.g. second meeting of the group")],
+            submit, note=_("Everyone keeps their place until you move them; the map then shows "
+                         "who changed quadrant."), ok=_("Start")), done)
 
     def on_map_view_movements_requested(self, message: MapView.MovementsRequested) -> None:
         view, data = message.view, message.view.data
         if data is None or data.previous_round is None:
-            self._me().notify("One round so far: start a new round (n) to see who moves.")
+            self._me().notify(_("One round so far: start a new round (n) to see who moves."))
             return
         if not data.movements:
-            self._me().notify(f"Nobody changed quadrant since round {data.previous_round}.")
+            self._me().notify(fmt("Nobody changed quadrant since round {previous_round}.",
+                                  previous_round=data.previous_round))
             return
 
         def chosen(sid: str | None) -> None:
@@ -249,7 +255,7 @@ class MapActions:
                 view.select(sid)
 
         self._me().app.push_screen(PickScreen(
-            f"Moved since round {data.previous_round}",
+            fmt("Moved since round {previous_round}", previous_round=data.previous_round),
             [(m.stakeholder_id, m.text(data.method)) for m in data.movements]), chosen)
 
     def on_map_view_carry_requested(self, message: MapView.CarryRequested) -> None:
@@ -318,7 +324,7 @@ class ChecklistActions:
                 self._set_checklist_status(view, state.item.key, "" if status == "open" else status)
 
         self._me().app.push_screen(PickScreen(
-            f"Status: {state.item.text}",
+            fmt("Status: {text}", text=state.item.text),
             [(k or "open", f"{cl.MARKS[k]} {cl.LABELS[k]}")
              for k in ("yes", "partly", "no", "na", "")],
             highlight=state.status or "open"), chosen)
@@ -342,10 +348,11 @@ class ChecklistActions:
 
         self._me().app.push_screen(PromptScreen(
             s.item.text,
-            [Field("note", "Note", s.note, "what is done, what is missing", limit=cl.MAX_NOTE),
-             Field("owner", "Owner", s.owner, "who takes it forward", limit=cl.MAX_OWNER),
-             Field("due", "Due date", s.due, "YYYY-MM-DD")],
-            submit, ok="Save"), done)
+            [Field("note", _("Note"), s.note, _("what is done, what is missing"),
+                   limit=cl.MAX_NOTE),
+             Field("owner", _("Owner"), s.owner, _("who takes it forward"), limit=cl.MAX_OWNER),
+             Field("due", _("Due date"), s.due, _("YYYY-MM-DD"))],
+            submit, ok=_("Save")), done)
 
     def on_checklist_view_carry_requested(self, message: ChecklistView.CarryRequested) -> None:
         from ...core import carry

@@ -9,6 +9,7 @@ from pathlib import Path
 from rich.text import Text
 from textual.app import App
 
+from coworkshop.i18n import _, fmt
 from coworkshop.tui.common.pick import PickScreen
 from coworkshop.tui.common.prompt import Field, PromptScreen
 
@@ -36,11 +37,12 @@ def choose_source(app: App[object], current: Path, sessions_dir: Path, title: st
     options: list[tuple[str, Text | str]] = []
     if template_count:
         options.append((TEMPLATE, Text.assemble(
-            ("The template's starting register", "bold"), f"  ({template_count} entries)")))
+            (_("The template's starting register"), "bold"), fmt("  ({template_count} entries)",
+                                                                 template_count=template_count))))
     files = session_files(sessions_dir, current)
     for n, path in enumerate(files[:20]):
-        options.append((f"file:{n}", Text.assemble(("Previous session  ", "dim"), path.name)))
-    options.append((OTHER, Text("Another session file… (type its path)", style="italic")))
+        options.append((f"file:{n}", Text.assemble((_("Previous session  "), "dim"), path.name)))
+    options.append((OTHER, Text(_("Another session file… (type its path)"), style="italic")))
 
     def picked(key: str | None) -> None:
         if key is None:
@@ -65,12 +67,12 @@ def choose_source(app: App[object], current: Path, sessions_dir: Path, title: st
             if path is not None:
                 chosen(path)
 
-        app.push_screen(PromptScreen("Carry from a previous session file",
-                                     [Field("path", "Session file", "", "path/to/earlier.cws",
+        app.push_screen(PromptScreen(_("Carry from a previous session file"),
+                                     [Field("path", _("Session file"), "", "path/to/earlier.cws",
                                             limit=4096)],
                                      submit), done)
 
     app.push_screen(PickScreen(title, options, note=(
-        "A standing group maps the same actors again: their places become round 0 of this "
-        "map, so the next round shows who moved. Names already here are not added twice.")),
+        _("A standing group maps the same actors again: their places become round 0 of this "
+        "map, so the next round shows who moved. Names already here are not added twice."))),
         picked)

@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
+from coworkshop.i18n import _, fmt
 from coworkshop.tui.common.form import FormScreen, LimitCounter
 
 from ...core import stakeholders as sh
@@ -66,26 +67,26 @@ class StakeholderForm(FormScreen[dict[str, str], S], Generic[S]):
                 yield Label(label, classes="field-label")
                 yield Input(self.values.get(key, ""), placeholder=placeholder, id=key,
                             compact=True, max_length=LIMITS[key])
-                yield Label("Stakeholder group", classes="field-label")
+                yield Label(_("Stakeholder group"), classes="field-label")
                 yield Select(self.groups, value=group if group in dict(
                     (k, v) for v, k in self.groups) else Select.NULL,
-                    prompt="no group yet", id="stakeholder_group", compact=True)
+                    prompt=_("no group yet"), id="stakeholder_group", compact=True)
                 for key, label, placeholder in TEXT_FIELDS[1:]:
                     yield Label(label, classes="field-label")
                     yield Input(self.values.get(key, ""), placeholder=placeholder, id=key,
                                 compact=True, max_length=LIMITS[key])
                 if self.participants:
-                    yield Label("Participant", classes="field-label")
+                    yield Label(_("Participant"), classes="field-label")
                     yield Select(self.participants,
                                  value=pid if pid in {k for _l, k in self.participants}
                                  else Select.NULL,
-                                 prompt="not in the room", id="participant_id", compact=True)
+                                 prompt=_("not in the room"), id="participant_id", compact=True)
             yield LimitCounter("form", MAX_NAME, always=False)
             yield Static(id="form-error", classes="form-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", variant="primary", id="ok", compact=True)
-                yield Button("Cancel", id="cancel", compact=True)
-            yield Static("enter saves · tab next field · esc cancels", classes="dialog-hint")
+                yield Button(_("Save"), variant="primary", id="ok", compact=True)
+                yield Button(_("Cancel"), id="cancel", compact=True)
+            yield Static(_("enter saves · tab next field · esc cancels"), classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
@@ -166,7 +167,7 @@ class QuestionnaireForm(FormScreen[dict[str, int | None], S], Generic[S]):
             yield Static(id="q-detail")
             yield Static(id="q-score")
             yield Static(id="form-error", classes="form-error")
-            yield Static("y/n yes-no · 1-4 knowledge · enter saves · esc cancels",
+            yield Static(_("y/n yes-no · 1-4 knowledge · enter saves · esc cancels"),
                          classes="dialog-hint")
 
     def on_mount(self) -> None:
@@ -211,7 +212,8 @@ class QuestionnaireForm(FormScreen[dict[str, int | None], S], Generic[S]):
             detail.append(f" {choice}  ")
         self.query_one("#q-detail", Static).update(detail)
         s = sh.score(self.questions, self.answers)
-        result = Text.assemble((f"{s.answered} of {s.total} answered", "bold"))
+        result = Text.assemble((fmt("{answered} of {total} answered",
+                                    answered=s.answered, total=s.total), "bold"))
         summary = s.summary()
         if summary:
             result.append(f" · {summary}")
@@ -235,17 +237,19 @@ class QuestionnaireForm(FormScreen[dict[str, int | None], S], Generic[S]):
     def action_answer(self, value: int) -> None:
         q = self.questions[self.cursor]
         if q.points:
-            self.notify(f"Answer this one with 1 to {q.n_points}.", severity="warning")
+            self.notify(fmt("Answer this one with 1 to {n_points}.",
+                            n_points=q.n_points), severity="warning")
             return
         self._set(value)
 
     def action_point(self, point: int) -> None:
         q = self.questions[self.cursor]
         if not q.points:
-            self.notify("Answer this one with y or n.", severity="warning")
+            self.notify(_("Answer this one with y or n."), severity="warning")
             return
         if point >= q.n_points:
-            self.notify(f"This question has {q.n_points} answers.", severity="warning")
+            self.notify(fmt("This question has {n_points} answers.",
+                            n_points=q.n_points), severity="warning")
             return
         self._set(point)
 

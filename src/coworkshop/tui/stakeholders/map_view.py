@@ -20,6 +20,8 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
+from coworkshop.i18n import N_, _, fmt
+
 from ...core import stakeholders as sh
 from ..colors import group_color
 from . import render
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
     from ...core.models import Activity, Session
     from ...core.store import Store
 
-METHOD_NAMES = {"power_interest": "Power/interest", "saccord": "SACCORD map"}
+METHOD_NAMES = {"power_interest": N_("Power/interest"), "saccord": N_("SACCORD map")}
 PaletteEntry = tuple[str, str, Any]
 
 
@@ -139,26 +141,28 @@ class MapView(Widget, can_focus=True):
             return
         n = len(data.entries)
         names = data.axis_names
-        head = Text.assemble((METHOD_NAMES.get(data.method, "Stakeholder map"), "bold"),
-                             f" ↑{names['power']} →{names['interest']}")
+        head = Text.assemble((_(METHOD_NAMES.get(data.method, N_("Stakeholder map"))), "bold"),
+                             f" ↑{_(names['power'])} →{_(names['interest'])}")
         if data.round_number is not None:
-            head.append(f" · round {data.round_number} · {data.round_date}")
+            head.append(fmt(" · round {round_number} · {round_date}",
+                            round_number=data.round_number, round_date=data.round_date))
         else:
-            head.append(" · no round yet", style="italic")
-        head.append(f" · {n} of ≤{data.max_actors} to start",
+            head.append(_(" · no round yet"), style="italic")
+        head.append(fmt(" · {n} of ≤{max_actors} to start", n=n, max_actors=data.max_actors),
                     style="bold yellow" if n > data.max_actors else "")
         e = self.entry()
         head.append("\n")
         if self.moving and e is not None:
             head.append(" MOVING ", style="bold reverse yellow")
-            head.append(f" {e.name}: ↑↓ {data.axis_names['power']}, ←→ "
-                        f"{data.axis_names['interest']} · enter or esc when done")
+            head.append(fmt(" {name}: ↑↓ {power}, ←→ {interest} · enter or esc when done",
+                            name=e.name, power=_(data.axis_names['power']),
+                            interest=_(data.axis_names['interest'])))
         elif e is not None:
             head.append_text(render.detail(e, data))
         else:
-            head.append("No stakeholders yet: a adds one", style="italic")
+            head.append(_("No stakeholders yet: a adds one"), style="italic")
             if sh.template_register(self.activity):
-                head.append(", i takes the template's starting register", style="italic")
+                head.append(_(", i takes the template's starting register"), style="italic")
             head.append(".", style="italic")
         head.no_wrap, head.overflow = True, "ellipsis"
         self.query_one("#map-head", Static).update(head)
@@ -170,7 +174,7 @@ class MapView(Widget, can_focus=True):
         lines = Text()
         dim_unrated = data.previous_round is not None
         if not data.entries:
-            lines.append("The register is empty.", style="italic dim")
+            lines.append(_("The register is empty."), style="italic dim")
         more = ""
         if n > height:
             rows = render.window(n, self.cursor(), max(1, height - 1))
@@ -193,23 +197,26 @@ class MapView(Widget, can_focus=True):
         """Who moved, or the method's guidance that applies; then the legend."""
         text = Text()
         if data.movements:
-            text.append(f"Moved since round {data.previous_round}: ", style="bold")
+            text.append(fmt("Moved since round {previous_round}: ",
+                            previous_round=data.previous_round), style="bold")
             shown = data.movements[:2]
             text.append("; ".join(m.text(data.method) for m in shown))
             if len(data.movements) > len(shown):
-                text.append(f"; and {len(data.movements) - len(shown)} more (m)", style="dim")
+                text.append(fmt("; and {value} more (m)",
+                                value=len(data.movements) - len(shown)), style="dim")
         else:
             if data.previous_round is not None:
-                text.append(f"Nobody changed quadrant since round {data.previous_round}. ",
+                text.append(fmt("Nobody changed quadrant since round {previous_round}. ",
+                                previous_round=data.previous_round),
                             style="dim")
             promoters = [str(e.number) for e in data.entries if e.quadrant == "manage"]
             placed = [e for e in data.entries if e.placed]
             if promoters:
-                text.append("Promoters (high power and interest), manage closely first: ",
+                text.append(_("Promoters (high power and interest), manage closely first: "),
                             style="bold")
                 text.append(", ".join(promoters) + ". ")
             if placed and len(placed) == len(data.entries) and data.previous_round is None:
-                text.append("Repeat the mapping at later meetings (n) to see who moves.",
+                text.append(_("Repeat the mapping at later meetings (n) to see who moves."),
                             style="italic")
         legend = Text()
         for g in data.groups:
@@ -220,9 +227,12 @@ class MapView(Widget, can_focus=True):
         room = max(20, self.size.width - 2)
         # every mark on the map is explained, the not-yet-rated one too: the
         # longest wording that fits beside the groups (the foot has 3 lines)
-        for wording in (f"understanding: {lo} low {mid} medium {hi} high {unrated} not rated yet",
-                        f"understanding {lo}low {mid}mid {hi}high {unrated}unrated",
-                        f"{lo}low {mid}mid {hi}high {unrated}unrated"):
+        for wording in (fmt("understanding: {lo} low {mid} medium {hi} high {unrated} not rated "
+                            "yet", lo=lo, mid=mid, hi=hi, unrated=unrated),
+                        fmt("understanding {lo}low {mid}mid {hi}high {unrated}unrated", lo=lo,
+                            mid=mid, hi=hi, unrated=unrated),
+                        fmt("{lo}low {mid}mid {hi}high {unrated}unrated", lo=lo, mid=mid,
+                            hi=hi, unrated=unrated)):
             if legend.cell_len + 2 + len(wording) <= room:
                 break
         legend.append(f"· {wording}", style="dim")
@@ -279,7 +289,7 @@ class MapView(Widget, can_focus=True):
     def _need_entry(self) -> sh.MapEntry | None:
         e = self.entry()
         if e is None:
-            self.notify("Add a stakeholder first (a).", severity="warning")
+            self.notify(_("Add a stakeholder first (a)."), severity="warning")
         return e
 
     def _ask(self, kind: type[Requested], need_entry: bool = True) -> None:

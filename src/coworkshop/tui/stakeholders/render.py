@@ -5,7 +5,10 @@ group's colour with its number. Pure functions over the core's map data."""
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
+
+from coworkshop.i18n import _, fmt
 
 from ...core import stakeholders as sh
 from ..colors import group_color
@@ -75,11 +78,8 @@ def grid(data: sh.MapData, selected: str | None = None, text_symbols: bool = Fal
     q = sh.QUADRANTS
     out = Text()
     width = CELL_W * 5
-    top_l, top_r = q["satisfy"].strategy, q["manage"].strategy
-    out.append("  ")
-    out.append(top_l, style="bold #e6b84a")
-    out.append(" " * max(1, width - len(top_l) - len(top_r)))
-    out.append(top_r, style="bold #5cc46b")
+    _ends(out, _(q["satisfy"].strategy), "bold #e6b84a", _(q["manage"].strategy),
+          "bold #5cc46b", width)
     out.append("\n")
     for power in range(sh.HIGH, sh.LOW - 1, -1):
         for line in range(CELL_H):
@@ -96,11 +96,8 @@ def grid(data: sh.MapData, selected: str | None = None, text_symbols: bool = Fal
                     used += len(tok)
                 out.append(" " * (CELL_W - used), style=f"on {bg}")
             out.append("\n")
-    bot_l, bot_r = q["monitor"].strategy, q["inform"].strategy
-    out.append("  ")
-    out.append(bot_l, style="bold #a8a8a8")
-    out.append(" " * max(1, width - len(bot_l) - len(bot_r)))
-    out.append(bot_r, style="bold #5b9cf0")
+    _ends(out, _(q["monitor"].strategy), "bold #a8a8a8", _(q["inform"].strategy),
+          "bold #5b9cf0", width)
     out.append("\n  ")
     for v in range(sh.LOW, sh.HIGH + 1):
         out.append(f"{v}".center(CELL_W), style="dim")
@@ -135,6 +132,20 @@ def entry_line(e: sh.MapEntry, selected: bool, width: int, text_symbols: bool = 
     return line
 
 
+def _ends(out: Text, left: str, left_style: str, right: str, right_style: str,
+          width: int) -> None:
+    """Two quadrant names at the ends of a line as wide as the grid; names too
+    long for one line (Finnish, Bulgarian) take two, whole, the right one
+    right-aligned, rather than wrap in the middle of a word."""
+    out.append("  ")
+    out.append(left, style=left_style)
+    if cell_len(left) + 1 + cell_len(right) > width:
+        out.append("\n  " + " " * max(0, width - cell_len(right)))
+    else:
+        out.append(" " * max(1, width - cell_len(left) - cell_len(right)))
+    out.append(right, style=right_style)
+
+
 def detail(e: sh.MapEntry, data: sh.MapData) -> Text:
     """The chosen stakeholder in one line: ratings first, then the group."""
     names = data.axis_names
@@ -144,18 +155,18 @@ def detail(e: sh.MapEntry, data: sh.MapData) -> Text:
     if e.placed:
         assert e.power is not None and e.interest is not None
         for axis, v in (("power", e.power), ("interest", e.interest)):
-            text.append(f" · {names[axis]} {v}")
+            text.append(f" · {_(names[axis])} {v}")
             if v == sh.MIDDLE:
-                text.append(" (on the line)", style="italic")
+                text.append(_(" (on the line)"), style="italic")
         q = sh.QUADRANTS[e.quadrant]
-        text.append(f" · {q.strategy}", style="bold")
+        text.append(f" · {_(q.strategy)}", style="bold")
         if data.method == "saccord":
-            text.append(f" (scenario {q.scenario})", style="dim")
+            text.append(fmt(" (scenario {scenario})", scenario=q.scenario), style="dim")
         elif q.key == "manage":
-            text.append(" (promoter)", style="dim")
+            text.append(_(" (promoter)"), style="dim")
     else:
-        text.append(" · not placed yet", style="italic")
+        text.append(_(" · not placed yet"), style="italic")
     if e.understanding:
-        text.append(f" · understanding {e.understanding}")
+        text.append(fmt(" · understanding {understanding}", understanding=e.understanding))
     text.append(f" · {e.group_label}", style="dim")
     return text
