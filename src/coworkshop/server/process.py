@@ -45,7 +45,26 @@ CONNECTED_EVERY = 0.25  # seconds between counts of live connections sent to the
 
 
 class ServerError(Exception):
-    """The server process refused a command (the text is for the facilitator)."""
+    """The server process refused a command: a :class:`UserError`'s template,
+    parameters and code, sent over so the app shows it in its language."""
+
+    def __init__(self, told: Any) -> None:
+        template, self.params, self.code = told if isinstance(told, tuple) else (told, {}, "")
+        self.template = str(template)
+        super().__init__(self.template)
+
+    def user_error(self) -> Exception:
+        from ..core.errors import UserError
+
+        return UserError(self.template, code=self.code, **self.params)
+
+
+def _told(exc: Exception) -> tuple[str, dict[str, Any], str]:
+    """(server process) What the app is told of ``exc``, picklable."""
+    template = getattr(exc, "template", None)
+    if template is None:
+        return str(exc), {}, ""
+    return template, dict(getattr(exc, "params", {})), str(getattr(exc, "code", ""))
 
 
 class ServerProcess:
@@ -279,14 +298,14 @@ async def _child(conn: Connection, path: str, session_id: str, host: str, port: 
     try:
         store = await asyncio.to_thread(Store.open, path)
     except Exception as exc:  # noqa: BLE001 - told to the app
-        send("error", str(exc))
+        send("error", _told(exc))
         return
     server = VotingServer(store, session_id, code=code, on_event=on_event)
     try:
         await server.start(host, port)
     except Exception as exc:  # noqa: BLE001 - told to the app
         await asyncio.to_thread(store.close)
-        send("error", str(exc))
+        send("error", _told(exc))
         return
 
     async def command(ident: int, name: str, *args: Any) -> None:
@@ -307,7 +326,7 @@ async def _child(conn: Connection, path: str, session_id: str, host: str, port: 
                 raise voting.UserError(f"unknown command {name}")
         except Exception as exc:  # noqa: BLE001 - told to the app
             if ident:
-                send("reply", ident, False, str(exc))
+                send("reply", ident, False, _told(exc))
             return
         if ident:
             send("reply", ident, True, value)

@@ -178,7 +178,6 @@ class LiveVoting:
         """
         if self.server is not None or self.starting:
             return
-        from coworkshop.core.polls import UserError
         from coworkshop.core.polls.joincode import join_code_for
         from coworkshop.server.process import ServerError, ServerProcess
 
@@ -189,7 +188,7 @@ class LiveVoting:
             await server.start(self.store.path, self.session_id, self.host, self.port, code)
         except ServerError as exc:
             await server.stop()
-            raise UserError(str(exc)) from exc
+            raise exc.user_error() from exc
         except BaseException:
             await server.stop()
             raise
@@ -244,13 +243,12 @@ class LiveVoting:
     async def choose_address(self, ip: str) -> None:
         """Show ``ip`` to the room and listen there (raises :class:`UserError` if it cannot)."""
         if self.server is not None:
-            from coworkshop.core.polls import UserError
             from coworkshop.server.process import ServerError
 
             try:
                 await self.server.listen_on(ip)
             except ServerError as exc:
-                raise UserError(str(exc)) from exc
+                raise exc.user_error() from exc
         self.ip = ip
 
     def codes_locked(self) -> bool:
