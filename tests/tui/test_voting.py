@@ -543,3 +543,37 @@ async def test_the_palette_finds_actions_by_the_words_people_use(
             await pilot.press("escape")
             await wait_for(pilot, lambda: not isinstance(app.screen, CommandPalette),
                            what="palette closed")
+
+
+async def test_live_voting_that_cannot_start_says_why_in_the_room_language_and_leaves_no_process(
+    sessions_dir: Path, templates_dir: Path, session_file: Path,
+    monkeypatch: Any,
+) -> None:
+    import psutil
+
+    from .helpers import notifications
+
+    def servers() -> list[int]:
+        return [p.pid for p in psutil.Process().children(recursive=True)
+                if "coworkshop.server.process" in " ".join(p.cmdline())]
+
+    monkeypatch.setenv("COWORKSHOP_LANG", "it")
+    app = make_app(sessions_dir, templates_dir, session_file)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await poll_view(pilot)
+        screen = app.screen
+        assert isinstance(screen, SessionScreen) and screen.live is not None
+        live = screen.live
+        live.host, live.port = "203.0.113.7", 0  # a documentation address: not this machine's
+        await pilot.press("w")
+        await wait_for(pilot, lambda: any("203.0.113.7" in n for n in notifications(app)),
+                       what="the refusal")
+        [refusal] = [n for n in notifications(app) if "203.0.113.7" in n]
+        # the server process's refusal, told in the facilitator's language
+        assert "impossibile ascoltare su 203.0.113.7" in refusal, refusal
+        assert not live.running and not isinstance(app.screen, JoinScreen)
+        await wait_for(pilot, lambda: servers() == [], what="the server process gone")
+        # the facilitator fixes the address and starts again
+        live = await start_live(pilot)
+        assert len(servers()) == 1
+    assert servers() == []
