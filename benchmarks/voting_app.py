@@ -8,8 +8,8 @@ another) vote against two servers on the same kind of file, alternately:
 - ``app``: the real Textual app in its own process (headless,
   ``App.run_test()``, 120x40), on the session screen with the poll activity
   showing the question that rates 8 statements, live voting started with
-  ``l`` as a facilitator would; the participants' server runs in the app's
-  process on an event loop of its own, in a thread (``ServerThread``).
+  ``w`` as a facilitator would; the participants' server runs in a child
+  process the app starts (``server/process.py``); its CPU is counted with the app's.
 
 In both cases the facilitator opens the polls from this process by writing
 the file (the server notices within a quarter of a second), so the phones'

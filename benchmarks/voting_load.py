@@ -187,8 +187,21 @@ def pct(values: list[float], q: float) -> float:
 
 
 def cpu_seconds(pid: int) -> float:
+    """CPU time of ``pid`` and its live child processes (the app's server process)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    total = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    children: list[str] = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):  # each thread's children
+        try:
+            children += task.read_text().split()
+        except OSError:
+            pass
+    for child in children:
+        try:
+            total += cpu_seconds(int(child))
+        except (OSError, ValueError, IndexError):  # ended meanwhile
+            pass
+    return total
 
 
 def rss_kib(pid: int) -> tuple[int, int]:

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from aiohttp import ClientSession, ClientTimeout
+from aiohttp import ClientSession, ClientTimeout, TCPConnector
 from textual.pilot import Pilot
 from textual.widgets import Digits, Input, Select, TextArea
 
@@ -491,10 +491,12 @@ async def test_code_guessing_warns_on_the_session_bar_and_n_gives_a_new_code(
         old = live.code
         await pilot.press("escape")
         await settle(pilot)
-        assert live.server is not None
-        for n in range(30):  # wrong codes from many addresses: past the room's ceiling
-            live.server.room.wrong_code(f"10.0.{n}.1")
-        assert live.codes_locked()
+        for n in range(2, 32):  # wrong codes from many addresses: past the room's ceiling
+            guesser = TCPConnector(local_addr=(f"127.0.0.{n}", 0))
+            async with ClientSession(live.base_url(), connector=guesser,
+                                     timeout=ClientTimeout(total=10)) as phone:
+                await phone.post("/api/join", json={"code": "000000", "group": "policy"})
+        await wait_for(pilot, live.codes_locked, what="joining paused")
         await wait_for(pilot, lambda: "CODE GUESSING" in screen_text(app), what="the warning")
         async with ClientSession(live.base_url(), timeout=ClientTimeout(total=10)) as phone:
             paused = await phone.post("/api/join", json={"code": old, "group": "policy"})
@@ -543,3 +545,37 @@ async def test_the_palette_finds_actions_by_the_words_people_use(
             await pilot.press("escape")
             await wait_for(pilot, lambda: not isinstance(app.screen, CommandPalette),
                            what="palette closed")
+
+
+async def test_live_voting_that_cannot_start_says_why_in_the_room_language_and_leaves_no_process(
+    sessions_dir: Path, templates_dir: Path, session_file: Path,
+    monkeypatch: Any,
+) -> None:
+    import psutil
+
+    from .helpers import notifications
+
+    def servers() -> list[int]:
+        return [p.pid for p in psutil.Process().children(recursive=True)
+                if "coworkshop.server.process" in " ".join(p.cmdline())]
+
+    monkeypatch.setenv("COWORKSHOP_LANG", "it")
+    app = make_app(sessions_dir, templates_dir, session_file)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await poll_view(pilot)
+        screen = app.screen
+        assert isinstance(screen, SessionScreen) and screen.live is not None
+        live = screen.live
+        live.host, live.port = "203.0.113.7", 0  # a documentation address: not this machine's
+        await pilot.press("w")
+        await wait_for(pilot, lambda: any("203.0.113.7" in n for n in notifications(app)),
+                       what="the refusal")
+        [refusal] = [n for n in notifications(app) if "203.0.113.7" in n]
+        # the server process's refusal, told in the facilitator's language
+        assert "impossibile ascoltare su 203.0.113.7" in refusal, refusal
+        assert not live.running and not isinstance(app.screen, JoinScreen)
+        await wait_for(pilot, lambda: servers() == [], what="the server process gone")
+        # the facilitator fixes the address and starts again
+        live = await start_live(pilot)
+        assert len(servers()) == 1
+    assert servers() == []

@@ -166,11 +166,14 @@ class Store:
         self.backup: Path | None = None
 
     @classmethod
-    def open(cls, path: Path | str, mode: Mode = "work") -> Store:
+    def open(cls, path: Path | str, mode: Mode = "work", *, full_check: bool = True) -> Store:
         """Open an existing session file to work in it or to read it.
 
         Foreign, corrupt, newer and unknown files are refused before anything
-        is written. See the module docstring for the two modes.
+        is written. See the module docstring for the two modes. ``full_check``
+        False skips SQLite's check of every page (the header and schema are
+        still checked): for a process handed a file another one just checked
+        in full (the app's participants' server).
         """
         path = Path(path)
         if mode == "read":
@@ -179,7 +182,7 @@ class Store:
             store = cls._open_read(path)
             store.notice = f"{path.name}: {READ_ONLY_NOTICE}"
             return store
-        version = probe.check_file(path, timeout=probe.OPEN_TIMEOUT)
+        version = probe.check_file(path, full=full_check, timeout=probe.OPEN_TIMEOUT)
         _check_migrations(path, version)
         backup = None
         if version < probe.SCHEMA_VERSION:

@@ -8,9 +8,9 @@ On the running event loop::
     ...
     await server.stop()             # returns within about a second
 
-Inside the Textual app the server runs on a loop of its own in a
-:class:`ServerThread` (see ``tui/polls/live.py``): Textual's work (layout,
-rendering, the garbage it leaves) never holds up the phones' answers.
+Inside the Textual app the server runs in a process of its own
+(``server/process.py``, driven by ``tui/polls/live.py``): Textual's work
+(layout, rendering, the garbage it leaves) never holds up the phones' answers.
 
 Standalone: :func:`serve` (the ``coworkshop serve`` command).
 """
@@ -20,9 +20,8 @@ from __future__ import annotations
 import asyncio
 import errno
 import logging
-import threading
-from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Any
 
 from aiohttp import web
 
@@ -34,7 +33,6 @@ from .protocol import Runner, limit_logging, server_options
 from .room import Limits, Room, RoomEvent
 
 log = logging.getLogger("coworkshop.server")
-T = TypeVar("T")
 DEFAULT_PORT = 8765
 PORT_TRIES = 20
 LOOPBACK = "127.0.0.1"
@@ -228,52 +226,6 @@ class VotingServer:
     def connected(self) -> int:
         """Live connections (phones showing the page)."""
         return self.room.streams
-
-
-class ServerThread:
-    """An asyncio event loop of its own, in a thread: the participants' server
-    inside the app runs there, apart from Textual's loop.
-
-    Coroutines are handed over with :meth:`run` (awaited from the caller's
-    loop, which goes on meanwhile), plain calls with :meth:`call_soon`.
-    Nothing in the thread may touch the caller's objects directly: results
-    come back through futures, events through ``call_soon_threadsafe``.
-    """
-
-    def __init__(self, name: str = "coworkshop-live") -> None:
-        self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._main, name=name, daemon=True)
-        self._thread.start()
-
-    def _main(self) -> None:
-        asyncio.set_event_loop(self.loop)
-        try:
-            self.loop.run_forever()
-        finally:
-            tasks = asyncio.all_tasks(self.loop)
-            for task in tasks:
-                task.cancel()
-            self.loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
-            self.loop.run_until_complete(self.loop.shutdown_asyncgens())
-            self.loop.close()
-
-    async def run(self, coro: Coroutine[Any, Any, T]) -> T:
-        """Run ``coro`` on the thread's loop and wait for it without blocking ours."""
-        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coro, self.loop))
-
-    def call_soon(self, func: Callable[..., object], *args: Any) -> None:
-        """Call ``func(*args)`` on the thread's loop (from any thread)."""
-        if not self.loop.is_closed():
-            self.loop.call_soon_threadsafe(func, *args)
-
-    def close(self, timeout: float = 10) -> None:
-        """Stop the loop and wait for the thread (blocking: call it in a worker thread)."""
-        if not self.loop.is_closed():
-            try:
-                self.loop.call_soon_threadsafe(self.loop.stop)
-            except RuntimeError:  # closed meanwhile
-                pass
-        self._thread.join(timeout)
 
 
 async def serve(store: Store, session_id: str, *, host: str, port: int, code: str | None,

@@ -1,14 +1,15 @@
-"""Live voting inside the app: the participants' server in a thread of its own.
+"""Live voting inside the app: the participants' server in a process of its own.
 
 The app owns one :class:`LiveVoting` per session (``CoworkshopApp.live_voting``):
 it outlives the activity views and the session screen (leaving the session
 and coming back does not stop voting) and runs until the facilitator stops it
-or quits. The server runs on its own event loop in a thread
-(:class:`~coworkshop.server.runner.ServerThread`); what phones do reaches the
-app as :class:`~coworkshop.server.room.RoomEvent` callbacks in that thread,
-handed over to the app's loop (``call_soon_threadsafe``) and passed on there as
-Textual messages to the widgets that watch the room. No widget is touched
-from the server's thread.
+or quits. The server runs in a child process
+(:class:`~coworkshop.server.process.ServerProcess`): Textual drawing the
+screen no longer shares an interpreter with the phones' answers. What phones
+do (:class:`~coworkshop.server.room.RoomEvent`) comes back over a socket, is
+handed over to the app's loop and passed on there as Textual messages to the
+widgets that watch the room. The child stops when the app stops voting or
+quits, and on its own when the app is gone (even killed).
 
 Without the server (a room without Wi-Fi) the same object opens and closes
 polls through the core, so the views never need to know which case they are in.
@@ -20,7 +21,6 @@ session screen imports it at start-up.
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -39,8 +39,7 @@ if TYPE_CHECKING:
     from coworkshop.core import polls as voting
     from coworkshop.core.store import Store
     from coworkshop.server.netinfo import Address
-    from coworkshop.server.room import RoomEvent
-    from coworkshop.server.runner import ServerThread, VotingServer
+    from coworkshop.server.process import ServerProcess
 
 #: The port the app asks for first; the server tries the next ones if taken.
 DEFAULT_PORT = 8765
@@ -154,15 +153,12 @@ class LiveVoting:
         self.session_id = session_id
         self.host = host
         self.port = port
-        self.server: VotingServer | None = None
+        self.server: ServerProcess | None = None
         self.ip = ""  # the address shown to the room (chosen by the facilitator)
         self.starting = False
         self._stop_requested = False
         self._watchers: list[MessagePump] = []
         self._code = ""
-        self._thread: ServerThread | None = None  # the server's own event loop
-        self._server_store: Store | None = None  # the server's own connection pool
-        self._loop: asyncio.AbstractEventLoop | None = None  # the app's loop
         self._saving: set[asyncio.Task[None]] = set()
 
     # ------------------------------------------------------------ the server
@@ -174,89 +170,48 @@ class LiveVoting:
     async def start(self) -> None:
         """Start the participants' server (raises :class:`UserError` if it cannot).
 
-        The server (its web app, room and ballot writer) runs on an event loop
-        of its own in a thread, on a store of its own, so it outlives the
-        screens and Textual's work never delays a phone. Phones join with the
+        The server (its web app, room and ballot writer) runs in a process of
+        its own (:class:`~coworkshop.server.process.ServerProcess`), on a store
+        of its own, so it outlives the screens and Textual's work (and its
+        hold on the interpreter) never delays a phone. Phones join with the
         session's kept join code (made and stored the first time).
         """
         if self.server is not None or self.starting:
             return
-        # aiohttp and the page templates load only when voting starts: the
-        # app opens faster and a room without Wi-Fi never pays for them.
         from coworkshop.core.polls.joincode import join_code_for
-        from coworkshop.server.runner import ServerThread
+        from coworkshop.server.process import ServerError, ServerProcess
 
         self.starting, self._stop_requested = True, False
-        self._loop = asyncio.get_running_loop()
-        thread: ServerThread | None = None
-        store: Store | None = None
+        server = ServerProcess(self._on_event)
         try:
             code = await self._write(lambda db: join_code_for(db, self.session_id), push=False)
-            store = await asyncio.to_thread(self._open_server_store)
-            thread = ServerThread()
-            server = await thread.run(self._serve(store, code))
+            await server.start(self.store.path, self.session_id, self.host, self.port, code)
+        except ServerError as exc:
+            await server.stop()
+            raise exc.user_error() from exc
         except BaseException:
-            await self._close(thread, store)
+            await server.stop()
             raise
         finally:
             self.starting = False
         if self._stop_requested:  # stop() was called while starting
-            await thread.run(server.stop())
-            await self._close(thread, store)
+            await server.stop()
             return
-        self.server, self._thread, self._server_store = server, thread, store
+        self.server = server
         self._code = server.code
         self.ip = server.addresses()[0].ip
-        # The app's long-lived objects (widgets, styles, modules) leave the
-        # garbage collector's care: a full collection scanned them all, holding
-        # both event loops, and the phones' answers, up to 200 ms with 1,000
-        # phones connected (benchmarks/RESULTS.md). Objects made later are
-        # collected as before.
-        gc.freeze()
         self._post(LiveVotingStarted())
-
-    def _open_server_store(self) -> Store:
-        """(thread) The server's own store on the same file: it stays open when
-        the session screen that opened the file closes."""
-        if str(self.store.path) == ":memory:":
-            return self.store
-        from coworkshop.core.store import Store
-
-        return Store.open(self.store.path)
-
-    async def _serve(self, store: Store, code: str) -> VotingServer:
-        """(server loop) Make the server there, so its room belongs to that loop."""
-        from coworkshop.server.runner import VotingServer
-
-        server = VotingServer(store, self.session_id, code=code, on_event=self._on_event)
-        try:
-            await server.start(self.host, self.port)
-        except asyncio.CancelledError:  # the app stopped it while starting
-            await server.stop()
-            raise
-        return server
-
-    async def _close(self, thread: ServerThread | None, store: Store | None) -> None:
-        if thread is not None:
-            await asyncio.to_thread(thread.close)
-        if store is not None and store is not self.store:
-            # last one out folds the file back (no -wal left behind)
-            await asyncio.to_thread(store.close)
 
     async def stop(self) -> None:
         """Stop serving; live connections end at once. Ballots are already saved
-        (a commit under way finishes first)."""
+        (a commit under way finishes first, and the server's store is closed)."""
         if self.starting:
             self._stop_requested = True
         server, self.server = self.server, None
-        thread, store = self._thread, self._server_store
-        self._thread = self._server_store = None
         if server is not None:
             try:
-                if thread is not None:
-                    await thread.run(server.stop())
+                await server.stop()
             finally:
-                await self._close(thread, store)
                 self._post(LiveVotingStopped())
         if self._saving:
             await asyncio.gather(*self._saving, return_exceptions=True)
@@ -287,8 +242,13 @@ class LiveVoting:
 
     async def choose_address(self, ip: str) -> None:
         """Show ``ip`` to the room and listen there (raises :class:`UserError` if it cannot)."""
-        if self.server is not None and self._thread is not None:
-            await self._thread.run(self.server.listen_on(ip))
+        if self.server is not None:
+            from coworkshop.server.process import ServerError
+
+            try:
+                await self.server.listen_on(ip)
+            except ServerError as exc:
+                raise exc.user_error() from exc
         self.ip = ip
 
     def codes_locked(self) -> bool:
@@ -301,13 +261,13 @@ class LiveVoting:
         The session keeps it: live voting started again (in this run of the
         app or the next) uses it.
         """
-        if self.server is None or self._thread is None:
+        if self.server is None:
             return ""
         from coworkshop.core.polls import new_join_code
         from coworkshop.core.polls.joincode import keep_join_code
 
         code = self._code = new_join_code()
-        self._thread.call_soon(self.server.room.new_code, code)
+        self.server.new_code(code)
         task = asyncio.get_running_loop().create_task(self._keep(keep_join_code, code))
         self._saving.add(task)
         task.add_done_callback(self._saving.discard)
@@ -324,8 +284,8 @@ class LiveVoting:
 
     def changed(self) -> None:
         """Push the current state to phones (after a change made through the core)."""
-        if self.server is not None and self._thread is not None:
-            self._thread.call_soon(self.server.changed)
+        if self.server is not None:
+            self.server.changed()
 
     async def _write(self, change: Callable[[DBSession], T], push: bool = True) -> T:
         """Run ``change`` (a core call taking the database session) in one unit of
@@ -395,13 +355,8 @@ class LiveVoting:
             # each watcher gets its own message: a message is handled once
             pump.post_message(type(message)(message.poll_id, message.stakeholder_group))
 
-    def _on_event(self, event: RoomEvent) -> None:
-        """(server thread) Hand a phone's event over to the app's loop."""
-        kind = _MESSAGES.get(event.kind)
-        loop = self._loop
-        if kind is None or loop is None:
-            return
-        try:
-            loop.call_soon_threadsafe(self._post, kind(event.poll_id, event.stakeholder_group))
-        except RuntimeError:  # the app's loop is closed: nobody is watching
-            pass
+    def _on_event(self, kind: str, poll_id: str, stakeholder_group: str) -> None:
+        """(app's loop) A phone's event, from the server's process."""
+        message = _MESSAGES.get(kind)
+        if message is not None:
+            self._post(message(poll_id, stakeholder_group))

@@ -222,6 +222,8 @@ class SessionActions(_Base):
         from coworkshop.tui.polls.voting import JoinScreen
 
         assert self.live is not None
+        # the participants' server takes about a second to start (a process of its own)
+        self.notify(_("Starting live voting…"), timeout=2)
         try:
             await self.live.start()
         except (UserError, OSError) as exc:
