@@ -85,9 +85,14 @@ class Channel:
         self._lock = threading.Lock()
 
     def send(self, message: tuple[Any, ...]) -> None:
-        line = json.dumps(message, default=str, separators=(",", ":")).encode() + b"\n"
+        self.send_many([message])
+
+    def send_many(self, messages: list[tuple[Any, ...]]) -> None:
+        """Several messages with one write (one system call for a room's burst)."""
+        data = b"".join(json.dumps(m, default=str, separators=(",", ":")).encode() + b"\n"
+                        for m in messages)
         with self._lock:
-            self._writing.write(line)
+            self._writing.write(data)
             self._writing.flush()
 
     def recv(self) -> list[Any]:
@@ -315,17 +320,30 @@ async def _child(conn: Channel, path: str, session_id: str, host: str, port: int
     done = asyncio.Event()
 
     def send(*message: Any) -> None:
+        send_all([message])
+
+    def send_all(messages: list[tuple[Any, ...]]) -> None:
         try:
-            conn.send(message)
+            conn.send_many(messages)
         except (OSError, ValueError):  # the app is gone: stop
             with contextlib.suppress(RuntimeError):  # the loop has ended
                 loop.call_soon_threadsafe(done.set)
 
     server: VotingServer | None = None
+    # What phones did, sent once per turn of the event loop: a room voting at
+    # once makes one write to the app, not one per ballot.
+    events: list[tuple[Any, ...]] = []
+
+    def send_events() -> None:
+        batch = events[:]
+        events.clear()
+        send_all(batch)
 
     def on_event(event: RoomEvent) -> None:
         locked = server.room.codes_locked() if server is not None else 0.0
-        send("event", event.kind, event.poll_id, event.stakeholder_group, locked)
+        if not events:
+            loop.call_soon(send_events)
+        events.append(("event", event.kind, event.poll_id, event.stakeholder_group, locked))
 
     try:
         # the app checked the file in full when it opened it
