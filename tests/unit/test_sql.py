@@ -86,3 +86,7 @@ def test_ids_are_uuid7_ascending_within_a_millisecond() -> None:
     stream = models.id_stream()
     more = [next(stream) for _ in range(200)]
     assert more == sorted(more) and uuid.UUID(more[0]).version == 7
+    # the canonical text of an RFC 9562 UUID: what other tools read and write
+    for i in ids[:50] + more:
+        parsed = uuid.UUID(i)
+        assert str(parsed) == i and parsed.variant == uuid.RFC_4122

@@ -47,12 +47,19 @@ REPLACED_BY = BALLOT_COLUMNS.index("replaced_by")
 _LIVE = "replaced_by IS NULL AND deleted_at IS NULL"
 
 
+_BALLOT_POSITION = {c: i for i, c in enumerate(BALLOT_COLUMNS)}
+
+
 def ballot_row(**values: Any) -> list[Any]:
     """A ballot as a row of :data:`BALLOT_COLUMNS`; a column not given is NULL."""
-    unknown = set(values) - set(BALLOT_COLUMNS)
-    if unknown:
-        raise TypeError(f"not ballot columns: {sorted(unknown)}")
-    return [values.get(c) for c in BALLOT_COLUMNS]
+    row: list[Any] = [None] * BALLOT_WIDTH
+    try:
+        for name, value in values.items():
+            row[_BALLOT_POSITION[name]] = value
+    except KeyError:
+        unknown = sorted(set(values) - set(BALLOT_COLUMNS))
+        raise TypeError(f"not ballot columns: {unknown}") from None
+    return row
 
 
 def marks(n: int, width: int = 0) -> str:

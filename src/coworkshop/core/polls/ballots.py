@@ -173,7 +173,7 @@ class _Batch:
                 activity_id=poll.activity_id,
                 question_key=poll.question.key,
                 statement_key=statement,
-                value=json.dumps(val),
+                value=str(val) if type(val) is int else json.dumps(val),  # the same text
                 participant_id=voter.participant_id,
                 stakeholder_group=voter.stakeholder_group,
                 device_id=voter.device_id,
