@@ -579,3 +579,42 @@ async def test_live_voting_that_cannot_start_says_why_in_the_room_language_and_l
         live = await start_live(pilot)
         assert len(servers()) == 1
     assert servers() == []
+
+
+async def test_a_server_process_that_ends_by_itself_is_reported_and_voting_starts_again(
+    sessions_dir: Path, templates_dir: Path, session_file: Path,
+) -> None:
+    import os
+    import signal
+
+    import psutil
+
+    from .helpers import notifications
+
+    app = make_app(sessions_dir, templates_dir, session_file)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await poll_view(pilot, "stage")
+        await pilot.press("o")
+        live = await start_live(pilot)
+        async with ClientSession(live.base_url(), timeout=ClientTimeout(total=10)) as phone:
+            resp = await phone.post("/api/join", json={"code": live.code, "group": "policy"})
+            assert resp.status == 200
+        await pilot.press("escape")
+        assert live.server is not None
+        server = psutil.Process(live.server.pid)
+        # stopped from outside (a system shutting down, a task manager): it
+        # stops cleanly and ends, though the app still runs
+        os.kill(server.pid, signal.SIGTERM)
+        await asyncio.to_thread(server.wait, 15)
+        await wait_for(pilot, lambda: any("ended by itself" in n for n in notifications(app)),
+                       what="the facilitator told")
+        await wait_for(pilot, lambda: not live.running, what="voting off")
+        await wait_for(pilot, lambda: "LIVE" not in screen_text(app).splitlines()[0],
+                       what="the LIVE badge gone")
+        # what the phone did is in the file; voting starts again with the same code
+        code = live.code or ""
+        live = await start_live(pilot)
+        assert live.running and (not code or live.code == code)
+        async with ClientSession(live.base_url(), timeout=ClientTimeout(total=10)) as phone:
+            resp = await phone.post("/api/join", json={"code": live.code, "group": "policy"})
+            assert resp.status == 200

@@ -119,8 +119,12 @@ class ServerProcess:
     never block the app's loop (a reader thread hands messages over).
     """
 
-    def __init__(self, on_event: Callable[[str, str, str], None]) -> None:
+    def __init__(self, on_event: Callable[[str, str, str], None],
+                 on_gone: Callable[[], None] | None = None) -> None:
         self.on_event = on_event  # (kind, poll_id, stakeholder_group), on the app's loop
+        #: Called (on the app's loop) if the process ends without being told to.
+        self.on_gone = on_gone
+        self._stopping = False
         self.code = ""
         self.host = ""
         self.port = 0
@@ -169,6 +173,7 @@ class ServerProcess:
 
     async def stop(self, timeout: float = 10) -> None:
         """Stop serving and wait for the process to end (its store closed)."""
+        self._stopping = True
         proc = self._proc
         if proc is None:
             return
@@ -273,6 +278,9 @@ class ServerProcess:
                 for future in self._replies.values():
                     if not future.done():
                         future.set_exception(ServerError("the server has stopped"))
+                was_serving = started is None or (started.done() and not started.exception())
+                if was_serving and not self._stopping and self.on_gone is not None:
+                    self.on_gone()
 
     # ------------------------------------------------------------ read by the app
 
@@ -443,7 +451,11 @@ def main() -> None:
         return
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_child(conn, path, session_id, host, port, code))
-    conn.close()
+    # Served, stopped, the store closed and the file folded back. The thread
+    # reading the app's commands may still wait on the pipe (stopped by
+    # SIGTERM while the app lives): closing that stream, or Python's own
+    # shutdown, would wait for it forever. Nothing is left to finish.
+    os._exit(0)
 
 
 def _quiet() -> None:

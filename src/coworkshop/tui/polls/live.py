@@ -157,6 +157,9 @@ class LiveVoting:
         self.ip = ""  # the address shown to the room (chosen by the facilitator)
         self.starting = False
         self._stop_requested = False
+        #: Set when the server's process ended by itself (the screens say so).
+        self.lost = False
+        self._losing: asyncio.Task[None] | None = None
         self._watchers: list[MessagePump] = []
         self._code = ""
         self._saving: set[asyncio.Task[None]] = set()
@@ -181,8 +184,8 @@ class LiveVoting:
         from coworkshop.core.polls.joincode import join_code_for
         from coworkshop.server.process import ServerError, ServerProcess
 
-        self.starting, self._stop_requested = True, False
-        server = ServerProcess(self._on_event)
+        self.starting, self._stop_requested, self.lost = True, False, False
+        server = ServerProcess(self._on_event, on_gone=self._server_gone)
         try:
             code = await self._write(lambda db: join_code_for(db, self.session_id), push=False)
             await server.start(self.store.path, self.session_id, self.host, self.port, code)
@@ -349,6 +352,13 @@ class LiveVoting:
     def unwatch(self, pump: MessagePump) -> None:
         if pump in self._watchers:
             self._watchers.remove(pump)
+
+    def _server_gone(self) -> None:
+        """(app's loop) The server's process ended by itself (killed, crashed):
+        voting is off, as if stopped; what it acknowledged is in the file."""
+        log.warning("the participants' server process ended by itself")
+        self.lost = True
+        self._losing = asyncio.get_running_loop().create_task(self.stop())  # kept referenced
 
     def _post(self, message: RoomMessage) -> None:
         for pump in list(self._watchers):

@@ -396,7 +396,15 @@ class SessionScreen(CanvasActions, PollHost, MapActions, ChecklistActions, Sessi
             return
         self.agenda.tick()
         self.update_head()
-        if self.live is not None and self.live.running:
+        live = self.live
+        if live is not None and live.lost:  # its process ended by itself
+            live.lost = False
+            self.notify(_("The participants' server ended by itself: phones can no longer "
+                          "answer. Everything it received is saved. Press w to start live "
+                          "voting again."), title=_("Live voting stopped"), severity="error",
+                        timeout=30)
+            self.update_title()
+        elif live is not None and live.running:
             self.update_title()  # the warning of code guessing comes and goes
 
     # ------------------------------------------------------------ events
