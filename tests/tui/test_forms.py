@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Button, Input, Select
 
 from coworkshop.core import canvas, sessions
@@ -457,3 +458,16 @@ async def test_escape_asks_before_dropping_questionnaire_answers(
         await pilot.pause()
         assert app.screen is form and app.return_code is None
         assert "2 of 13 answered" in flat(region_text(app, form.query_one("#q-score")))
+
+
+async def test_the_participant_form_speaks_the_facilitators_language(
+    sessions_dir: Path, templates_dir: Path, session_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COWORKSHOP_LANG", "it")
+    app = make_app(sessions_dir, templates_dir, session_file)
+    async with app.run_test(size=SIZE) as pilot:
+        form = await open_participant_form(pilot, app)
+        text = screen_text(app)
+        assert "Nome (facoltativo)" in text and "Organizzazione" in text, text
+        assert "Name (optional)" not in text
+        assert form.query_one("#organisation", Input).placeholder == "es. Camera di commercio"

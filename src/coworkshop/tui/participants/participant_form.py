@@ -14,16 +14,17 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from coworkshop.core import rules
 from coworkshop.core.errors import UserError
-from coworkshop.i18n import _
+from coworkshop.i18n import N_, _
 from coworkshop.tui.common.form import FormScreen, LimitCounter
 
 S = TypeVar("S")
 
+#: (field, label, placeholder), marked for the catalogues and translated when shown
 TEXT_FIELDS = [
-    ("name", "Name (optional)", "leave empty if they prefer"),
-    ("organisation", "Organisation", "e.g. Chamber of Commerce"),
-    ("country", "Country", "e.g. Bulgaria"),
-    ("breakout_group", "Breakout group", "e.g. Group A"),
+    ("name", N_("Name (optional)"), N_("leave empty if they prefer")),
+    ("organisation", N_("Organisation"), N_("e.g. Chamber of Commerce")),
+    ("country", N_("Country"), N_("e.g. Bulgaria")),
+    ("breakout_group", N_("Breakout group"), N_("e.g. Group A")),
 ]
 
 
@@ -69,11 +70,11 @@ class ParticipantFormScreen(FormScreen[dict[str, str], S], Generic[S]):
                             id="stakeholder_group",
                             compact=True,
                         )
-                    yield Label(label, classes="field-label")
+                    yield Label(_(label), classes="field-label")
                     suggester = None
                     if key == "breakout_group" and self.breakout_groups:
                         suggester = SuggestFromList(self.breakout_groups, case_sensitive=False)
-                    yield Input(self.values.get(key, ""), placeholder=placeholder, id=key,
+                    yield Input(self.values.get(key, ""), placeholder=_(placeholder), id=key,
                                 suggester=suggester, compact=True, max_length=rules.MAX_FIELD)
             yield LimitCounter("form", rules.MAX_FIELD, always=False)
             yield Static(id="form-error", classes="form-error")
