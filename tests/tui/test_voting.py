@@ -599,8 +599,7 @@ async def test_a_server_process_that_ends_by_itself_is_reported_and_voting_start
         async with ClientSession(live.base_url(), timeout=ClientTimeout(total=10)) as phone:
             resp = await phone.post("/api/join", json={"code": live.code, "group": "policy"})
             assert resp.status == 200
-        await pilot.press("escape")
-        assert live.server is not None
+        assert isinstance(app.screen, JoinScreen) and live.server is not None
         server = psutil.Process(live.server.pid)
         # stopped from outside (a system shutting down, a task manager): it
         # stops cleanly and ends, though the app still runs
@@ -609,6 +608,8 @@ async def test_a_server_process_that_ends_by_itself_is_reported_and_voting_start
         await wait_for(pilot, lambda: any("ended by itself" in n for n in notifications(app)),
                        what="the facilitator told")
         await wait_for(pilot, lambda: not live.running, what="voting off")
+        # the join screen's code no longer works: it does not stay up for the room
+        await wait_for(pilot, lambda: isinstance(app.screen, SessionScreen), what="back")
         await wait_for(pilot, lambda: "LIVE" not in screen_text(app).splitlines()[0],
                        what="the LIVE badge gone")
         # what the phone did is in the file; voting starts again with the same code

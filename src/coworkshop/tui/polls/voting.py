@@ -22,7 +22,12 @@ from textual.widgets.option_list import Option
 
 from coworkshop.i18n import _, error_text, fmt
 from coworkshop.tui.common.footer import KeysFooter
-from coworkshop.tui.polls.live import JoinCodesLocked, LiveVoting, ParticipantJoined
+from coworkshop.tui.polls.live import (
+    JoinCodesLocked,
+    LiveVoting,
+    LiveVotingStopped,
+    ParticipantJoined,
+)
 
 if TYPE_CHECKING:
     from coworkshop.tui.session.session import SessionScreen
@@ -156,6 +161,12 @@ class JoinScreen(Screen[None]):
     def on_participant_joined(self, _message: ParticipantJoined) -> None:
         self.count_joined()
         self.show_count()
+
+    def on_live_voting_stopped(self, _message: LiveVotingStopped) -> None:
+        # stopped from elsewhere (its process ended): the code and QR code on
+        # the screen no longer work, so they do not stay up for the room
+        if self.is_current and not self.live.running:
+            self.action_back()
 
     def on_join_codes_locked(self, _message: JoinCodesLocked) -> None:
         self.notify(_("Many wrong join codes were tried: joining is paused. "
