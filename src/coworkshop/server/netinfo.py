@@ -23,7 +23,7 @@ import socket
 import subprocess
 import sys
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..i18n import N_, _
 
@@ -195,3 +195,42 @@ def candidates() -> list[Address]:
 def best() -> Address:
     """The address to show first."""
     return candidates()[0]
+
+
+#: Hosts that mean "every network of the laptop".
+EVERY = ("0.0.0.0", "::")
+
+
+class Reachable:
+    """Where phones reach a participants' server, from its ``host``, ``port``,
+    ``auto`` (the address was picked for the facilitator) and join ``code``:
+    the server itself (``runner.VotingServer``) and the app's handle on the
+    server's process (``process.ServerProcess``) answer alike."""
+
+    host: str
+    port: int
+    auto: bool
+    if TYPE_CHECKING:
+        @property
+        def code(self) -> str: ...
+
+    def addresses(self) -> list[Address]:
+        """Where phones could reach the laptop, the likeliest first.
+
+        With an address chosen, only that one; otherwise every candidate (the
+        facilitator may choose another).
+        """
+        if not self.auto and self.host not in EVERY:
+            return [Address(self.host, "", "chosen")]
+        found = candidates()
+        if self.auto:  # the one listened on first
+            found.sort(key=lambda a: a.ip != self.host)
+        return found
+
+    def base_url(self, ip: str | None = None) -> str:
+        ip = ip or self.addresses()[0].ip
+        return f"http://{ip}:{self.port}"
+
+    def join_url(self, ip: str | None = None) -> str:
+        """The link of the QR code: the page with the code filled in."""
+        return f"{self.base_url(ip)}/j/{self.code}"

@@ -42,8 +42,6 @@ from typing import IO, Any
 
 from . import netinfo
 
-LOOPBACK = "127.0.0.1"
-_EVERY = ("0.0.0.0", "::")
 CONNECTED_EVERY = 0.25  # seconds between counts of live connections sent to the app
 
 
@@ -110,12 +108,13 @@ class Channel:
                 stream.close()
 
 
-class ServerProcess:
+class ServerProcess(netinfo.Reachable):
     """(app side) The participants' server running in a child process.
 
     Read as :class:`~coworkshop.server.runner.VotingServer` is by the app:
-    ``code``, ``addresses()``, ``base_url(ip)``, ``join_url(ip)``,
-    ``connected()``, ``room.codes_locked()``; commands are coroutines that
+    ``code``, ``addresses()``, ``base_url(ip)``, ``join_url(ip)`` (both
+    :class:`~coworkshop.server.netinfo.Reachable`), ``connected()``,
+    ``room.codes_locked()``; commands are coroutines that
     never block the app's loop (a reader thread hands messages over).
     """
 
@@ -125,7 +124,7 @@ class ServerProcess:
         #: Called (on the app's loop) if the process ends without being told to.
         self.on_gone = on_gone
         self._stopping = False
-        self.code = ""
+        self._code = ""
         self.host = ""
         self.port = 0
         self.auto = False
@@ -152,7 +151,7 @@ class ServerProcess:
             await self.stop()
             raise
         self.host, self.port, self.auto = info["host"], info["port"], info["auto"]
-        self.code = info["code"]
+        self._code = info["code"]
 
     def _spawn(self, path: Path, session_id: str, host: str, port: int, code: str) -> None:
         env = dict(os.environ)
@@ -225,8 +224,13 @@ class ServerProcess:
     def changed(self) -> None:
         self._send(0, "changed")
 
+    @property
+    def code(self) -> str:
+        """The join code the server takes (as told by it, or as last set)."""
+        return self._code
+
     def new_code(self, code: str) -> None:
-        self.code = code
+        self._code = code
         self._locked_until = 0.0
         self._send(0, "new_code", code)
 
@@ -296,22 +300,6 @@ class ServerProcess:
     def connected(self) -> int:
         """Live connections (phones showing the page), as last counted."""
         return self._connected
-
-    def addresses(self) -> list[netinfo.Address]:
-        """As :meth:`VotingServer.addresses`."""
-        if not self.auto and self.host not in _EVERY:
-            return [netinfo.Address(self.host, "", "chosen")]
-        found = netinfo.candidates()
-        if self.auto:
-            found.sort(key=lambda a: a.ip != self.host)
-        return found
-
-    def base_url(self, ip: str | None = None) -> str:
-        ip = ip or self.addresses()[0].ip
-        return f"http://{ip}:{self.port}"
-
-    def join_url(self, ip: str | None = None) -> str:
-        return f"{self.base_url(ip)}/j/{self.code}"
 
 
 # ---------------------------------------------------------------- the child

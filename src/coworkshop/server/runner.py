@@ -36,7 +36,7 @@ log = logging.getLogger("coworkshop.server")
 DEFAULT_PORT = 8765
 PORT_TRIES = 20
 LOOPBACK = "127.0.0.1"
-_EVERY = ("0.0.0.0", "::")
+_EVERY = netinfo.EVERY
 
 
 def _hosts(host: str) -> list[str]:
@@ -56,7 +56,7 @@ def _quiet_loggers() -> None:
             logger.addHandler(logging.NullHandler())
 
 
-class VotingServer:
+class VotingServer(netinfo.Reachable):
     """The participants' server of one session, on the running event loop."""
 
     def __init__(self, store: Store, session_id: str, *, code: str | None = None,
@@ -169,29 +169,6 @@ class VotingServer:
         if runner is not None:
             await runner.cleanup()
         await asyncio.to_thread(self.room.close)
-
-    # ------------------------------------------------------------ addresses
-
-    def addresses(self) -> list[netinfo.Address]:
-        """Where phones could reach the laptop, the likeliest first.
-
-        With an address given to :meth:`start`, only that one; otherwise every
-        candidate (the facilitator may choose another with :meth:`listen_on`).
-        """
-        if not self.auto and self.host not in _EVERY:
-            return [netinfo.Address(self.host, "", "chosen")]
-        found = netinfo.candidates()
-        if self.auto:  # the one listened on first
-            found.sort(key=lambda a: a.ip != self.host)
-        return found
-
-    def base_url(self, ip: str | None = None) -> str:
-        ip = ip or self.addresses()[0].ip
-        return f"http://{ip}:{self.port}"
-
-    def join_url(self, ip: str | None = None) -> str:
-        """The link of the QR code: the page with the code filled in."""
-        return f"{self.base_url(ip)}/j/{self.code}"
 
     # ------------------------------------------------------------ facilitator
 

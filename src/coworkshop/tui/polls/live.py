@@ -6,7 +6,7 @@ and coming back does not stop voting) and runs until the facilitator stops it
 or quits. The server runs in a child process
 (:class:`~coworkshop.server.process.ServerProcess`): Textual drawing the
 screen no longer shares an interpreter with the phones' answers. What phones
-do (:class:`~coworkshop.server.room.RoomEvent`) comes back over a socket, is
+do (:class:`~coworkshop.server.room.RoomEvent`) comes back over a pipe, is
 handed over to the app's loop and passed on there as Textual messages to the
 widgets that watch the room. The child stops when the app stops voting or
 quits, and on its own when the app is gone (even killed).
