@@ -11,13 +11,10 @@ import sys
 import time
 from pathlib import Path
 
-import aiohttp
-
 from coworkshop.core import polls as voting
 from coworkshop.core.store import Store
-from coworkshop.server.room import pseudonym
 
-from .serving import make_file
+from .serving import make_file, missing_ballots, phones_vote
 
 PHONES = 20
 ACKS_BEFORE_KILL = 150
@@ -30,33 +27,6 @@ def gone(pid: int) -> bool:
     except OSError:
         return True
     return state in ("Z", "X")
-
-
-async def vote(url: str, code: str, polls: dict[str, str],
-               acked: list[tuple[str, str, object]], killed_at: list[float]) -> None:
-    """Phones vote until the server is gone (or a few seconds after the kill)."""
-    async def one_phone(http: aiohttp.ClientSession, n: int) -> None:
-        resp = await http.post(f"{url}/api/join", json={"code": code, "group": "policy"})
-        assert resp.status == 200, await resp.text()
-        token = (await resp.json())["token"]
-        headers = {"Authorization": f"Bearer {token}"}
-        for i in range(10_000):  # bounded: the kill comes long before
-            if killed_at and time.monotonic() > killed_at[0] + 3:
-                return
-            key = "stage" if i % 2 else "words"
-            value: object = i % 3 if key == "stage" else f"phone {n} ballot {i}"
-            try:
-                resp = await http.post(f"{url}/api/polls/{polls[key]}/ballot",
-                                       json={"value": value}, headers=headers)
-            except (TimeoutError, aiohttp.ClientError):
-                return  # the server has stopped
-            if resp.status == 200:
-                acked.append((token, polls[key], value))
-            await asyncio.sleep(0.2)  # a phone's pace, under the rate limit
-
-    timeout = aiohttp.ClientTimeout(total=5)
-    async with aiohttp.ClientSession(timeout=timeout) as http:
-        await asyncio.gather(*(one_phone(http, n) for n in range(PHONES)))
 
 
 def test_app_killed_its_server_stops_and_keeps_every_acknowledged_ballot(tmp_path: Path) -> None:
@@ -85,7 +55,11 @@ def test_app_killed_its_server_stops_and_keeps_every_acknowledged_ballot(tmp_pat
             app.kill()  # SIGKILL: the app has no chance to stop its server
             killed_at.append(time.monotonic())
 
-        await asyncio.gather(vote(url, code, polls, acked, killed_at), killer())
+        await asyncio.gather(
+            phones_vote(url, code, polls, acked, PHONES,
+                        done=lambda _failed: bool(killed_at)
+                        and time.monotonic() > killed_at[0] + 3),
+            killer())
 
     try:
         asyncio.run(scenario())
@@ -103,11 +77,6 @@ def test_app_killed_its_server_stops_and_keeps_every_acknowledged_ballot(tmp_pat
     assert not Path(f"{path}-wal").exists()
     store = Store.open(path)
     try:
-        info = {key: voting.get_poll(store, polls[key]) for key in ("stage", "words")}
-        rows = {(b.participant_id, b.poll_id, repr(voting.ballot_positions(info[key], b)[1]))
-                for key in info for b in voting.ballot_history(store, polls[key])}
-        missing = [(t, p, v) for t, p, v in acked
-                   if (pseudonym(t, session_id), p, repr(v)) not in rows]
-        assert missing == []
+        assert missing_ballots(store, session_id, polls, acked) == []
     finally:
         store.close()

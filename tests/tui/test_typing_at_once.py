@@ -25,14 +25,19 @@ def type_at_once(app, keys: str) -> None:  # type: ignore[no-untyped-def]
         app.post_message(events.Key(ch, ch))
 
 
+async def add_card_typed_at_once(pilot, app) -> None:  # type: ignore[no-untyped-def]
+    """On the canvas board: `a` and the card's text, all queued at once."""
+    await open_activity(pilot, TOC)
+    type_at_once(app, "aHello there")
+    await settle(pilot)
+
+
 async def test_text_typed_right_after_a_lands_in_the_new_card(
     sessions_dir: Path, templates_dir: Path, session_file: Path
 ) -> None:
     app = make_app(sessions_dir, templates_dir, session_file)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_activity(pilot, TOC)
-        type_at_once(app, "aHello there")
-        await settle(pilot)
+        await add_card_typed_at_once(pilot, app)
         assert isinstance(app.screen, CardFormScreen)
         assert app.screen.query_one("#card-text", CardText).text == "Hello there"
 
@@ -62,9 +67,7 @@ async def test_text_typed_at_once_counts_as_typed_escape_asks_before_dropping_it
 ) -> None:
     app = make_app(sessions_dir, templates_dir, session_file)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_activity(pilot, TOC)
-        type_at_once(app, "aHello there")
-        await settle(pilot)
+        await add_card_typed_at_once(pilot, app)
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
