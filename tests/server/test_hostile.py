@@ -416,6 +416,19 @@ async def test_live_voting_listens_on_the_chosen_address_and_loopback_only(
                 assert s.connect_ex((ip, server.port)) != 0
         health = await raw(server.port, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
         assert health.startswith(b"HTTP/1.1 200")
+        # "This laptop only": the network address closes, loopback answers
+        lan = listening[0]
+        if lan != "127.0.0.1":
+            await server.listen_on("127.0.0.1")
+            assert server.listening() == ["127.0.0.1"]
+            with socket.socket() as s:
+                s.settimeout(1)
+                assert s.connect_ex((lan, server.port)) != 0
+            await server.listen_on(lan)  # and back: phones reach it again
+            assert set(server.listening()) == {lan, "127.0.0.1"}
+            with socket.socket() as s:
+                s.settimeout(1)
+                assert s.connect_ex((lan, server.port)) == 0
     finally:
         await server.stop()
         store.close()

@@ -138,8 +138,13 @@ class VotingServer(netinfo.Reachable):
 
     async def listen_on(self, ip: str) -> None:
         """Listen on ``ip`` (and loopback) instead of the previous chosen address."""
-        if self._runner is None or self.host in _EVERY or ip in self._sites:
-            self.host = ip if ip in self._sites else self.host
+        if self._runner is None or self.host in _EVERY:
+            return
+        if ip in self._sites:  # loopback, or already there: the other address closes
+            old = self._sites.pop(self.host, None) if self.host not in (LOOPBACK, ip) else None
+            self.host = ip
+            if old is not None:
+                await old.stop()
             return
         site = web.TCPSite(self._runner, ip, self.port, backlog=512)
         try:
